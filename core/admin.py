@@ -1,0 +1,287 @@
+"""Administrator pages: modules, the generic setup-options page, users; and the home page."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    FileField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from .auth import require
+from .db import db
+from .models import ROLES, OptionAudit, User
+from .options import (
+    Option,
+    OptionError,
+    apply_changes,
+    coerce,
+    export_all,
+    import_all,
+    is_available,
+    ref_choices,
+    registry,
+)
+from .plugins import DependencyError, HookError, host_of
+
+home_bp = Blueprint("core", __name__)
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@home_bp.route("/")
+@require()
+def home():
+    return render_template("core/home.html")
+
+
+# -- modules -------------------------------------------------------------------------
+
+
+class EmptyForm(FlaskForm):
+    """CSRF token only: for buttons that POST."""
+
+
+@bp.route("/modules")
+@require("admin")
+def modules():
+    host = host_of(current_app)
+    rows = host.state_rows()
+    for row in rows:
+        row["enable_plan"] = [] if row["enabled"] else host.plan_enable(row["name"])
+        row["disable_plan"] = host.plan_disable(row["name"]) if row["enabled"] else []
+    dist = {name: p.source for name, p in host.plugins.items()}
+    return render_template("core/modules.html", rows=rows, failed=host.failed, dist=dist, form=EmptyForm())
+
+
+@bp.route("/modules/<name>/<action>", methods=["POST"])
+@require("admin")
+def module_toggle(name: str, action: str):
+    host = host_of(current_app)
+    form = EmptyForm()
+    if not form.validate_on_submit() or action not in ("enable", "disable"):
+        abort(400)
+    cascade = request.form.get("cascade") == "yes"
+    try:
+        if action == "disable" and not cascade:
+            dependants = host.plan_disable(name)
+            if dependants:
+                return render_template("core/modules_confirm.html", name=name, dependants=dependants, form=form)
+        changed = host.set_enabled(name, action == "enable", cascade=cascade, user_id=current_user.id)
+    except DependencyError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for(".modules"))
+    others = [n for n in changed if n != name]
+    verb = "enabled" if action == "enable" else "disabled"
+    msg = f"Module '{name}' {verb}."
+    if others:
+        msg += f" Also {verb}: {', '.join(others)}."
+    flash(msg, "success")
+    return redirect(url_for(".modules"))
+
+
+# -- setup options --------------------------------------------------------------------
+
+
+def _field_for(opt: Option) -> Any:
+    kw: dict[str, Any] = {"label": opt.label, "description": opt.help}
+    if opt.type == "bool":
+        return BooleanField(**kw)
+    if opt.type in ("int", "sequence"):
+        return IntegerField(validators=[_option_validator(opt)], **kw)
+    if opt.type == "decimal":
+        return DecimalField(places=None, validators=[_option_validator(opt)], **kw)
+    if opt.type == "choice":
+        return SelectField(choices=list(opt.choices), validators=[_option_validator(opt)], **kw)
+    if opt.type == "date":
+        return DateField(validators=[Optional()], **kw)
+    if opt.type == "ref":
+        return SelectField(choices=[], validate_choice=False, validators=[_option_validator(opt)], **kw)
+    return StringField(validators=[Length(max=500)], **kw)
+
+
+def _option_validator(opt: Option):
+    def check(_form, field) -> None:
+        if field.data is None and field.raw_data and field.raw_data[0] != "":
+            return  # the field's own type error is already there
+        try:
+            coerce(opt, field.data)
+        except OptionError as exc:
+            raise ValidationError(exc.message) from None
+
+    return check
+
+
+def options_form(plugin: str, formdata=None) -> FlaskForm:
+    declared = registry().declared[plugin]
+    attrs = {key: _field_for(opt) for key, opt in declared.items()}
+    form_cls = type(f"{plugin.title()}OptionsForm", (FlaskForm,), attrs)
+    form = form_cls(formdata=formdata, data=registry().current(plugin))
+    for key, opt in declared.items():
+        if opt.type == "ref":
+            form[key].choices = ref_choices(opt.ref or "")
+    return form
+
+
+@bp.route("/options")
+@require("admin")
+def options_index():
+    host = host_of(current_app)
+    enabled = host.enabled()
+    plugins = [(n, host.plugins[n].manifest) for n in host.order() if n in registry().declared and n in enabled]
+    return render_template("core/options_index.html", plugins=plugins, form=EmptyForm())
+
+
+def _check_options_plugin(plugin: str) -> None:
+    host = host_of(current_app)
+    if plugin not in registry().declared or plugin not in host.enabled():
+        abort(404)
+
+
+@bp.route("/options/<plugin>", methods=["GET", "POST"])
+@require("admin")
+def options(plugin: str):
+    _check_options_plugin(plugin)
+    reg = registry()
+    declared = reg.declared[plugin]
+    form = options_form(plugin, formdata=request.form if request.method == "POST" else None)
+    current = reg.current(plugin)
+    if request.method == "POST":
+        submitted = {k: form[k].data for k in declared}
+        merged = {**current, **submitted}
+        available = {k for k, opt in declared.items() if is_available(opt, merged, declared)}
+        valid = form.csrf_token.validate(form)
+        for key in declared:
+            if key in available:
+                valid = form[key].validate(form) and valid
+            else:
+                form[key].errors = []
+        if valid:
+            values = {}
+            for key in available:
+                values[key] = coerce(declared[key], form[key].data)
+            try:
+                changes = apply_changes(plugin, values, user_id=current_user.id, source="page")
+                db.session.commit()
+            except HookError as exc:
+                db.session.rollback()
+                reg.forget_cache()
+                flash(str(exc), "error")
+            else:
+                flash(f"Saved {len(changes)} change(s)." if changes else "No changes.", "success")
+                return redirect(url_for(".options", plugin=plugin, tab=request.form.get("_tab") or None))
+        else:
+            flash("Some options are not valid; see the messages beside them. Nothing was saved.", "error")
+        current = merged
+    availability = {k: is_available(opt, current, declared) for k, opt in declared.items()}
+    audit = db.session.execute(
+        sa.select(OptionAudit, User.username)
+        .outerjoin(User, User.id == OptionAudit.user_id)
+        .where(OptionAudit.plugin == plugin)
+        .order_by(OptionAudit.changed_at.desc(), OptionAudit.id.desc())
+        .limit(50)
+    ).all()
+    manifest = host_of(current_app).plugins[plugin].manifest
+    return render_template(
+        "core/options.html", plugin=plugin, manifest=manifest, form=form, tabs=reg.tabs(plugin),
+        availability=availability, audit=audit, declared=declared,
+        active_tab=request.values.get("_tab") or request.args.get("tab"),
+    ), (200 if not form.errors else 422)
+
+
+@bp.route("/options/export.json")
+@require("admin")
+def options_export():
+    body = json.dumps(export_all(), indent=2, sort_keys=True)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": "attachment; filename=orderbridge-options.json"})
+
+
+class ImportForm(FlaskForm):
+    document = FileField("Options file (JSON)")
+
+
+@bp.route("/options/import", methods=["GET", "POST"])
+@require("admin")
+def options_import():
+    form = ImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        upload = request.files.get("document")
+        try:
+            document = json.loads((upload.read() if upload else b"").decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            errors = [f"not valid JSON: {exc}"]
+        else:
+            try:
+                changed, errors = import_all(document, user_id=current_user.id)
+            except HookError as exc:
+                errors = [str(exc)]
+            if not errors:
+                total = sum(len(c) for c in changed.values())
+                flash(f"Imported options: {total} change(s).", "success")
+                return redirect(url_for(".options_index"))
+    return render_template("core/options_import.html", form=form, errors=errors), (422 if errors else 200)
+
+
+# -- users -----------------------------------------------------------------------------
+
+
+class UserForm(FlaskForm):
+    username = StringField("User name", validators=[DataRequired(), Length(max=64)])
+    full_name = StringField("Full name", validators=[Length(max=120)])
+    email = StringField("E-mail", validators=[Optional(), Email(), Length(max=254)])
+    role = SelectField("Role", choices=list(ROLES.items()))
+    active = BooleanField("Active", default=True)
+    password = PasswordField("Password", validators=[Optional(), Length(min=8, max=200)],
+                             description="At least 8 characters. Leave empty to keep the current password.")
+
+
+@bp.route("/users")
+@require("admin")
+def users():
+    rows = db.session.scalars(sa.select(User).order_by(User.username)).all()
+    return render_template("core/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@require("admin")
+def user_edit(user_id: int | None = None):
+    user = db.session.get(User, user_id) if user_id else None
+    if user_id and user is None:
+        abort(404)
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        clash = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip(),
+                                                        User.id != (user.id if user else -1)))
+        if clash:
+            form.username.errors.append("This user name is taken.")
+        elif user is None and not form.password.data:
+            form.password.errors.append("A new user needs a password.")
+        elif user is not None and user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+            form.role.errors.append("You cannot remove your own administrator rights.")
+        else:
+            user = user or User()
+            user.username = form.username.data.strip()
+            user.full_name, user.email = form.full_name.data or "", form.email.data or ""
+            user.role, user.active = form.role.data, form.active.data
+            if form.password.data:
+                user.set_password(form.password.data)
+            db.session.add(user)
+            db.session.commit()
+            flash(f"User {user.username} saved.", "success")
+            return redirect(url_for(".users"))
+    return render_template("core/user_form.html", form=form, user=user), (422 if form.errors else 200)

@@ -1,0 +1,56 @@
+"""Core's own contributions, made through the same hooks as any plugin (Datasette style)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .hookspecs import hookimpl
+from .plugins import Manifest, MenuItem
+
+manifest = Manifest(
+    name="core",
+    title="Platform",
+    version="0.1.0",
+    description="Users and roles, modules, setup options, numbering and master data.",
+    table_prefix="core_",
+    required=True,
+)
+
+
+@hookimpl
+def register_blueprints():
+    from . import admin, auth, masterdata
+
+    return [auth.bp, admin.home_bp, admin.bp, masterdata.bp]
+
+
+@hookimpl
+def menu_items():
+    return [
+        MenuItem("Customers & vendors", "masterdata.partners", order=80),
+        MenuItem("Items", "masterdata.items", order=81),
+        MenuItem("Stock", "masterdata.stock", order=82),
+        MenuItem("Modules", "admin.modules", section="admin", roles=("admin",), order=10),
+        MenuItem("Setup options", "admin.options_index", section="admin", roles=("admin",), order=20),
+        MenuItem("Users", "admin.users", section="admin", roles=("admin",), order=30),
+        MenuItem("Warehouses", "masterdata.warehouses", section="admin", roles=("admin",), order=40),
+    ]
+
+
+@hookimpl
+def migrations_dir():
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import register_core_commands
+
+    register_core_commands(cli)
+
+
+@hookimpl
+def demo_data(session):
+    from .demo import add_core_demo
+
+    add_core_demo(session)

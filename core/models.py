@@ -1,0 +1,198 @@
+"""Core tables: users, plugin state, setup options and their audit, number sequences,
+and the master data every plugin uses (partners, items, warehouses, stock levels)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .db import ZERO, Money, Quantity, UnitAmount, db
+
+ROLES = {
+    "admin": "Administrator",
+    "sales": "Sales",
+    "purchasing": "Purchasing",
+    "readonly": "Read-only",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "core_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    role: Mapped[str] = mapped_column(sa.String(20), default="readonly")
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role == "admin" or not roles or self.role in roles
+
+
+class PluginState(db.Model):
+    __tablename__ = "core_plugin_state"
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    enabled: Mapped[bool]
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+
+
+class SettingsVersion(db.Model):
+    """One row; bumped whenever plugin state or options change, so caches reload."""
+
+    __tablename__ = "core_settings_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)
+
+
+def bump_settings_version() -> None:
+    updated = db.session.execute(
+        sa.update(SettingsVersion).where(SettingsVersion.id == 1).values(version=SettingsVersion.version + 1)
+    ).rowcount
+    if not updated:
+        db.session.add(SettingsVersion(id=1, version=1))
+        db.session.flush()
+
+
+class OptionValue(db.Model):
+    __tablename__ = "core_option_value"
+    plugin: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(sa.Text)  # JSON text of the typed value
+
+
+class OptionAudit(db.Model):
+    __tablename__ = "core_option_audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plugin: Mapped[str] = mapped_column(sa.String(64), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    old_value: Mapped[str | None] = mapped_column(sa.Text)
+    new_value: Mapped[str | None] = mapped_column(sa.Text)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(sa.String(20), default="page")  # page, import, cli
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user: Mapped[User | None] = relationship()
+
+
+class Sequence(db.Model):
+    """A named document-number counter, advanced in the document's own transaction."""
+
+    __tablename__ = "core_sequence"
+    name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    next_value: Mapped[int] = mapped_column(sa.BigInteger)
+    width: Mapped[int] = mapped_column(default=0)  # zero-padded to this many digits
+    prefix: Mapped[str] = mapped_column(sa.String(10), default="")
+    min_value: Mapped[int] = mapped_column(sa.BigInteger, default=1)
+    max_value: Mapped[int] = mapped_column(sa.BigInteger, default=9_999_999_999)
+
+
+class Partner(db.Model):
+    """A customer, a vendor, or both (one table with flags)."""
+
+    __tablename__ = "core_partner"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), index=True)
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    phone: Mapped[str] = mapped_column(sa.String(40), default="")
+    is_customer: Mapped[bool] = mapped_column(default=False, index=True)
+    is_vendor: Mapped[bool] = mapped_column(default=False, index=True)
+    bill_to_address: Mapped[str] = mapped_column(sa.Text, default="")
+    ship_to_address: Mapped[str] = mapped_column(sa.Text, default="")
+    ship_via: Mapped[str] = mapped_column(sa.String(40), default="")
+    fob: Mapped[str] = mapped_column(sa.String(40), default="")
+    credit_limit: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    terms_days: Mapped[int] = mapped_column(default=30)
+    current_balance: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    oldest_unpaid_invoice_date: Mapped[date | None]
+    credit_status: Mapped[int] = mapped_column(default=0)  # SYSPRO: months overdue, 0-9
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def kind(self) -> str:
+        return " & ".join(k for k, f in (("Customer", self.is_customer), ("Vendor", self.is_vendor)) if f) or "-"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}"
+
+
+SUPPLY_METHODS = {"stock": "Stock", "buy_to_order": "Buy to order", "drop_ship": "Drop ship"}
+
+
+class Item(db.Model):
+    __tablename__ = "core_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(30), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    uom: Mapped[str] = mapped_column(sa.String(10), default="EA")
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+    list_price: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+    stocked: Mapped[bool] = mapped_column(default=True)
+    supply_method: Mapped[str] = mapped_column(sa.String(20), default="stock")
+    default_vendor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
+    vendor_item_code: Mapped[str] = mapped_column(sa.String(40), default="")
+    min_margin_pct: Mapped[Decimal] = mapped_column(sa.Numeric(7, 2), default=ZERO)
+    active: Mapped[bool] = mapped_column(default=True)
+    default_vendor: Mapped[Partner | None] = relationship()
+
+    @property
+    def supply_method_label(self) -> str:
+        return SUPPLY_METHODS.get(self.supply_method, self.supply_method)
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class Warehouse(db.Model):
+    __tablename__ = "core_warehouse"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), default="")
+    address: Mapped[str] = mapped_column(sa.Text, default="")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class StockLevel(db.Model):
+    __tablename__ = "core_stock_level"
+    __table_args__ = (
+        sa.UniqueConstraint("item_id", "warehouse_id", name="uq_core_stock_level_item_warehouse"),
+        sa.CheckConstraint("allocated >= 0", name="allocated_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id", ondelete="CASCADE"))
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("core_warehouse.id", ondelete="CASCADE"))
+    on_hand: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    allocated: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    item: Mapped[Item] = relationship()
+    warehouse: Mapped[Warehouse] = relationship()
+
+    @property
+    def available(self) -> Decimal:
+        return (self.on_hand or ZERO) - (self.allocated or ZERO)

@@ -1,0 +1,65 @@
+"""Document numbers from named counter rows, advanced in the document's own transaction.
+
+``next_number`` is one ``UPDATE … RETURNING``: PostgreSQL holds the row lock until
+the document's transaction ends, SQLite's BEGIN IMMEDIATE serialises writers, so two
+concurrent saves never draw the same number, and a rolled-back save gives its number
+back (no gaps, unlike a database sequence). Each document table also carries a unique
+constraint on its number.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .db import db
+from .models import Sequence
+
+
+class SequenceExhausted(Exception):
+    pass
+
+
+def format_number(value: int, width: int = 0, prefix: str = "") -> str:
+    return f"{prefix}{str(value).zfill(width)}"
+
+
+def ensure_sequence(name: str, start: int = 1, width: int = 0, min_value: int = 1,
+                    max_value: int = 9_999_999_999, prefix: str = "") -> None:
+    """Create the counter row if it is missing; safe when two transactions race."""
+    values = dict(name=name, next_value=start, width=width, min_value=min_value, max_value=max_value, prefix=prefix)
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(Sequence).values(**values).on_conflict_do_nothing(index_elements=["name"]))
+
+
+def next_number(name: str, *, start: int = 1, width: int = 0, min_value: int = 1,
+                max_value: int = 9_999_999_999) -> str:
+    """Draw the next number of sequence ``name`` (created with the given defaults if new)."""
+    stmt = (
+        sa.update(Sequence)
+        .where(Sequence.name == name)
+        .values(next_value=Sequence.next_value + 1)
+        .returning(Sequence.next_value, Sequence.width, Sequence.prefix, Sequence.max_value)
+        .execution_options(synchronize_session=False)
+    )
+    row = db.session.execute(stmt).one_or_none()
+    if row is None:
+        ensure_sequence(name, start, width, min_value, max_value)
+        row = db.session.execute(stmt).one()
+    value = row.next_value - 1
+    if value > row.max_value:
+        raise SequenceExhausted(f"sequence '{name}' has passed its maximum {row.max_value}")
+    return format_number(value, row.width, row.prefix)
+
+
+def peek(name: str) -> int | None:
+    return db.session.scalar(sa.select(Sequence.next_value).where(Sequence.name == name))
+
+
+def set_next_value(name: str, value: int, **defaults) -> None:
+    ensure_sequence(name, value, **defaults)
+    db.session.execute(
+        sa.update(Sequence).where(Sequence.name == name).values(next_value=value)
+        .execution_options(synchronize_session=False)
+    )

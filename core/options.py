@@ -1,0 +1,396 @@
+"""Setup options declared once, as data, by each plugin.
+
+From one list of :class:`Option` the host builds the tabbed options page, validates
+input on the server, offers a typed read API (:func:`options_for`), audits every
+change and exports/imports all options as one JSON document.
+
+An option that is *not available* (its ``available_if`` condition fails) keeps its
+stored value but is ignored: the read API answers its default and the page shows it
+disabled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, g, has_request_context
+
+from .db import db
+from .models import OptionAudit, OptionValue, SettingsVersion, bump_settings_version
+
+TYPES = ("bool", "int", "decimal", "choice", "date", "text", "ref", "sequence")
+EXPORT_FORMAT = "orderbridge-options/1"
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setup option. ``help`` carries the seed's own wording."""
+
+    key: str
+    type: str
+    default: Any
+    label: str
+    tab: str = "Main"
+    help: str = ""
+    min: Any = None
+    max: Any = None
+    choices: tuple[tuple[str, str], ...] = ()
+    ref: str | None = None  # "warehouse" | "partner" | "item": stored as the record's code
+    available_if: Mapping[str, Any] | None = None  # {key: value} or {key: (values, ...)}
+    places: int = 2  # decimals for type "decimal"
+    sequence: Mapping[str, int] = field(default_factory=dict)  # width/min_value/max_value
+
+    def __post_init__(self) -> None:
+        if self.type not in TYPES:
+            raise ValueError(f"option {self.key}: unknown type {self.type!r}")
+        if self.type == "choice" and self.default not in dict(self.choices):
+            raise ValueError(f"option {self.key}: default {self.default!r} is not a choice")
+
+    @property
+    def condition_text(self) -> str:
+        if not self.available_if:
+            return ""
+        parts = []
+        for key, want in self.available_if.items():
+            values = want if isinstance(want, tuple) else (want,)
+            parts.append(f"{key} is {' or '.join(_show(v) for v in values)}")
+        return "Available only if " + " and ".join(parts)
+
+
+def _show(value: Any) -> str:
+    if value is True:
+        return "selected"
+    if value is False:
+        return "cleared"
+    return str(value)
+
+
+class OptionError(ValueError):
+    def __init__(self, key: str, message: str):
+        self.key, self.message = key, message
+        super().__init__(f"{key}: {message}")
+
+
+# -- typed values ------------------------------------------------------------------
+
+
+def coerce(option: Option, raw: Any) -> Any:
+    """Turn a submitted or imported value into the option's type, checking its range."""
+    t = option.type
+    try:
+        if t == "bool":
+            if isinstance(raw, bool):
+                value: Any = raw
+            elif str(raw).lower() in ("y", "yes", "true", "on", "1"):
+                value = True
+            elif str(raw).lower() in ("n", "no", "false", "off", "0", ""):
+                value = False
+            else:
+                raise OptionError(option.key, "must be yes or no")
+        elif t in ("int", "sequence"):
+            if isinstance(raw, bool) or raw is None or str(raw).strip() == "":
+                raise OptionError(option.key, "a whole number is required")
+            if isinstance(raw, float) and not raw.is_integer():
+                raise OptionError(option.key, "must be a whole number")
+            value = int(str(raw).strip()) if not isinstance(raw, int | float) else int(raw)
+        elif t == "decimal":
+            if raw is None or str(raw).strip() == "" or isinstance(raw, bool):
+                raise OptionError(option.key, "a number is required")
+            value = Decimal(str(raw).strip())
+            if not value.is_finite():
+                raise OptionError(option.key, "must be a number")
+            if -value.as_tuple().exponent > option.places:  # type: ignore[operator]
+                raise OptionError(option.key, f"at most {option.places} decimal places")
+        elif t == "choice":
+            value = str(raw)
+            if value not in dict(option.choices):
+                allowed = ", ".join(label for _, label in option.choices)
+                raise OptionError(option.key, f"must be one of: {allowed}")
+        elif t == "date":
+            if raw in (None, ""):
+                value = None
+            else:
+                value = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+        elif t in ("text", "ref"):
+            value = "" if raw is None else str(raw).strip()
+            if t == "ref" and value and not ref_exists(option.ref or "", value):
+                raise OptionError(option.key, f"no {option.ref} with code {value!r}")
+        else:  # pragma: no cover - guarded by __post_init__
+            raise OptionError(option.key, "unknown type")
+    except OptionError:
+        raise
+    except (ValueError, TypeError, InvalidOperation):
+        kind = {"int": "a whole number", "sequence": "a whole number", "decimal": "a number",
+                "date": "a date (YYYY-MM-DD)"}.get(t, "a valid value")
+        raise OptionError(option.key, f"must be {kind}") from None
+    if t in ("int", "decimal", "sequence"):
+        if option.min is not None and value < option.min:
+            raise OptionError(option.key, f"must be at least {option.min}" + _range(option))
+        if option.max is not None and value > option.max:
+            raise OptionError(option.key, f"must be at most {option.max}" + _range(option))
+    return value
+
+
+def _range(option: Option) -> str:
+    if option.min is not None and option.max is not None:
+        return f" (allowed: {option.min} to {option.max})"
+    return ""
+
+
+def to_json(option: Option, value: Any) -> Any:
+    if value is None:
+        return None
+    if option.type == "decimal":
+        return str(value)
+    if option.type == "date":
+        return value.isoformat()
+    return value
+
+
+def from_json(option: Option, value: Any) -> Any:
+    if value is None:
+        return None
+    if option.type == "decimal":
+        return Decimal(value)
+    if option.type == "date":
+        return date.fromisoformat(value)
+    return value
+
+
+def ref_models() -> dict[str, tuple[Any, Any]]:
+    from .models import Item, Partner, Warehouse
+
+    return {"warehouse": (Warehouse, Warehouse.code), "partner": (Partner, Partner.number), "item": (Item, Item.code)}
+
+
+def ref_exists(ref: str, code: str) -> bool:
+    model, column = ref_models()[ref]
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(column == code)) > 0
+
+
+def ref_choices(ref: str) -> list[tuple[str, str]]:
+    model, column = ref_models()[ref]
+    return [("", "— none —")] + [(str(getattr(r, column.key)), str(r)) for r in db.session.scalars(
+        sa.select(model).order_by(column))]
+
+
+# -- the registry and the typed read API ----------------------------------------------
+
+
+class OptionRegistry:
+    def __init__(self) -> None:
+        self.declared: dict[str, dict[str, Option]] = {}
+        self._values: tuple[int, dict[str, dict[str, Any]]] | None = None
+
+    def declare(self, plugin: str, options: list[Option]) -> None:
+        by_key: dict[str, Option] = {}
+        for opt in options:
+            if not isinstance(opt, Option):
+                raise TypeError(f"setup_options must return Option objects, got {type(opt).__name__}")
+            if opt.key in by_key:
+                raise ValueError(f"option key {opt.key!r} declared twice")
+            by_key[opt.key] = opt
+        for opt in options:
+            for dep in (opt.available_if or {}):
+                if dep not in by_key:
+                    raise ValueError(f"option {opt.key!r} is available_if unknown option {dep!r}")
+        if by_key:
+            self.declared[plugin] = by_key
+
+    def forget(self, plugin: str) -> None:
+        self.declared.pop(plugin, None)
+
+    def tabs(self, plugin: str) -> list[tuple[str, list[Option]]]:
+        tabs: dict[str, list[Option]] = {}
+        for opt in self.declared.get(plugin, {}).values():
+            tabs.setdefault(opt.tab, []).append(opt)
+        return list(tabs.items())
+
+    def stored(self) -> dict[str, dict[str, Any]]:
+        """All stored values, typed; cached per process against the settings version."""
+        if has_request_context() and "_ob_options" in g:
+            return g._ob_options
+        version = db.session.scalar(sa.select(SettingsVersion.version).where(SettingsVersion.id == 1)) or 0
+        if self._values is None or self._values[0] != version:
+            values: dict[str, dict[str, Any]] = {}
+            for row in db.session.scalars(sa.select(OptionValue)):
+                opt = self.declared.get(row.plugin, {}).get(row.key)
+                if opt is not None:
+                    values.setdefault(row.plugin, {})[row.key] = from_json(opt, json.loads(row.value))
+            self._values = (version, values)
+        if has_request_context():
+            g._ob_options = self._values[1]
+        return self._values[1]
+
+    def forget_cache(self) -> None:
+        self._values = None
+        if has_request_context():
+            g.pop("_ob_options", None)
+
+    def current(self, plugin: str) -> dict[str, Any]:
+        """Stored-or-default values for every option of ``plugin`` (availability ignored)."""
+        from .numbering import peek
+
+        stored = self.stored().get(plugin, {})
+        values = {}
+        for key, opt in self.declared.get(plugin, {}).items():
+            if opt.type == "sequence":
+                live = peek(opt.sequence.get("name", key))
+                values[key] = opt.default if live is None else live
+            else:
+                values[key] = stored.get(key, opt.default)
+        return values
+
+
+def is_available(option: Option, values: Mapping[str, Any], declared: Mapping[str, Option]) -> bool:
+    for key, want in (option.available_if or {}).items():
+        controller = declared[key]
+        if not is_available(controller, values, declared):
+            current = controller.default
+        else:
+            current = values.get(key, controller.default)
+        wanted = want if isinstance(want, tuple) else (want,)
+        if current not in wanted:
+            return False
+    return True
+
+
+class Options(Mapping[str, Any]):
+    """Typed, read-only view of one plugin's options: ``opts["receipt_variance_pct"]``.
+
+    An unavailable option reads as its default (it is ignored, not lost).
+    """
+
+    def __init__(self, plugin: str, declared: dict[str, Option], values: dict[str, Any]):
+        self.plugin, self._declared, self._values = plugin, declared, values
+
+    def __getitem__(self, key: str) -> Any:
+        opt = self._declared[key]
+        if not is_available(opt, self._values, self._declared):
+            return opt.default
+        return self._values[key]
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._declared)
+
+    def __len__(self) -> int:
+        return len(self._declared)
+
+
+def registry() -> OptionRegistry:
+    return current_app.extensions["orderbridge_options"]
+
+
+def options_for(plugin: str) -> Options:
+    reg = registry()
+    return Options(plugin, reg.declared.get(plugin, {}), reg.current(plugin))
+
+
+# -- changing options ------------------------------------------------------------------
+
+
+def apply_changes(plugin: str, new_values: Mapping[str, Any], *, user_id: int | None, source: str) -> dict:
+    """Store validated values (only available options change), audit them, fire the hook.
+
+    Runs in the caller's transaction and does not commit. Returns {key: (old, new)}.
+    """
+    from .numbering import set_next_value
+    from .plugins import host_of
+
+    reg = registry()
+    declared = reg.declared[plugin]
+    current = reg.current(plugin)
+    merged = {**current, **{k: v for k, v in new_values.items() if k in declared}}
+    changes: dict[str, tuple[Any, Any]] = {}
+    for key, opt in declared.items():
+        if key not in new_values or not is_available(opt, merged, declared):
+            continue
+        old, new = current.get(key), new_values[key]
+        if old == new:
+            continue
+        changes[key] = (old, new)
+        if opt.type == "sequence":
+            seq = dict(opt.sequence)
+            set_next_value(seq.pop("name", key), int(new), **seq)
+        else:
+            row = db.session.get(OptionValue, (plugin, key)) or OptionValue(plugin=plugin, key=key)
+            row.value = json.dumps(to_json(opt, new))
+            db.session.add(row)
+        db.session.add(OptionAudit(plugin=plugin, key=key, old_value=json.dumps(to_json(opt, old)),
+                                   new_value=json.dumps(to_json(opt, new)), user_id=user_id, source=source))
+    if changes:
+        bump_settings_version()
+        db.session.flush()
+        reg.forget_cache()
+        host_of(current_app).hook.on_options_changed(plugin=plugin, changes=changes)
+    return changes
+
+
+def export_all() -> dict:
+    reg = registry()
+    return {
+        "format": EXPORT_FORMAT,
+        "plugins": {
+            plugin: {key: to_json(opt, value) for key, value in reg.current(plugin).items()
+                     for opt in [reg.declared[plugin][key]]}
+            for plugin in sorted(reg.declared)
+        },
+    }
+
+
+def validate_import(document: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Check a whole export document; returns (typed values per plugin, errors)."""
+    reg = registry()
+    errors: list[str] = []
+    typed: dict[str, dict[str, Any]] = {}
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        return {}, [f"not an OrderBridge options export (expected format {EXPORT_FORMAT!r})"]
+    plugins = document.get("plugins")
+    if not isinstance(plugins, dict):
+        return {}, ["'plugins' must be an object"]
+    for plugin, values in plugins.items():
+        if plugin not in reg.declared:
+            errors.append(f"{plugin}: no such plugin with options")
+            continue
+        if not isinstance(values, dict):
+            errors.append(f"{plugin}: must be an object of option values")
+            continue
+        for key, raw in values.items():
+            opt = reg.declared[plugin].get(key)
+            if opt is None:
+                errors.append(f"{plugin}.{key}: no such option")
+                continue
+            try:
+                typed.setdefault(plugin, {})[key] = coerce(opt, raw)
+            except OptionError as exc:
+                errors.append(f"{plugin}.{key}: {exc.message}")
+    return typed, errors
+
+
+def import_all(document: Any, *, user_id: int | None, source: str = "import") -> tuple[dict, list[str]]:
+    """Validate everything first; change nothing when anything is wrong. Commits."""
+    typed, errors = validate_import(document)
+    if errors:
+        return {}, errors
+    changed = {}
+    try:
+        for plugin, values in typed.items():
+            changed[plugin] = apply_changes(plugin, values, user_id=user_id, source=source)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        registry().forget_cache()
+        raise
+    return changed, []

@@ -1,0 +1,61 @@
+// Small progressive enhancements; every page works without them.
+document.addEventListener("DOMContentLoaded", () => {
+  // Tabs: show one section at a time; without JS all sections are visible.
+  document.querySelectorAll("[data-tabs]").forEach((root) => {
+    const buttons = root.querySelectorAll(".tabs button[data-tab]");
+    const sections = root.querySelectorAll("section[data-tab]");
+    const hidden = root.querySelector("input[name=_tab]");
+    const show = (name) => {
+      buttons.forEach((b) => b.setAttribute("aria-selected", String(b.dataset.tab === name)));
+      sections.forEach((s) => { s.hidden = s.dataset.tab !== name; });
+      if (hidden) hidden.value = name;
+    };
+    buttons.forEach((b) => b.addEventListener("click", (e) => { e.preventDefault(); show(b.dataset.tab); }));
+    const firstError = root.querySelector(".tabs button.has-error");
+    show((firstError && firstError.dataset.tab) || root.dataset.active || (buttons[0] && buttons[0].dataset.tab));
+  });
+  // "Available only if": enable or disable option fields as their controllers change.
+  const conditional = document.querySelectorAll("[data-available-if]");
+  const valueOf = (name) => {
+    const el = document.querySelector(`[name="${name}"]`);
+    if (!el) return undefined;
+    if (el.type === "checkbox") return el.checked;
+    return el.value;
+  };
+  const refresh = () => conditional.forEach((wrap) => {
+    const cond = JSON.parse(wrap.dataset.availableIf);
+    const ok = Object.entries(cond).every(([k, want]) => {
+      const wants = Array.isArray(want) ? want : [want];
+      return wants.some((w) => String(w) === String(valueOf(k)));
+    });
+    wrap.classList.toggle("unavailable", !ok);
+    wrap.querySelectorAll("input, select, textarea").forEach((el) => { el.disabled = !ok; });
+  });
+  if (conditional.length) {
+    document.querySelectorAll("input, select").forEach((el) => el.addEventListener("change", refresh));
+    refresh();
+  }
+  // Editable document lines: add a line from the template row, remove a line.
+  document.querySelectorAll("[data-lines]").forEach((table) => {
+    const body = table.querySelector("tbody");
+    const tpl = document.getElementById(table.dataset.lines);
+    const add = document.querySelector(`[data-add-line="${table.id}"]`);
+    const renumber = () => {
+      body.querySelectorAll("tr").forEach((row, i) => {
+        row.querySelectorAll("[name]").forEach((el) => { el.name = el.name.replace(/-\d+-/, `-${i}-`); el.id = el.name; });
+      });
+    };
+    if (add && tpl) add.addEventListener("click", (e) => {
+      e.preventDefault();
+      body.insertAdjacentHTML("beforeend", tpl.innerHTML);
+      renumber();
+    });
+    body.addEventListener("click", (e) => {
+      if (e.target.matches("[data-remove-line]")) {
+        e.preventDefault();
+        if (body.querySelectorAll("tr").length > 1) { e.target.closest("tr").remove(); renumber(); }
+        else { e.target.closest("tr").querySelectorAll("input").forEach((el) => { el.value = ""; }); }
+      }
+    });
+  });
+});

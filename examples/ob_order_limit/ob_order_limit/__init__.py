@@ -1,0 +1,1 @@
+"""Example third-party plugin for OrderBridge (installed through its entry point)."""

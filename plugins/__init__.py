@@ -1,0 +1,1 @@
+"""Built-in OrderBridge plugins: one package per plugin (Odoo-style addons)."""
