@@ -3,9 +3,11 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
 export FLASK_APP := core:create_app
 
-.PHONY: run test test-sqlite test-postgres lint bench browser-deps clean docs
+.PHONY: run test lint bench browser-deps clean docs
 
 $(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -19,22 +21,31 @@ run: $(STAMP)
 	$(BIN)/orderbridge db upgrade
 	$(BIN)/orderbridge demo --if-empty
 	$(BIN)/orderbridge users ensure-admin
-	$(BIN)/orderbridge run --host 127.0.0.1 --port 5000
+	$(BIN)/orderbridge run --host $(HOST) --port $(PORT)
 
-# Debian's Chromium for the browser tests; when it cannot be installed the
-# browser tests skip and say why (tests/browser/conftest.py).
+# Debian's Chromium for the browser tests (as root, or with password-less sudo); when
+# it cannot be installed the browser tests skip and say why (tests/browser/conftest.py).
 browser-deps:
-	@command -v chromium >/dev/null 2>&1 || ( [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ) || \
-	  echo "chromium not installed: browser tests will be skipped"
+	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
+	    || echo "chromium could not be installed: browser tests will be skipped"; \
+	else echo "chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped"; fi
 
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# Both legs always run; the target fails when either failed.
 test: $(STAMP) browser-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	@rc=0; echo "== SQLite leg"; \
+	ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL leg: $$TEST_DATABASE_URL"; \
-	  ORDERBRIDGE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest; \
-	fi
+	  ORDERBRIDGE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	fi; \
+	if [ $$rc -ne 0 ]; then echo "== tests FAILED (exit $$rc)"; else echo "== all test legs passed"; fi; \
+	exit $$rc
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -19,10 +19,11 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .auth import require
 from .db import db
+from .forms import Email
 from .models import ROLES, OptionAudit, User
 from .options import (
     Option,
@@ -89,6 +90,8 @@ def module_toggle(name: str, action: str):
     if others:
         msg += f" Also {verb}: {', '.join(others)}."
     flash(msg, "success")
+    for error in host.last_event_errors:
+        flash(error, "warning")
     return redirect(url_for(".modules"))
 
 
@@ -167,7 +170,10 @@ def options(plugin: str):
             if key in available:
                 valid = form[key].validate(form) and valid
             else:
+                # an unavailable option keeps its stored value (browsers do not post disabled fields)
                 form[key].errors = []
+                form[key].data, form[key].raw_data = current[key], []
+                merged[key] = current[key]
         if valid:
             values = {}
             for key in available:

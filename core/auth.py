@@ -8,6 +8,7 @@ also refuses anonymous access to anything not public, as a second line.
 from __future__ import annotations
 
 import functools
+import secrets
 from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -32,7 +33,12 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+    # a user deactivated after signing in loses access on the next request
+    try:
+        user = db.session.get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None
 
 
 def public(view: F) -> F:
@@ -76,8 +82,8 @@ def is_guarded(view: Callable) -> bool:
 
 def safe_next(target: str | None) -> str | None:
     """Only same-site relative paths: ``next=//evil.example`` and ``https://…`` are dropped."""
-    if not target:
-        return None
+    if not target or any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return None  # browsers drop tabs and newlines: "/\t/evil" would become "//evil"
     target = target.replace("\\", "/").strip()
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
@@ -92,6 +98,19 @@ class LoginForm(FlaskForm):
 
 
 bp = Blueprint("auth", __name__)
+_DUMMY_HASHES: dict[str, User] = {}
+
+
+def _dummy_user() -> User:
+    """A user nobody can sign in as, hashed like real ones (same work for unknown names)."""
+    from .models import password_method
+
+    method = password_method()
+    if method not in _DUMMY_HASHES:
+        dummy = User(username="", active=False)
+        dummy.set_password(secrets.token_hex(16))
+        _DUMMY_HASHES[method] = dummy
+    return _DUMMY_HASHES[method]
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -100,7 +119,9 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
-        if user is not None and user.active and user.check_password(form.password.data):
+        # check a password even for an unknown name, so timing does not tell them apart either
+        ok = (user or _dummy_user()).check_password(form.password.data) and user is not None and user.active
+        if ok:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
         # one message for either mistake: do not reveal which one it was

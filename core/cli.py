@@ -51,9 +51,13 @@ def register_core_commands(cli: click.Group) -> None:
     @dbg.command("upgrade")
     def db_upgrade() -> None:
         """Bring the database up to date (core, then every plugin)."""
-        from .migrate import upgrade_all
+        from .migrate import MigrationError, upgrade_all
+        from .plugins import HookError
 
-        done = upgrade_all(_host())
+        try:
+            done = upgrade_all(_host())
+        except (MigrationError, HookError) as exc:
+            raise click.ClickException(str(exc)) from None
         click.echo(f"Database up to date: {', '.join(done)}")
 
     @dbg.command("status")
@@ -97,6 +101,8 @@ def register_core_commands(cli: click.Group) -> None:
         except DependencyError as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"Enabled: {', '.join(changed)}" if changed else f"{name} was already enabled")
+        for error in _host().last_event_errors:
+            click.echo(f"warning: {error}", err=True)
 
     @plugins.command("disable")
     @click.argument("name")
@@ -111,6 +117,8 @@ def register_core_commands(cli: click.Group) -> None:
             hint = " (use --cascade to disable them too)" if exc.names else ""
             raise click.ClickException(f"{exc}{hint}") from None
         click.echo(f"Disabled: {', '.join(changed)}" if changed else f"{name} was already disabled")
+        for error in _host().last_event_errors:
+            click.echo(f"warning: {error}", err=True)
 
     @plugins.command("docs")
     @click.option("--write", is_flag=True, help="Rewrite docs/plugins.md instead of checking it.")
@@ -220,8 +228,12 @@ def register_core_commands(cli: click.Group) -> None:
     def demo(if_empty: bool) -> None:
         """Load demonstration data (core master data, then each enabled plugin's)."""
         from .demo import load_demo
+        from .plugins import HookError
 
-        loaded = load_demo(_host(), if_empty=if_empty)
+        try:
+            loaded = load_demo(_host(), if_empty=if_empty)
+        except HookError as exc:
+            raise click.ClickException(f"{exc} (no demo data was kept)") from None
         click.echo("Demo data loaded." if loaded else "Database is not empty: demo data left alone.")
 
 

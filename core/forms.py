@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import current_app, flash
 from wtforms import Form
+from wtforms.validators import ValidationError
 
 from .plugins import HookError, host_of
 
@@ -23,11 +25,35 @@ def build_form(form_name: str, base: type[Form], obj: Any = None, **kwargs: Any)
         if name not in enabled:
             continue
         try:
-            for _plugin, fields in host.call_one("extend_form", name, form_name=form_name, obj=obj):
-                extra.update(fields or {})
+            for plugin, fields in host.call_one("extend_form", name, form_name=form_name, obj=obj):
+                for field_name, unbound in (fields or {}).items():
+                    if hasattr(base, field_name) or field_name in extra:
+                        # a plugin adds fields; it never replaces the form's own (or another plugin's)
+                        flash(f"Plugin '{plugin}' tried to add field '{field_name}' to the {form_name} "
+                              "form, which already has it; it was left out.", "error")
+                        continue
+                    extra[field_name] = unbound
         except HookError as exc:
             flash(str(exc), "error")
     cls = type(base.__name__, (base,), extra) if extra else base
     form = cls(obj=obj, **kwargs)
     form.extra_field_names = list(extra)  # type: ignore[attr-defined]
     return form
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
+
+
+class Email:
+    """A plain e-mail address check (``name@example.com``).
+
+    Use this instead of ``wtforms.validators.Email``, which needs the optional
+    ``email_validator`` package (not a dependency of OrderBridge: it would fail with a 500).
+    """
+
+    def __init__(self, message: str | None = None):
+        self.message = message or "Enter an e-mail address like name@example.com."
+
+    def __call__(self, form, field) -> None:
+        if field.data and not _EMAIL.fullmatch(field.data.strip()):
+            raise ValidationError(self.message)

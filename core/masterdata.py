@@ -22,12 +22,12 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from . import stock as stock_service
 from .auth import require
 from .db import db
-from .forms import build_form
+from .forms import Email, build_form
 from .models import SUPPLY_METHODS, Item, Partner, StockLevel, Warehouse
 from .plugins import HookError, host_of
 from .web import paginate
@@ -295,9 +295,16 @@ class CsvImportForm(FlaskForm):
     file = FileField("CSV file")
 
 
-def _csv_rows(text: str) -> tuple[list[str], list[dict[str, str]]]:
+def _csv_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and (first line number, row) pairs; quoted fields may span lines (addresses)."""
     reader = csv.DictReader(io.StringIO(text))
-    return list(reader.fieldnames or []), list(reader)
+    header = [h.strip() for h in reader.fieldnames or []]
+    reader.fieldnames = header
+    rows, last = [], reader.line_num
+    for row in reader:
+        rows.append((last + 1, row))
+        last = reader.line_num
+    return header, rows
 
 
 def import_csv(kind: str, text: str) -> tuple[int, list[str]]:
@@ -306,7 +313,10 @@ def import_csv(kind: str, text: str) -> tuple[int, list[str]]:
     Returns (rows imported, errors as "line N: field: message"). Commits on success.
     """
     form_cls, model, key_col, key_field, fields, hook_name = IMPORTS[kind]
-    header, rows = _csv_rows(text)
+    try:
+        header, rows = _csv_rows(text)
+    except csv.Error as exc:
+        return 0, [f"the file is not valid CSV: {exc}"]
     unknown = [h for h in header if h not in fields and not (kind == "items" and h == "default_vendor")]
     errors: list[str] = []
     if not header or key_field not in header:
@@ -316,7 +326,10 @@ def import_csv(kind: str, text: str) -> tuple[int, list[str]]:
     vendors = {n: i for n, i in db.session.execute(sa.select(Partner.number, Partner.id).where(Partner.is_vendor))}
     seen: dict[str, int] = {}
     valid: list[tuple[FlaskForm, Any]] = []
-    for lineno, row in enumerate(rows, start=2):
+    for lineno, row in rows:
+        if None in row:
+            errors.append(f"line {lineno}: more values than columns in the header")
+            continue
         data = MultiDict({k: (v or "").strip() for k, v in row.items() if k in fields})
         for flag in ("is_customer", "is_vendor", "stocked", "active"):
             if flag in data and data[flag].lower() in ("0", "n", "no", "false", ""):
@@ -348,7 +361,9 @@ def import_csv(kind: str, text: str) -> tuple[int, list[str]]:
         return 0, errors
     try:
         for form, existing in valid:
-            present = [f for f in fields if f in header or f == "active" or (f == "default_vendor_id" and "default_vendor" in header)]
+            # only the columns the file has; a new record is active unless the file says otherwise
+            present = [f for f in fields if f in header or (f == "active" and existing is None)
+                       or (f == "default_vendor_id" and "default_vendor" in header)]
             _save_record(existing or model(), form, hook_name, existing is None, present)
         db.session.commit()
     except HookError as exc:

@@ -51,11 +51,21 @@ def upgrade(engine: sa.Engine, plugin: str, path: str, target: str = "heads") ->
         conn.commit()
 
 
+class MigrationError(Exception):
+    def __init__(self, plugin: str, original: BaseException):
+        self.plugin, self.original = plugin, original
+        super().__init__(f"migrations of plugin '{plugin}' failed: {type(original).__name__}: {original}")
+
+
 def upgrade_all(host: PluginHost, engine: sa.Engine | None = None) -> list[str]:
+    """Core first, then every loaded plugin after its dependencies; stops at a failure, naming it."""
     engine = engine or db.engine
     done = []
     for plugin, path in script_dirs(host):
-        upgrade(engine, plugin, path)
+        try:
+            upgrade(engine, plugin, path)
+        except Exception as exc:
+            raise MigrationError(plugin, exc) from exc
         done.append(plugin)
     return done
 
@@ -73,25 +83,37 @@ def current_revisions(host: PluginHost, engine: sa.Engine | None = None) -> dict
 
 
 def _owned(host: PluginHost, plugin: str):
+    """(include_name, include_object) limiting autogenerate to ``plugin``'s own tables."""
     prefix = host.plugins[plugin].manifest.table_prefix or f"{plugin}_"
     others = [p.manifest.table_prefix for n, p in host.plugins.items() if n != plugin and p.manifest.table_prefix]
     longer = [o for o in others if o.startswith(prefix) and len(o) > len(prefix)]
 
-    def include_name(name, type_, _parent_names):
-        if type_ == "table":
-            return bool(name) and name.startswith(prefix) and not any(name.startswith(o) for o in longer)
-        return True
+    def owns(table_name: str | None) -> bool:
+        return bool(table_name) and table_name.startswith(prefix) and not any(table_name.startswith(o) for o in longer)
 
-    return include_name
+    def include_name(name, type_, _parent_names):
+        # the database side: reflect only this plugin's tables
+        return owns(name) if type_ == "table" else True
+
+    def include_object(obj, name, type_, _reflected, _compare_to):
+        # the models side too (include_name filters only reflected names): without it every
+        # other plugin's table would look missing and land in this plugin's revision
+        if type_ == "table":
+            return owns(name)
+        table = getattr(obj, "table", None)
+        return table is None or owns(table.name)
+
+    return include_name, include_object
 
 
 def diff(host: PluginHost, plugin: str, engine: sa.Engine | None = None):
-    """Alembic's autogenerate comparison of the plugin's models with the database."""
+    """Alembic's autogenerate comparison of the plugin's models with the database (its tables only)."""
     engine = engine or db.engine
+    include_name, include_object = _owned(host, plugin)
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={
-            "target_metadata": db.metadata, "include_name": _owned(host, plugin),
-            "version_table": version_table(plugin), "compare_type": False,
+            "target_metadata": db.metadata, "include_name": include_name, "include_object": include_object,
+            "version_table": version_table(plugin), "compare_type": True,
         })
         return produce_migrations(ctx, db.metadata)
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,6 +20,13 @@ ROLES = {
     "purchasing": "Purchasing",
     "readonly": "Read-only",
 }
+
+
+def password_method() -> str:
+    """Werkzeug's hashing method; ``PASSWORD_HASH_METHOD`` lets the test suite use a cheap one."""
+    if has_app_context():
+        return current_app.config.get("PASSWORD_HASH_METHOD") or "scrypt"
+    return "scrypt"
 
 
 def utcnow() -> datetime:
@@ -37,7 +45,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=password_method())
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

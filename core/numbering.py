@@ -38,19 +38,20 @@ def next_number(name: str, *, start: int = 1, width: int = 0, min_value: int = 1
     """Draw the next number of sequence ``name`` (created with the given defaults if new)."""
     stmt = (
         sa.update(Sequence)
-        .where(Sequence.name == name)
+        .where(Sequence.name == name, Sequence.next_value <= Sequence.max_value)
         .values(next_value=Sequence.next_value + 1)
-        .returning(Sequence.next_value, Sequence.width, Sequence.prefix, Sequence.max_value)
+        .returning(Sequence.next_value, Sequence.width, Sequence.prefix)
         .execution_options(synchronize_session=False)
     )
     row = db.session.execute(stmt).one_or_none()
     if row is None:
+        # missing (or created by a concurrent transaction since): create it unless it exists, retry
         ensure_sequence(name, start, width, min_value, max_value)
-        row = db.session.execute(stmt).one()
-    value = row.next_value - 1
-    if value > row.max_value:
-        raise SequenceExhausted(f"sequence '{name}' has passed its maximum {row.max_value}")
-    return format_number(value, row.width, row.prefix)
+        row = db.session.execute(stmt).one_or_none()
+        if row is None:  # the counter is past its maximum: nothing was advanced
+            top = db.session.scalar(sa.select(Sequence.max_value).where(Sequence.name == name))
+            raise SequenceExhausted(f"sequence '{name}' has no numbers left (maximum {top})")
+    return format_number(row.next_value - 1, row.width, row.prefix)
 
 
 def peek(name: str) -> int | None:
@@ -58,7 +59,12 @@ def peek(name: str) -> int | None:
 
 
 def set_next_value(name: str, value: int, **defaults) -> None:
+    """Set the next number of ``name`` (creating it with ``defaults`` if new); range-checked."""
     ensure_sequence(name, value, **defaults)
+    low, high = db.session.execute(
+        sa.select(Sequence.min_value, Sequence.max_value).where(Sequence.name == name)).one()
+    if not low <= value <= high:
+        raise ValueError(f"sequence '{name}': {value} is outside {low}..{high}")
     db.session.execute(
         sa.update(Sequence).where(Sequence.name == name).values(next_value=value)
         .execution_options(synchronize_session=False)

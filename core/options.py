@@ -51,6 +51,23 @@ class Option:
             raise ValueError(f"option {self.key}: unknown type {self.type!r}")
         if self.type == "choice" and self.default not in dict(self.choices):
             raise ValueError(f"option {self.key}: default {self.default!r} is not a choice")
+        if self.type == "ref" and self.ref not in ("warehouse", "partner", "item"):
+            raise ValueError(f"option {self.key}: ref must be 'warehouse', 'partner' or 'item'")
+        if self.type in ("int", "decimal", "sequence") and self.default is not None:
+            low, high = self.bounds
+            if (low is not None and self.default < low) or (high is not None and self.default > high):
+                raise ValueError(f"option {self.key}: default {self.default} is outside its range")
+
+    @property
+    def bounds(self) -> tuple[Any, Any]:
+        """(min, max); a sequence's own min_value/max_value narrow them."""
+        low, high = self.min, self.max
+        if self.type == "sequence":
+            if self.sequence.get("min_value") is not None:
+                low = max(low, self.sequence["min_value"]) if low is not None else self.sequence["min_value"]
+            if self.sequence.get("max_value") is not None:
+                high = min(high, self.sequence["max_value"]) if high is not None else self.sequence["max_value"]
+        return low, high
 
     @property
     def condition_text(self) -> str:
@@ -130,16 +147,18 @@ def coerce(option: Option, raw: Any) -> Any:
                 "date": "a date (YYYY-MM-DD)"}.get(t, "a valid value")
         raise OptionError(option.key, f"must be {kind}") from None
     if t in ("int", "decimal", "sequence"):
-        if option.min is not None and value < option.min:
-            raise OptionError(option.key, f"must be at least {option.min}" + _range(option))
-        if option.max is not None and value > option.max:
-            raise OptionError(option.key, f"must be at most {option.max}" + _range(option))
+        low, high = option.bounds
+        if low is not None and value < low:
+            raise OptionError(option.key, f"must be at least {low}" + _range(option))
+        if high is not None and value > high:
+            raise OptionError(option.key, f"must be at most {high}" + _range(option))
     return value
 
 
 def _range(option: Option) -> str:
-    if option.min is not None and option.max is not None:
-        return f" (allowed: {option.min} to {option.max})"
+    low, high = option.bounds
+    if low is not None and high is not None:
+        return f" (allowed: {low} to {high})"
     return ""
 
 
@@ -200,6 +219,15 @@ class OptionRegistry:
             for dep in (opt.available_if or {}):
                 if dep not in by_key:
                     raise ValueError(f"option {opt.key!r} is available_if unknown option {dep!r}")
+
+        def check_cycle(key: str, path: tuple[str, ...]) -> None:
+            if key in path:
+                raise ValueError("available_if cycle: " + " -> ".join([*path, key]))
+            for dep in (by_key[key].available_if or {}):
+                check_cycle(dep, (*path, key))
+
+        for key in by_key:
+            check_cycle(key, ())
         if by_key:
             self.declared[plugin] = by_key
 
@@ -301,9 +329,12 @@ def options_for(plugin: str) -> Options:
 # -- changing options ------------------------------------------------------------------
 
 
-def apply_changes(plugin: str, new_values: Mapping[str, Any], *, user_id: int | None, source: str) -> dict:
-    """Store validated values (only available options change), audit them, fire the hook.
+def apply_changes(plugin: str, new_values: Mapping[str, Any], *, user_id: int | None, source: str,
+                  only_available: bool = True) -> dict:
+    """Store validated values, audit them, fire ``on_options_changed``.
 
+    From the page only available options change (an unavailable one keeps its value);
+    an import (``only_available=False``) restores every value it carries.
     Runs in the caller's transaction and does not commit. Returns {key: (old, new)}.
     """
     from .numbering import set_next_value
@@ -315,7 +346,7 @@ def apply_changes(plugin: str, new_values: Mapping[str, Any], *, user_id: int | 
     merged = {**current, **{k: v for k, v in new_values.items() if k in declared}}
     changes: dict[str, tuple[Any, Any]] = {}
     for key, opt in declared.items():
-        if key not in new_values or not is_available(opt, merged, declared):
+        if key not in new_values or (only_available and not is_available(opt, merged, declared)):
             continue
         old, new = current.get(key), new_values[key]
         if old == new:
@@ -387,7 +418,7 @@ def import_all(document: Any, *, user_id: int | None, source: str = "import") ->
     changed = {}
     try:
         for plugin, values in typed.items():
-            changed[plugin] = apply_changes(plugin, values, user_id=user_id, source=source)
+            changed[plugin] = apply_changes(plugin, values, user_id=user_id, source=source, only_available=False)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -121,6 +121,7 @@ class PluginHost:
         self.blueprint_owner: dict[str, str] = {}
         self._cache: tuple[int, frozenset[str]] | None = None
         self._subset_cache: dict[tuple[str, frozenset[str]], Any] = {}
+        self.last_event_errors: list[str] = []  # on_plugin_enabled/disabled failures of the last change
         self.hook = _HookProxy(self)
 
     # -- loading -----------------------------------------------------------------
@@ -161,6 +162,10 @@ class PluginHost:
                 self.pm.unregister(module)
                 raise TypeError(f"implements unknown hook(s): {', '.join(unknown)}")
         except Exception as exc:  # a broken plugin must not stop the site
+            # pluggy's register() leaves the implementations it added before a failing
+            # signature check in place: take every trace of the plugin out again.
+            if self.pm.has_plugin(name):
+                self.pm.unregister(name=name)
             self.failed[name] = f"{type(exc).__name__}: {exc}"
             log.warning("plugin %s failed to load: %s", name, self.failed[name])
             return
@@ -291,6 +296,7 @@ class PluginHost:
                 impl.function(cli=cli)
             except Exception as exc:
                 self._fail(name, f"{type(exc).__name__} while adding commands: {exc}")
+        self._resolve_dependencies()
 
     # -- enabled state --------------------------------------------------------------
 
@@ -401,6 +407,7 @@ class PluginHost:
         db.session.commit()
         self.forget_cache()
         event = "on_plugin_enabled" if enabled else "on_plugin_disabled"
+        self.last_event_errors = []
         for n in names:
             try:
                 if enabled:
@@ -409,7 +416,10 @@ class PluginHost:
                     # the plugin being disabled hears about it too
                     _call_for(self, event, n, name=n)
             except HookError as exc:
+                # reported next to the change (Modules page, CLI); the change stays
+                db.session.rollback()
                 log.warning("%s", exc)
+                self.last_event_errors.append(str(exc))
         return names
 
     def state_rows(self) -> list[dict[str, Any]]:

@@ -91,7 +91,11 @@ def menu() -> dict[str, list[MenuItem]]:
     for _name, result in _safe_each("menu_items"):
         if not isinstance(result, HookError):
             items.extend(result or [])
-    visible = [i for i in items if user_can(*i.roles)]
+    views = current_app.view_functions
+    bad = [i for i in items if i.endpoint not in views]
+    for item in bad:  # one plugin's typo must not break every page
+        log.warning("menu item %r points at unknown endpoint %r", item.label, item.endpoint)
+    visible = [i for i in items if i.endpoint in views and user_can(*i.roles)]
     visible.sort(key=lambda i: (i.order, i.label))
     sections: dict[str, list[MenuItem]] = {}
     for item in visible:

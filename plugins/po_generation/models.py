@@ -1,0 +1,41 @@
+"""The bridge's own table: which PO line serves which sales order line, and how much."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from core.db import ZERO, Quantity, db
+from core.models import utcnow
+
+
+class PoGenLink(db.Model):
+    """One sales order line served by one PO line. Deleting either side drops the link."""
+
+    __tablename__ = "pogen_link"
+    __table_args__ = (sa.UniqueConstraint("so_line_id", "po_line_id", name="uq_pogen_link_so_line_po_line"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
+    po_line_id: Mapped[int] = mapped_column(sa.ForeignKey("po_line.id", ondelete="CASCADE"), index=True)
+    # denormalised for the links panels and the missing-PO check (one join less)
+    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
+    po_id: Mapped[int] = mapped_column(sa.ForeignKey("po_order.id", ondelete="CASCADE"), index=True)
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PoGenEvent(db.Model):
+    """What happened to a sales order's POs (reset, deleted), for the missing-PO check."""
+
+    __tablename__ = "pogen_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # reset | po_deleted
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

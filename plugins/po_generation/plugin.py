@@ -1,0 +1,92 @@
+"""PO generation: purchase orders from sales orders (bridge of sales_order and purchase_order)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.hookspecs import hookimpl
+from core.plugins import Manifest, MenuItem
+
+manifest = Manifest(
+    name="po_generation",
+    title="PO generation",
+    version="0.1.0",
+    description="Purchase orders from sales orders on save and in batches (Sage 100 Generate tab), "
+                "SO-number PO numbering, drop ship, reset purchase orders and the missing-PO check.",
+    depends=("sales_order", "purchase_order"),
+    default_enabled=True,
+    table_prefix="pogen_",
+)
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def setup_options():
+    from .options import OPTIONS
+
+    return OPTIONS
+
+
+@hookimpl
+def migrations_dir():
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import register
+
+    register(cli)
+
+
+@hookimpl
+def menu_items():
+    return [
+        MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35),
+        MenuItem("Orders missing POs", "po_generation.missing", roles=("purchasing", "sales"), order=36),
+    ]
+
+
+@hookimpl
+def on_sales_order_saved(order, created, changes):
+    from . import services
+
+    services.on_order_saved(order, created, changes)
+    if created:
+        from .views import remember_new_order
+
+        remember_new_order(order)
+
+
+@hookimpl
+def on_sales_order_cancelled(order):
+    from . import services
+
+    services.on_order_cancelled(order)
+
+
+@hookimpl
+def on_purchase_order_cancelled(po):
+    from . import services
+
+    services.record_po_deleted(po)
+
+
+@hookimpl
+def page_actions(page, obj):
+    from .views import actions_for
+
+    return actions_for(page, obj)
+
+
+@hookimpl
+def page_panels(page, obj):
+    from .views import panels_for
+
+    return panels_for(page, obj)

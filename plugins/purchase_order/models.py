@@ -1,0 +1,271 @@
+"""Purchase-order tables (prefix ``po_``): orders, lines, exceptions, receipts, returns,
+line statuses, cancel/reason codes, order history (recap) and purchase history."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import ZERO, Money, Quantity, UnitAmount, db
+from core.models import Item, Partner, User, Warehouse, utcnow
+
+STATUS_LABELS = {
+    "new": "New",
+    "sent": "Sent to vendor",
+    "partial": "Partially received",
+    "received": "Received (complete)",
+    "closed": "Closed",
+    "cancelled": "Cancelled",
+}
+OPEN_STATUSES = ("new", "sent", "partial")
+COMPLETE_STATUSES = ("received", "closed")
+ORDER_TYPES = {"S": "Standard", "D": "Drop ship"}
+
+
+class PoLineStatus(db.Model):
+    """System data: a status a PO line can carry (KSS), later with an email template."""
+
+    __tablename__ = "po_line_status"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(120), default="")
+    email_template: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class CancelReasonCode(db.Model):
+    """Cancel and reason codes, entered when purchase orders or lines are deleted."""
+
+    __tablename__ = "po_cancel_reason"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(120), default="")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class PurchaseOrder(db.Model):
+    __tablename__ = "po_order"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
+    order_type: Mapped[str] = mapped_column(sa.String(1), default="S")
+    order_date: Mapped[date] = mapped_column(default=date.today)
+    required_date: Mapped[date | None]
+    ship_to_address: Mapped[str] = mapped_column(sa.Text, default="")
+    ship_via: Mapped[str] = mapped_column(sa.String(40), default="")
+    fob: Mapped[str] = mapped_column(sa.String(40), default="")
+    confirm_to: Mapped[str] = mapped_column(sa.String(80), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    warehouse_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_warehouse.id"), index=True)
+    customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default="new", index=True)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    sent_at: Mapped[datetime | None]
+    sent_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    cancel_reason: Mapped[str] = mapped_column(sa.String(10), default="")
+    completed_at: Mapped[datetime | None] = mapped_column(index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[PurchaseOrderLine]] = relationship(
+        back_populates="po", order_by="PurchaseOrderLine.line_no", cascade="all, delete-orphan"
+    )
+    vendor: Mapped[Partner] = relationship(foreign_keys=[vendor_id])
+    customer: Mapped[Partner | None] = relationship(foreign_keys=[customer_id])
+    warehouse: Mapped[Warehouse | None] = relationship()
+    sent_by: Mapped[User | None] = relationship()
+    exceptions: Mapped[list[PurchaseOrderException]] = relationship(
+        back_populates="po", order_by="PurchaseOrderException.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def order_type_label(self) -> str:
+        return ORDER_TYPES.get(self.order_type, self.order_type)
+
+    @property
+    def total(self) -> Decimal:
+        return sum(((ln.qty_ordered or ZERO) * (ln.unit_cost or ZERO) for ln in self.lines), ZERO).quantize(
+            Decimal("0.01"))
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def __str__(self) -> str:
+        return f"PO {self.number}"
+
+
+class PurchaseOrderLine(db.Model):
+    __tablename__ = "po_line"
+    __table_args__ = (sa.UniqueConstraint("po_id", "line_no", name="uq_po_line_po_line_no"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    po_id: Mapped[int] = mapped_column(sa.ForeignKey("po_order.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int]
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"), index=True)
+    vendor_item_code: Mapped[str] = mapped_column(sa.String(40), default="")
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    qty_ordered: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    qty_received: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    qty_returned: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+    required_date: Mapped[date | None]
+    line_status_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("po_line_status.id", ondelete="SET NULL"), index=True)
+    closed: Mapped[bool] = mapped_column(default=False)
+    origin_label: Mapped[str | None] = mapped_column(sa.String(120), index=True)
+
+    po: Mapped[PurchaseOrder] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+    line_status: Mapped[PoLineStatus | None] = relationship()
+
+    @property
+    def qty_outstanding(self) -> Decimal:
+        if self.closed:
+            return ZERO
+        return max(ZERO, (self.qty_ordered or ZERO) - (self.qty_received or ZERO))
+
+    @property
+    def line_value(self) -> Decimal:
+        return ((self.qty_ordered or ZERO) * (self.unit_cost or ZERO)).quantize(Decimal("0.01"))
+
+    @property
+    def is_done(self) -> bool:
+        return bool(self.closed) or (self.qty_received or ZERO) >= (self.qty_ordered or ZERO)
+
+
+class PurchaseOrderException(db.Model):
+    __tablename__ = "po_exception"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    po_id: Mapped[int] = mapped_column(sa.ForeignKey("po_order.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved: Mapped[bool] = mapped_column(default=False)
+    po: Mapped[PurchaseOrder] = relationship(back_populates="exceptions")
+
+
+class Receipt(db.Model):
+    """Receipt of goods; kept as receipt history (detail, summary or not at all)."""
+
+    __tablename__ = "po_receipt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
+    po_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
+    receipt_date: Mapped[date] = mapped_column(default=date.today)
+    fiscal_year: Mapped[int]
+    period: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    total_qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    total_amount: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    summary_only: Mapped[bool] = mapped_column(default=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    po: Mapped[PurchaseOrder | None] = relationship()
+    vendor: Mapped[Partner] = relationship()
+    lines: Mapped[list[ReceiptLine]] = relationship(
+        back_populates="receipt", order_by="ReceiptLine.line_no", cascade="all, delete-orphan")
+
+
+class ReceiptLine(db.Model):
+    """One received line; ``item_id`` empty makes it a comment line."""
+
+    __tablename__ = "po_receipt_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(sa.ForeignKey("po_receipt.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int]
+    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
+    item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_item.id"))
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    receipt: Mapped[Receipt] = relationship(back_populates="lines")
+    po_line: Mapped[PurchaseOrderLine | None] = relationship()
+    item: Mapped[Item | None] = relationship()
+
+
+class Return(db.Model):
+    """Return of goods to the vendor, numbered from its own sequence."""
+
+    __tablename__ = "po_return"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
+    po_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
+    return_date: Mapped[date] = mapped_column(default=date.today)
+    fiscal_year: Mapped[int]
+    period: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    po: Mapped[PurchaseOrder | None] = relationship()
+    vendor: Mapped[Partner] = relationship()
+    lines: Mapped[list[ReturnLine]] = relationship(
+        back_populates="return_", order_by="ReturnLine.line_no", cascade="all, delete-orphan")
+
+
+class ReturnLine(db.Model):
+    __tablename__ = "po_return_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    return_id: Mapped[int] = mapped_column(sa.ForeignKey("po_return.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int]
+    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"))
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+
+    return_: Mapped[Return] = relationship(back_populates="lines")
+    po_line: Mapped[PurchaseOrderLine | None] = relationship()
+    item: Mapped[Item] = relationship()
+
+
+class PoHistory(db.Model):
+    """Purchase order history / recap: deleted, cancelled and purged orders and deleted lines."""
+
+    __tablename__ = "po_history"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(12), index=True)  # deleted, line_deleted, cancelled, completed
+    po_number: Mapped[str] = mapped_column(sa.String(20), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_partner.id", ondelete="SET NULL"))
+    reason_code: Mapped[str] = mapped_column(sa.String(10), default="")
+    detail: Mapped[str] = mapped_column(sa.Text, default="")
+    amount: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    vendor: Mapped[Partner | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class PurchaseHistory(db.Model):
+    """Quantities and amounts received (and returned) per item, vendor and period."""
+
+    __tablename__ = "po_purchase_history"
+    __table_args__ = (
+        sa.UniqueConstraint("item_id", "vendor_id", "fiscal_year", "period", name="uq_po_purchase_history_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id", ondelete="CASCADE"), index=True)
+    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id", ondelete="CASCADE"), index=True)
+    fiscal_year: Mapped[int]
+    period: Mapped[int]
+    qty_received: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    amount_received: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    qty_returned: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    amount_returned: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    item: Mapped[Item] = relationship()
+    vendor: Mapped[Partner] = relationship()

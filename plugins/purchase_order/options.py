@@ -1,0 +1,113 @@
+"""The Sage 100 Purchase Order Options this plugin honours (Generate belongs to po_generation).
+
+Help texts are the seed's own wording. Tax, freight, COD, G/L, job cost, batch and
+accounts-payable options are out of scope (no such modules) and are not declared.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from core.options import Option
+
+PLUGIN = "purchase_order"
+PO_SEQ = {"name": "po_number", "width": 7}
+RECEIPT_SEQ = {"name": "po_receipt_number", "width": 7}
+RETURN_SEQ = {"name": "po_return_number", "width": 7}
+YES_PROMPT_NO = (("Y", "Yes"), ("P", "Prompt"), ("N", "No"))
+RECEIPT_HISTORY = (("yes", "Yes"), ("no", "No"), ("summary", "Summary Only"), ("period_end", "Until Period End"))
+
+_TODAY = date.today()
+
+OPTIONS = [
+    # -- Main ---------------------------------------------------------------------------
+    Option("retain_days", "int", 30, "Days to Retain Completed Purchase Orders", tab="Main", min=0, max=999,
+           help="Type the number of days to retain completed purchase orders. Purchase orders that have been "
+                "completed longer than the specified number of days are purged automatically during period-end "
+                "processing. Completed purchase orders can be retained for up to 999 days."),
+    Option("auto_close", "bool", False, "Automatically Close Partially Received Purchase Orders", tab="Main",
+           help="Select this check box to automatically close a purchase order that is only partially received. "
+                "Clear this check box if you do not want to close a purchase order unless it is completely "
+                "received."),
+    Option("receipt_variance_pct", "decimal", Decimal("0"), "Receipt Variance to Close Purchase Order Lines",
+           tab="Main", min=Decimal("0"), max=Decimal("100"), available_if={"auto_close": True},
+           help="Type the percentage of variance from the originally ordered quantity within which a purchase "
+                "order is considered received. This field is available only if the Automatically Close Partially "
+                "Received Purchase Orders check box is selected."),
+    Option("current_year", "int", _TODAY.year, "Current Fiscal Year", tab="Main", min=1900, max=9999,
+           help="Select the current calendar or fiscal year based on the current date."),
+    Option("current_period", "int", _TODAY.month, "Current Period", tab="Main", min=1, max=12,
+           help="Select the current Purchase Order accounting period. Use this field to differentiate between the "
+                "current period and a future period. When Purchase Order period end is processed, the value in "
+                "this field is incremented automatically."),
+    Option("integrate_inventory", "bool", True, "Integrate with Inventory Management", tab="Main",
+           help="Select this check box to integrate the Purchase Order module with Inventory Management. Clear "
+                "this check box if you do not want to integrate the Purchase Order module with Inventory "
+                "Management. When these modules are integrated, information from Item Maintenance is used when "
+                "generating or entering purchase orders. When purchase order goods are received, the quantity and "
+                "cost information is also posted to Item Maintenance."),
+    # -- Entry --------------------------------------------------------------------------
+    Option("next_po_number", "sequence", 1, "Next Automatic Purchase Order Number", tab="Entry", min=1,
+           max=9_999_999, sequence=PO_SEQ,
+           help="Type the next purchase order number to assign when using the Automatic Purchase Order Number "
+                "feature in Purchase Order Entry."),
+    Option("next_receipt_number", "sequence", 1, "Next Automatic Receipt of Goods Number", tab="Entry", min=1,
+           max=9_999_999, sequence=RECEIPT_SEQ,
+           help="Type the next purchase order receipt number to assign when using the Automatic Purchase Order "
+                "Receipt Number feature in Receipt of Goods Entry."),
+    Option("next_return_number", "sequence", 1, "Next Automatic Return of Goods Number", tab="Entry", min=1,
+           max=9_999_999, sequence=RETURN_SEQ,
+           help="Type the next purchase order return number to assign when using the Automatic Purchase Order "
+                "Return Number feature in Return of Goods Entry."),
+    Option("default_warehouse", "ref", "", "Default Warehouse for Purchase Orders", tab="Entry", ref="warehouse",
+           available_if={"integrate_inventory": True},
+           help="Enter the warehouse code established in Inventory Management Options to use as the default "
+                "warehouse for all orders, or click the Lookup button to list all warehouse codes. This field is "
+                "available only if the Purchase Order module is integrated with Inventory Management."),
+    # -- Line Entry ---------------------------------------------------------------------
+    Option("allow_exceed", "bool", False, "Allow Qty Received or Invoiced to Exceed Qty Ordered", tab="Line Entry",
+           help="Select this check box to allow the quantity received to exceed the quantity ordered during "
+                "Receipt of Goods Entry or the quantity invoiced during Receipt of Invoice Entry. Clear this check "
+                "box if you do not want to allow the quantity received or invoiced to exceed the quantity ordered."),
+    # -- History ------------------------------------------------------------------------
+    Option("retain_po_history", "bool", True, "Retain Purchase Order History", tab="History",
+           help="Select this check box to retain purchase order history information. If this check box is "
+                "selected, you can save deleted purchase orders and deleted purchase order lines that have been "
+                "written to history. You can also enter cancellation codes in Cancel and Reason Code Maintenance "
+                "that are maintained in purchase order history. Cancel and reason codes are entered when purchase "
+                "orders or lines are deleted."),
+    Option("retain_deleted_orders", "choice", "Y", "Retain Deleted Orders", tab="History", choices=YES_PROMPT_NO,
+           available_if={"retain_po_history": True},
+           help="Select Yes to retain deleted purchase order information in purchase order history. Select Prompt "
+                "to be prompted to enter cancellation codes when a purchase order is deleted. Select No if you do "
+                "not want to retain deleted purchase order information in purchase order history. This field is "
+                "available only if you selected the Retain Purchase Order History check box."),
+    Option("retain_deleted_lines", "choice", "Y", "Retain Deleted Lines for Orders", tab="History",
+           choices=YES_PROMPT_NO, available_if={"retain_po_history": True},
+           help="Select Yes to retain deleted line detail in purchase order history. Select Prompt to be prompted "
+                "to enter cancellation codes when lines are deleted. Select No if you do not want to retain deleted "
+                "line detail in purchase order history. This field is available only if you selected the Retain "
+                "Purchase Order History check box."),
+    Option("history_years", "int", 5, "Years to Retain Purchase History by Item and Vendor", tab="History",
+           min=2, max=99,
+           help="Enter the number of years to retain purchase history by item and vendor. You can retain between 2 "
+                "and 99 years of purchase history. Purchase history is retained until it is automatically purged "
+                "during period end processing. You must retain a minimum of 2 years of history."),
+    Option("retain_receipt_history", "choice", "yes", "Retain Receipt History", tab="History",
+           choices=RECEIPT_HISTORY,
+           help="Select Yes to retain detail information for receipt entries that can be used to produce the "
+                "Receipt History Report. Select No if you do not want to retain detail receipt history. Select "
+                "Summary Only to retain summary receipt history (such as header information only) for each "
+                "receipt. Select Until Period End to retain detail receipt history, but automatically purge "
+                "canceled purchase orders in Period End Processing."),
+    Option("retain_receipt_comments", "bool", True, "Retain Comment Lines in Receipt History", tab="History",
+           available_if={"retain_receipt_history": ("yes", "period_end")},
+           help="Select this check box to retain comment lines and detail comments in receipt history. Clear this "
+                "check box if you do not want to retain comment line or detail information in receipt history. "
+                "This field is not available if you selected No or Summary in the Retain Receipt History field."),
+    Option("purge_recap", "bool", False, "Purge Purchase Order Recap at Period End", tab="History",
+           help="Select this check box to automatically purge completed, deleted, or canceled purchase orders at "
+                "period end. Clear this check box to retain purchase recap detail until you purge it. Deleted "
+                "purchase orders also appear as Cancel on the Purchase Order Recap report."),
+]

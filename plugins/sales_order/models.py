@@ -1,0 +1,182 @@
+"""Sales order tables (prefix ``so_``): orders, lines, invoices (shipments) and their lines."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import ZERO, Money, Quantity, UnitAmount, db
+from core.models import Item, Partner, User, Warehouse, utcnow
+
+# SYSPRO's order statuses, shown in words on every page.
+STATUSES: dict[str, str] = {
+    "1": "Open order",
+    "2": "Open back order",
+    "3": "Released back order",
+    "4": "In warehouse",
+    "8": "Ready to invoice",
+    "9": "Complete",
+    "S": "Suspense (credit)",
+    "F": "Forward order (scheduled, not allocated)",
+    "*": "Cancelled",
+}
+OPEN_STATUSES = ("1", "2", "3", "4", "8", "S", "F")
+DONE_STATUSES = ("9", "*")
+
+ORDER_TYPES: dict[str, str] = {
+    "O": "Normal order",
+    "C": "Credit note",
+    "D": "Debit note",
+}
+
+
+class SalesOrder(db.Model):
+    __tablename__ = "so_order"
+    __table_args__ = (sa.Index("ix_so_order_customer_po", "customer_id", "customer_po_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
+    customer_po_number: Mapped[str] = mapped_column(sa.String(40), default="", index=True)
+    order_date: Mapped[date] = mapped_column(index=True)
+    requested_ship_date: Mapped[date | None]
+    ship_to_address: Mapped[str] = mapped_column(sa.Text, default="")
+    # True when the clerk typed the ship-to address (it then never follows the customer's)
+    ship_to_manual: Mapped[bool] = mapped_column(default=False)
+    ship_via: Mapped[str] = mapped_column(sa.String(40), default="")
+    fob: Mapped[str] = mapped_column(sa.String(40), default="")
+    confirm_to: Mapped[str] = mapped_column(sa.String(120), default="")
+    email: Mapped[str] = mapped_column(sa.String(254), default="")
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("core_warehouse.id"))
+    order_type: Mapped[str] = mapped_column(sa.String(1), default="O")
+    status: Mapped[str] = mapped_column(sa.String(1), default="1", index=True)
+    hold_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    held_from: Mapped[str | None] = mapped_column(sa.String(1))  # status before suspense
+    credit_authorised_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    credit_authorised_at: Mapped[datetime | None]
+    credit_authorised_total: Mapped[Decimal | None] = mapped_column(Money)
+    margin_override: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    completed_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    lines: Mapped[list[SalesOrderLine]] = relationship(
+        back_populates="order", order_by="SalesOrderLine.line_no", cascade="all, delete-orphan",
+        passive_deletes=True)
+    invoices: Mapped[list[SalesInvoice]] = relationship(
+        back_populates="order", order_by="SalesInvoice.id", cascade="all, delete-orphan", passive_deletes=True)
+    customer: Mapped[Partner] = relationship()
+    warehouse: Mapped[Warehouse] = relationship()
+    credit_authorised_by: Mapped[User | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def order_type_label(self) -> str:
+        return ORDER_TYPES.get(self.order_type, self.order_type)
+
+    @property
+    def active_lines(self) -> list[SalesOrderLine]:
+        """The lines, less those being removed by the save in progress."""
+        return [line for line in self.lines if not getattr(line, "_removed", False)]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.line_value or ZERO for line in self.active_lines), ZERO)
+
+    @property
+    def total_cost(self) -> Decimal:
+        return sum(((line.unit_cost or ZERO) * (line.qty_ordered or ZERO) for line in self.active_lines),
+                   ZERO).quantize(Decimal("0.01"))
+
+    @property
+    def gross_profit(self) -> Decimal:
+        return self.total - self.total_cost
+
+    @property
+    def previously_invoiced(self) -> bool:
+        return any((line.qty_shipped or ZERO) != 0 for line in self.lines)
+
+    @property
+    def backordered(self) -> bool:
+        return any((line.qty_backordered or ZERO) > 0 for line in self.lines)
+
+    def __str__(self) -> str:
+        return f"SO {self.number}"
+
+
+class SalesOrderLine(db.Model):
+    __tablename__ = "so_line"
+    __table_args__ = (sa.UniqueConstraint("order_id", "line_no", name="uq_so_line_order_line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
+    line_no: Mapped[int]
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"), index=True)
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    qty_ordered: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    qty_to_ship: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    qty_backordered: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    qty_shipped: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    qty_allocated: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)  # stock reserved in core.stock
+    unit_price: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+    discount_pct: Mapped[Decimal] = mapped_column(sa.Numeric(7, 3), default=ZERO)
+    promise_date: Mapped[date | None]
+    warehouse_id: Mapped[int] = mapped_column(sa.ForeignKey("core_warehouse.id"))
+    drop_ship: Mapped[bool] = mapped_column(default=False)
+    vendor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_partner.id"))
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+    line_value: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    # What supplies this line (a purchase order, a job ...), written by a supplying plugin;
+    # the *Non-stocked action* "If unattached" releases only lines where it is empty.
+    supply_ref: Mapped[str | None] = mapped_column(sa.String(60))
+
+    order: Mapped[SalesOrder] = relationship(back_populates="lines")
+    item: Mapped[Item] = relationship()
+    vendor: Mapped[Partner | None] = relationship(foreign_keys=[vendor_id])
+    warehouse: Mapped[Warehouse] = relationship()
+
+    @property
+    def qty_outstanding(self) -> Decimal:
+        return (self.qty_ordered or ZERO) - (self.qty_shipped or ZERO)
+
+    @property
+    def stock_controlled(self) -> bool:
+        """Stock is reserved for stocked items that are not drop-shipped and positive."""
+        return bool(self.item and self.item.stocked and not self.drop_ship)
+
+
+class SalesInvoice(db.Model):
+    """An invoice: the record of one shipment of a sales order."""
+
+    __tablename__ = "so_invoice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
+    invoice_date: Mapped[date]
+    total: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    order: Mapped[SalesOrder] = relationship(back_populates="invoices")
+    lines: Mapped[list[SalesInvoiceLine]] = relationship(
+        back_populates="invoice", cascade="all, delete-orphan", passive_deletes=True, order_by="SalesInvoiceLine.id")
+
+
+class SalesInvoiceLine(db.Model):
+    __tablename__ = "so_invoice_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(sa.ForeignKey("so_invoice.id", ondelete="CASCADE"), index=True)
+    so_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("so_line.id", ondelete="SET NULL"), index=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"))
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    unit_price: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+    line_value: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    invoice: Mapped[SalesInvoice] = relationship(back_populates="lines")
+    so_line: Mapped[SalesOrderLine | None] = relationship()
+    item: Mapped[Item] = relationship()

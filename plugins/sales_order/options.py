@@ -1,0 +1,166 @@
+"""The sales order setup options (SYSPRO Sales Order Setup, seed 004), declared once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from core.options import Option
+
+YES = True
+
+OPTIONS: list[Option] = [
+    # -- General --------------------------------------------------------------------
+    Option("allow_negative_qty", "bool", False, "Allow negative quantities for sales orders", tab="General",
+           help="Select this to be able to enter negative quantities for stocked and non-stocked lines "
+                "when capturing orders."),
+    Option("cancel_invoiced", "bool", False, "Cancel open order previously invoiced", tab="General",
+           help="Select this to be able to cancel orders in a status of 2 (i.e. open back order) without having "
+                "to first mark them as complete. If you do not select this option, then any order that has "
+                "previously been invoiced (irrespective of its status) cannot be cancelled, but has to be set "
+                "to complete."),
+    Option("fix_ship_address", "bool", False, "Fix ship address at time of order entry", tab="General",
+           help="If you enable this option, then the order header Ship to address on an order which is still in "
+                "progress is not changed when you change the ship address against the customer. If you do not "
+                "enable this option, then the latest Ship to Address against the customer is used for the order "
+                "header."),
+    Option("ignore_zero_cost", "bool", False, "Ignore warning if item has zero cost in S/O Entry", tab="General",
+           help="Select this to suppress the warning message displayed in Sales Order Entry, when saving a line "
+                "for a stocked or non-stocked item that has a zero cost."),
+    Option("display_costs", "bool", False, "Display costs and gross profit in order totals", tab="General",
+           help="Select this to display cost and profit information in the Sales Order Entry, Sales Order Query "
+                "and Sales Invoice Query programs, for the entire order and for each line."),
+    Option("dup_po_validation", "choice", "none", "Validation of duplicate customer p/order numbers", tab="General",
+           choices=(("none", "No validation"), ("customer", "By customer"), ("company", "By company")),
+           help="No validation: customer purchase order numbers need not be unique. By customer: a customer's "
+                "purchase order number may not be used more than once for the same customer. By company: "
+                "customer purchase order numbers must be unique for the company."),
+    Option("dup_po_action", "choice", "warning", "Duplicate customer p/order number", tab="General",
+           choices=(("warning", "Warning"), ("prevent", "Prevent")),
+           available_if={"dup_po_validation": ("customer", "company")},
+           help="Warning: be notified when a customer purchase order number is entered that has already been "
+                "used for the same customer or company. Prevent: prevent an order from being captured if the "
+                "customer purchase order number has already been used."),
+    Option("back_orders", "choice", "manual", "Back orders", tab="General",
+           choices=(("not_required", "Not required"), ("manual", "Manual"), ("automatic", "Automatic")),
+           help="Not required: the sales order status is set to complete (status 9) once the invoice is printed; "
+                "the order quantity which could not be shipped is ignored. Manual: after an invoice for a partial "
+                "shipment, move the quantity from back order into ship yourself (or use Back Order Release). "
+                "Automatic: move the back order quantity to ship automatically after the invoice is printed, if "
+                "there is sufficient stock on hand."),
+    Option("non_stocked_action", "choice", "always", "Non-stocked action", tab="General",
+           choices=(("always", "Always"), ("never", "Never"), ("if_unattached", "If unattached")),
+           available_if={"back_orders": "automatic"},
+           help="Always: automatically release non-stocked items that are on back order. Never: never "
+                "automatically release them; they must be released manually. If unattached: release them "
+                "automatically providing they are not attached to purchase orders, requisitions or jobs. "
+                "These options are available only if you selected Automatic at the Back orders option."),
+    Option("scheduled_days", "int", 15, "Number of days within which scheduled orders will be allocated",
+           tab="General", min=1, max=99999,
+           help="Stock is automatically allocated (providing there is enough quantity available) when the "
+                "difference between the ship date and document date is less than the number of days specified "
+                "here. Otherwise the Scheduled Order Allocation program must be used to allocate the stock. "
+                "The maximum number of days that can be specified is 99999."),
+    # -- Credit ---------------------------------------------------------------------
+    Option("check_credit_limit", "bool", False, "Check customer's credit limit", tab="Credit",
+           help="Select this if you want credit checking to be based on the customer's credit limit (i.e. whether "
+                "the customer's balance and outstanding order value exceeds the credit limit). If a customer "
+                "fails a credit check, then the entered order is placed into suspense until the appropriate "
+                "credit authority is entered to release the order."),
+    Option("check_terms", "bool", False, "Check customer's invoice terms", tab="Credit",
+           help="Select this if you want credit checking to be based on the customer's invoice terms."),
+    Option("terms_use_credit_status", "bool", False, "Use customer credit status for terms check", tab="Credit",
+           available_if={"check_terms": True},
+           help="This option is only available if you selected the option: Check customer's invoice terms. "
+                "The terms credit check then calculates the number of days outstanding as 30 times the credit "
+                "status of the customer, less the customer's invoice terms. If you do not select this option, "
+                "the check is based on the number of days that the oldest, non-credit transaction is "
+                "outstanding against the customer."),
+    Option("credit_current_only", "bool", False, "Apply check to current orders only", tab="Credit",
+           available_if={"check_credit_limit": True},
+           help="Select this to apply credit limit checking at the time an invoice is about to be produced. "
+                "Credit checking is not done when the order is captured, but only when it is invoiced. The "
+                "check is based on the value of the invoice about to be produced, the customer's current "
+                "balance and the ship value of any orders for the customer in a status of ready to invoice."),
+    Option("release_credit_check", "choice", "none", "Credit check for orders that are to be released",
+           tab="Credit",
+           choices=(("none", "No check"), ("authorize", "Check and authorize to release"),
+                    ("reject", "Check and reject if fail")),
+           help="The credit check performed when releasing an order for invoicing (status 8). No check: none. "
+                "Check and authorize to release: if the check fails, the order has to be authorized before "
+                "continuing (it is put into suspense). Check and reject if fail: the order cannot be released "
+                "for invoicing and remains in its current status. Ignored by the Back Order Release program."),
+    # -- Margins --------------------------------------------------------------------
+    Option("margin_check", "choice", "none", "Minimum price percentage above cost", tab="Margins",
+           choices=(("none", "Not required"), ("company", "Company margin"), ("stock_code", "Stock code margin")),
+           help="Not required: no minimum price percentage above cost check. Company margin: apply the minimum "
+                "price margin percentage check at company level. Stock code margin: apply it at stock code "
+                "level; used only if you have assigned a minimum margin to the stock item."),
+    Option("margin_pct", "decimal", Decimal("10"), "Minimum price percentage above cost (%)", tab="Margins",
+           min=Decimal("0"), max=Decimal("999"), available_if={"margin_check": "company"},
+           help="Indicate the minimum percentage amount by which the price must exceed the cost."),
+    Option("margin_override", "bool", False, "Minimum price % above cost margin override allowed", tab="Margins",
+           available_if={"margin_check": ("company", "stock_code")},
+           help="Select this to be able to continue processing an order, regardless of whether the minimum price "
+                "margin has been exceeded. If you do not select this option, then you will be unable to continue "
+                "processing a sales order that has exceeded this minimum price percentage above cost margin."),
+    Option("margin_basis", "choice", "net", "Margin check based on", tab="Margins",
+           choices=(("gross", "Gross value"), ("net", "Net value")),
+           available_if={"margin_check": ("company", "stock_code")},
+           help="Gross value: base the minimum margin check on the extended order line value excluding any line "
+                "discounts. Net value: base it on the extended order line value including line discounts."),
+    # -- Pricing --------------------------------------------------------------------
+    Option("discount_method", "choice", "line", "Line discount calculation", tab="Pricing",
+           choices=(("line", "Line discount"), ("price", "Price discount")),
+           help="Line discount: calculate line discounts by multiplying the price of an item by the quantity "
+                "ordered and then applying the discount applicable. Price discount: apply the discount to the "
+                "unit price before multiplying this by the quantity ordered (the net unit price of a line)."),
+    Option("price_decimals", "int", 3, "Number of decimals for contract and net unit prices", tab="Pricing",
+           min=2, max=5,
+           help="The number of decimals to use when calculating net unit prices. The number of decimals normally "
+                "applied to pricing calculations is three; you can round the calculated price to two, three, four "
+                "or five decimals."),
+    # -- Numbering ------------------------------------------------------------------
+    Option("order_numbering", "choice", "automatic", "Order numbering", tab="Numbering",
+           choices=(("manual", "Manual"), ("automatic", "Automatic")),
+           help="Automatic: sales order numbers are generated at company level from the next numbers below. "
+                "Manual: the operator enters the order number."),
+    Option("next_sales_order", "sequence", 100001, "Next sales order", tab="Numbering", min=1, max=9_999_999,
+           available_if={"order_numbering": "automatic"},
+           sequence={"name": "so_order", "width": 7, "min_value": 1, "max_value": 9_999_999},
+           help="Indicate the next sales order number that the system will use, if order numbers are being "
+                "generated at company level."),
+    Option("next_credit_note", "sequence", 800000, "Next credit note", tab="Numbering", min=800000, max=899999,
+           available_if={"order_numbering": "automatic"},
+           sequence={"name": "so_credit_note", "width": 6, "min_value": 800000, "max_value": 899999},
+           help="Indicate the next credit note number that the system will use, if order numbers are being "
+                "generated at company level. This number must be in the range 800000 to 899999."),
+    Option("next_debit_note", "sequence", 900000, "Next debit note", tab="Numbering", min=900000, max=999999,
+           available_if={"order_numbering": "automatic"},
+           sequence={"name": "so_debit_note", "width": 6, "min_value": 900000, "max_value": 999999},
+           help="Indicate the next debit note number that the system will use, if order numbers are being "
+                "generated at company level. This number must be in the range 900000 to 999999."),
+    Option("order_no_to_invoice", "bool", False, "Order number moved to invoice number", tab="Numbering",
+           help="Select this if you want the order number to be allocated as the invoice number of the first "
+                "invoice generated for the order. For subsequent invoices produced for the order, the next "
+                "invoice number is assigned."),
+    # -- History --------------------------------------------------------------------
+    Option("retain_days", "int", 999, "Number of days to retain completed sales orders", tab="History",
+           min=0, max=999,
+           help="How many days/months you want to retain sales orders that are complete (status 9). An entry "
+                "of 999 indicates that you want to retain records indefinitely. An entry of zero indicates that "
+                "you want to delete all completed sales orders that are dated prior to the date on which the "
+                "Order Purge program is run."),
+    Option("retention_in_months", "bool", False, "History retention is expressed in months", tab="History",
+           help="Select this to represent the values entered for the Number of days to retain options to "
+                "represent months and not days."),
+    Option("archive_completed", "bool", False, "Archive completed sales orders", tab="History",
+           help="Select this to archive completed sales orders when next the Order Purge program is run. Orders "
+                "are selected for archiving only when they exceed the number of days/months for which you are "
+                "retaining completed sales orders. Otherwise they are deleted."),
+    Option("archive_max_orders", "int", 9999, "Maximum sales order per archive file", tab="History",
+           min=1, max=9999, available_if={"archive_completed": True},
+           help="Define the maximum number of sales orders that must be saved in a single archive file. An "
+                "entry of 9999 indicates that an unlimited number of sales orders can be archived into a single "
+                "file. This option is only available if you selected the option: Archive completed sales "
+                "orders."),
+]

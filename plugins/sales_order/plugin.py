@@ -1,0 +1,68 @@
+"""Sales orders (SYSPRO Sales Order Setup): manifest and hook implementations only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.hookspecs import hookimpl
+from core.plugins import Manifest, MenuItem
+
+from . import models  # noqa: F401  (tables registered with the metadata at start-up)
+
+manifest = Manifest(
+    name="sales_order",
+    title="Sales orders",
+    version="0.1.0",
+    description="Sales order entry, back orders, credit and margin checks, pricing, numbering and purge "
+                "(SYSPRO Sales Order Setup options).",
+    table_prefix="so_",
+)
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def setup_options():
+    from .options import OPTIONS
+
+    return OPTIONS
+
+
+@hookimpl
+def menu_items():
+    return [
+        MenuItem("Sales orders", "sales_order.index", order=10),
+        MenuItem("Back orders", "sales_order.backorders", order=11),
+    ]
+
+
+@hookimpl
+def migrations_dir():
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import register
+
+    register(cli)
+
+
+@hookimpl
+def on_partner_saved(partner, created):
+    if not created and partner.is_customer:
+        from .services import follow_customer_address
+
+        follow_customer_address(partner)
+
+
+@hookimpl
+def demo_data(session):
+    from .demo import add_demo_orders
+
+    add_demo_orders(session)

@@ -1,0 +1,115 @@
+"""Browser-test fixtures: a live server on the test database and headless Chromium.
+
+``live_server`` serves a fresh app (clean tables, the ``users`` fixture's users) with
+werkzeug in a background thread; ``page`` is a Playwright page in a fresh browser
+context; ``login(page, live_server, "admin")`` signs in through the real form.
+
+Chromium is Debian's (``/usr/bin/chromium``): Playwright cannot download its own
+browsers here. When it is missing or cannot start, every browser test is SKIPPED
+with the reason (never silently passed).
+
+SQLite has one writer at a time: do database set-up in
+``with live_server.app.app_context():`` blocks that END before driving the browser,
+or the server thread will wait on the test thread's write lock.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from core.db import db
+from tests.conftest import PASSWORD
+
+CHROMIUM = os.environ.get("ORDERBRIDGE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+DEFAULT_TIMEOUT_MS = 10_000
+
+
+def pytest_collection_modifyitems(config, items):
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: Flask
+    server: object
+    thread: threading.Thread
+
+
+@pytest.fixture
+def live_server(app_factory, app, users) -> Iterator[LiveServer]:
+    """The app served on 127.0.0.1:<free port> in a thread; ``.url`` has no trailing slash.
+
+    Built after ``app``/``users``, so the tables are clean and one user per role exists.
+    A test that registers a probe plugin with ``monkeypatch.setitem(BUILTIN_PLUGINS, ...)``
+    must do so before requesting this fixture (or build its own server with ``serve``).
+    """
+    yield from serve(app_factory())
+
+
+def serve(live_app: Flask) -> Iterator[LiveServer]:
+    live_app.config["SERVER_NAME"] = None  # requests arrive as 127.0.0.1:<port>
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", live_app, server, thread)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with live_app.app_context():
+            db.session.remove()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session; skips (with the reason) when it cannot start."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package 'chromium'); it is not installed")
+    try:
+        from playwright.sync_api import expect, sync_playwright
+    except ImportError as exc:  # pragma: no cover - playwright is a test dependency
+        pytest.skip(f"browser tests need the 'playwright' package: {exc}")
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+    pw = sync_playwright().start()
+    try:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    except Exception as exc:
+        pw.stop()
+        reason = " ".join(str(exc).split())[:300]
+        pytest.skip(f"Playwright could not launch {CHROMIUM}: {reason}")
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh context (no cookies) and page per test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def login(page, live_server: LiveServer, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the login form and wait for the home page."""
+    page.goto(f"{live_server.url}/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_selector("header .who")

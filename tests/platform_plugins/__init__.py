@@ -1,0 +1,1 @@
+"""Small plugins the platform tests load through ``core.plugins.BUILTIN_PLUGINS``."""

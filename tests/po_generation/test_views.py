@@ -1,0 +1,148 @@
+"""Pages and the command: Generate POs, reset, missing check, auto generate with preview."""
+
+import sqlalchemy as sa
+
+from core.db import db
+from plugins.purchase_order import services as po_services
+from plugins.purchase_order.models import PurchaseOrder
+
+from .helpers import STANDARD_MIX, make_order, set_options
+
+
+def count_pos(app):
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(PurchaseOrder))
+
+
+def test_generate_button_page_and_panels(app, client, demo):
+    with app.app_context():
+        so_id = make_order(STANDARD_MIX).id
+    client.login("purchasing")
+    page = client.get(f"/sales-orders/{so_id}")
+    assert f"/po-generation/orders/{so_id}/generate".encode() in page.data  # page_actions
+    assert b"Reset Purchase Orders" in page.data
+    preview = client.get(f"/po-generation/orders/{so_id}/generate")
+    assert preview.status_code == 200 and b"nothing has been written" in preview.data and count_pos(app) == 0
+    resp = client.post(f"/po-generation/orders/{so_id}/generate")
+    assert resp.status_code == 302 and count_pos(app) == 3
+    listing = client.get(resp.headers["Location"])
+    assert b"Purchase Order Number Assignment Listing" in listing.data
+    page = client.get(f"/sales-orders/{so_id}")
+    assert b"pogen-links" in page.data  # page_panels on the sales order
+    with app.app_context():
+        po_id = db.session.scalar(sa.select(PurchaseOrder.id).limit(1))
+    assert b"Sales orders served" in client.get(f"/purchase-orders/{po_id}").data
+
+
+def test_generation_off_hides_button(app, client, demo):
+    with app.app_context():
+        set_options(enable_in_entry=False)
+        so_id = make_order(STANDARD_MIX).id
+    client.login("purchasing")
+    assert f"/po-generation/orders/{so_id}/generate".encode() not in client.get(f"/sales-orders/{so_id}").data
+    client.post(f"/po-generation/orders/{so_id}/generate")
+    assert count_pos(app) == 0
+    missing = client.get("/po-generation/missing")
+    assert b"generation off" in missing.data
+
+
+def test_prompt_required_date_in_page(app, client, demo):
+    with app.app_context():
+        set_options(header_date="prompt")
+        so_id = make_order(STANDARD_MIX).id
+    client.login("purchasing")
+    resp = client.post(f"/po-generation/orders/{so_id}/generate", data={"required_date": "nonsense"})
+    assert resp.status_code == 422 and b"YYYY-MM-DD" in resp.data and count_pos(app) == 0
+    resp = client.post(f"/po-generation/orders/{so_id}/generate", data={"required_date": "2030-05-06"})
+    assert resp.status_code == 302 and count_pos(app) == 3
+
+
+def test_reset_page_sent_confirmation(app, client, demo):
+    with app.app_context():
+        so = make_order(STANDARD_MIX)
+        from plugins.po_generation import services
+
+        services.generate_for_order(so.id)
+        po = db.session.scalars(sa.select(PurchaseOrder)).first()
+        po_services.send_purchase_order(po, user_id=None)
+        db.session.commit()
+        so_id, sent_number = so.id, po.number
+    client.login("purchasing")
+    page = client.get(f"/po-generation/orders/{so_id}/reset")
+    assert b"already sent to the vendor" in page.data and sent_number.encode() in page.data
+    resp = client.post(f"/po-generation/orders/{so_id}/reset")
+    assert resp.status_code == 422 and count_pos(app) == 3
+    resp = client.post(f"/po-generation/orders/{so_id}/reset", data={"confirm_sent": "1"})
+    assert resp.status_code == 302 and count_pos(app) == 0
+    assert b"POs deleted" in client.get("/po-generation/missing").data
+
+
+def test_auto_generate_preview_writes_nothing_then_generates(app, client, demo):
+    with app.app_context():
+        make_order(STANDARD_MIX)
+        make_order([("SAW-TABLE", 1)], customer="C1002")
+        set_options(print_listing_by_customer=False)
+    client.login("purchasing")
+    resp = client.post("/po-generation/auto", data={"action": "preview", "customer": "C1002"})
+    assert resp.status_code == 200 and b"V2001" in resp.data and count_pos(app) == 0
+    bad = client.post("/po-generation/auto", data={"action": "preview", "customer": "NOPE", "date_from": "x"})
+    assert bad.status_code == 422 and b"NOPE" in bad.data
+    resp = client.post("/po-generation/auto", data={"action": "generate"})
+    assert resp.status_code == 302 and count_pos(app) == 4
+    listing = client.get(resp.headers["Location"])
+    assert b"Sorted by vendor number" in listing.data
+
+
+def test_access_po_entry_after_generation(app, client, demo):
+    with app.app_context():
+        set_options(access_po_entry=True)
+        so_id = make_order([("SAW-TABLE", 1)]).id
+    client.login("purchasing")
+    resp = client.post(f"/po-generation/orders/{so_id}/generate")
+    assert "/purchase-orders/" in resp.headers["Location"]
+
+
+def test_print_prompt_after_generation(app, client, demo):
+    with app.app_context():
+        set_options(print_after=True)
+        so_id = make_order([("SAW-TABLE", 1)]).id
+    client.login("purchasing")
+    resp = client.post(f"/po-generation/orders/{so_id}/generate")
+    assert b"pogen-print-prompt" in client.get(resp.headers["Location"]).data
+
+
+def test_prompt_after_new_order(app, client, demo, users):
+    client.login("sales")
+    with app.app_context():
+        from core.models import Item, Partner, Warehouse
+
+        cust = db.session.scalar(sa.select(Partner.id).where(Partner.number == "C1000"))
+        wh = db.session.scalar(sa.select(Warehouse.id).where(Warehouse.code == "MAIN"))
+        saw = db.session.scalar(sa.select(Item.id).where(Item.code == "SAW-TABLE"))
+    resp = client.post("/sales-orders/new", data={"customer_id": cust, "warehouse_id": wh,
+                                                  "lines-0-item_id": saw, "lines-0-qty_ordered": "1"})
+    if resp.status_code == 302:
+        page = client.get(resp.headers["Location"])
+        assert b"pogen-prompt" in page.data
+
+
+def test_cli_generate_dry_run_then_real(app, runner, demo):
+    with app.app_context():
+        make_order(STANDARD_MIX)
+    res = runner.invoke(args=["purchasing", "generate", "--dry-run"])
+    assert res.exit_code == 0, res.output
+    assert "Would create 3 purchase order(s)" in res.output and count_pos(app) == 0
+    res = runner.invoke(args=["purchasing", "generate"])
+    assert res.exit_code == 0 and "Created 3 purchase order(s)" in res.output and count_pos(app) == 3
+    res = runner.invoke(args=["purchasing", "generate"])
+    assert "Created 0 purchase order(s)" in res.output
+
+
+def test_cli_required_date_prompt(app, runner, demo):
+    with app.app_context():
+        set_options(line_date="prompt")
+        make_order([("SAW-TABLE", 1)])
+    res = runner.invoke(args=["purchasing", "generate"])
+    assert res.exit_code != 0 and "--required-date" in res.output
+    res = runner.invoke(args=["purchasing", "generate", "--required-date", "2030-01-01"])
+    assert res.exit_code == 0 and count_pos(app) == 1

@@ -1,0 +1,135 @@
+"""Shipping and invoicing, back orders by option, release, cancel and complete."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from core.db import db
+from plugins.sales_order.models import SalesOrder, SalesOrderLine
+from plugins.sales_order.services import (
+    OrderRefused,
+    cancel_order,
+    complete_order,
+    release_backorder,
+    ship_order,
+)
+
+
+def ship(so, oid, by_line_no: dict):
+    with so.app.app_context():
+        order = db.session.get(SalesOrder, oid)
+        q = {line.id: D(str(by_line_no[line.line_no])) for line in order.lines if line.line_no in by_line_no}
+        invoice = ship_order(order, q)
+        db.session.commit()
+        return invoice.number, invoice.total
+
+
+def test_partial_ship_makes_invoice_and_back_order_manual(so):
+    oid = so.save(lines=[("BOLT-10", "20"), ("GLOVES", "10")])
+    number, total = ship(so, oid, {1: 8, 2: 10})
+    assert number == "0000001" and total == D("60.00") + D("58.04")
+    o = so.order(oid)
+    assert o["status"] == "2" and o["invoices"] == ["0000001"]
+    bolt, gloves = o["lines"]
+    assert (bolt["qty_shipped"], bolt["qty_to_ship"], bolt["qty_backordered"], bolt["qty_allocated"]) == (8, 0, 12, 0)
+    assert gloves["qty_backordered"] == 0
+    assert so.stock("BOLT-10") == (D(392), D(0))
+    # release the back order (manual): status 3, then ship the rest: complete
+    with so.app.app_context():
+        release_backorder(db.session.get(SalesOrderLine, bolt["id"]), D("12"))
+        db.session.commit()
+    assert so.order(oid)["status"] == "3"
+    ship(so, oid, {1: 12})
+    assert so.order(oid)["status"] == "9"
+    assert so.stock("BOLT-10") == (D(380), D(0))
+
+
+def test_back_orders_not_required_completes_the_order(so):
+    so.opts(back_orders="not_required")
+    oid = so.save(lines=[("BOLT-10", "20")])
+    ship(so, oid, {1: 5})
+    o = so.order(oid)
+    assert o["status"] == "9" and o["lines"][0]["qty_backordered"] == 0
+    assert so.stock("BOLT-10") == (D(395), D(0))
+
+
+def test_back_orders_automatic_moves_to_ship_when_stock_allows(so):
+    so.opts(back_orders="automatic")
+    oid = so.save(lines=[("BOLT-10", "20")])
+    ship(so, oid, {1: 5})
+    o = so.order(oid)
+    assert o["status"] == "3"
+    assert (o["lines"][0]["qty_to_ship"], o["lines"][0]["qty_backordered"]) == (15, 0)
+    assert so.stock("BOLT-10") == (D(395), D(15))
+
+
+@pytest.mark.parametrize("action,attached,released", [
+    ("always", False, True), ("never", False, False), ("if_unattached", False, True), ("if_unattached", True, False)])
+def test_non_stocked_action(so, action, attached, released):
+    so.opts(back_orders="automatic", non_stocked_action=action)
+    oid = so.save(lines=[("SAW-TABLE", "3")])
+    if attached:
+        with so.app.app_context():
+            db.session.get(SalesOrder, oid).lines[0].supply_ref = "PO 000123"
+            db.session.commit()
+    ship(so, oid, {1: 1})
+    line = so.order(oid)["lines"][0]
+    assert (line["qty_to_ship"], line["qty_backordered"]) == ((2, 0) if released else (0, 2))
+
+
+def test_non_stocked_action_ignored_unless_automatic(so):
+    so.opts(back_orders="manual", non_stocked_action="always")
+    oid = so.save(lines=[("SAW-TABLE", "3")])
+    ship(so, oid, {1: 1})
+    assert so.order(oid)["lines"][0]["qty_backordered"] == 2
+
+
+def test_ship_refuses_more_than_available(so):
+    oid = so.save(lines=[("DRILL-18V", "15")])
+    with so.app.app_context():
+        order = db.session.get(SalesOrder, oid)
+        with pytest.raises(OrderRefused) as exc:
+            ship_order(order, {order.lines[0].id: D("13")})
+        db.session.rollback()
+    assert exc.value.messages[0].field.startswith("ship-")
+
+
+def test_order_number_moved_to_invoice_number(so):
+    so.opts(order_no_to_invoice=True)
+    oid = so.save(lines=[("BOLT-10", "20")])
+    first, _ = ship(so, oid, {1: 5})
+    assert first == so.order(oid)["number"]
+    with so.app.app_context():
+        release_backorder(db.session.get(SalesOrder, oid).lines[0], D("15"))
+        db.session.commit()
+    second, _ = ship(so, oid, {1: 15})
+    assert second != first
+
+
+def test_cancel_releases_stock_and_invoiced_orders_need_the_option(so):
+    oid = so.save(lines=[("BOLT-10", "20")])
+    with so.app.app_context():
+        cancel_order(db.session.get(SalesOrder, oid))
+        db.session.commit()
+    assert so.order(oid)["status"] == "*" and so.stock("BOLT-10")[1] == 0
+
+    oid = so.save(lines=[("BOLT-10", "20")])
+    ship(so, oid, {1: 5})
+    with so.app.app_context():
+        with pytest.raises(OrderRefused) as exc:
+            cancel_order(db.session.get(SalesOrder, oid))
+        db.session.rollback()
+    assert "set to complete" in exc.value.messages[0].text
+    so.opts(cancel_invoiced=True)
+    with so.app.app_context():
+        cancel_order(db.session.get(SalesOrder, oid))
+        db.session.commit()
+    assert so.order(oid)["status"] == "*"
+
+
+def test_complete_releases_allocation(so):
+    oid = so.save(lines=[("BOLT-10", "20")])
+    with so.app.app_context():
+        complete_order(db.session.get(SalesOrder, oid))
+        db.session.commit()
+    assert so.order(oid)["status"] == "9" and so.stock("BOLT-10")[1] == 0
