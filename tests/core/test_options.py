@@ -26,6 +26,7 @@ def _stored(app) -> dict[str, str]:
 
 
 def test_tabbed_page_renders_every_type_with_conditions(pc):
+    """The page built from the probe's setup_options declaration."""
     page = pc.get("/admin/options/probe").get_data(as_text=True)
     for tab in ("Main", "Dates", "Links"):
         assert f'<button type="button" role="tab" data-tab="{tab}"' in page
