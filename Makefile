@@ -35,10 +35,10 @@ browser-deps:
 	else echo "chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped"; fi
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
-# Both legs always run; the target fails when either failed.
+# Lint and both legs always run; the target fails when any of them failed.
 test: $(STAMP) browser-deps
-	$(BIN)/ruff check .
-	@rc=0; echo "== SQLite leg"; \
+	@rc=0; echo "== ruff check ."; $(BIN)/ruff check . || rc=$$?; \
+	echo "== SQLite leg"; \
 	ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL leg: $$TEST_DATABASE_URL"; \

@@ -1086,3 +1086,50 @@ def links_for_pos(po_ids: list[int]) -> list[dict]:
                  vendor_name=r.vname, po_number=r.po_number, order_type=r.order_type, po_line_no=r.line_no,
                  so_line_no=r.so_line_no, item=r.code, qty=r.qty, required_date=r.required_date,
                  unit_cost=r.unit_cost) for r in db.session.execute(stmt)]
+
+
+# -- a drop-ship PO added by hand (*Include All Drop Ship Line Items*) ---------------------
+
+
+INCLUDE_VENDOR, INCLUDE_ALL, INCLUDE_PROMPT = "vendor", "yes", "prompt"
+
+
+def drop_ship_lines(order_id: int, vendor_id: int, *, include_all: bool) -> list[LineIn]:
+    """The sales order's drop-ship lines still to be ordered that a hand-made drop-ship PO
+    for ``vendor_id`` takes: only the lines whose vendor is that vendor (*Only for PO
+    Vendor*), or every drop-ship line whatever its vendor (*Yes*)."""
+    inputs = load_inputs(Selection(order_ids=[order_id], include_held=True))
+    return sorted((ln for ln in inputs.lines
+                   if ln.is_drop_ship and ln.quantity_to_order() > 0
+                   and (include_all or ln.resolved_vendor_id == vendor_id)), key=lambda ln: ln.line_no)
+
+
+def create_drop_ship_po(order_id: int, vendor_id: int, *, include_all: bool) -> PurchaseOrder:
+    """A type D PO for ``vendor_id`` with the order's drop-ship lines (see :func:`drop_ship_lines`),
+    the order's customer, ship-to, ship via, FOB, confirm to and e-mail, the next automatic PO
+    number, and the links. Flushes only."""
+    order = db.session.get(SalesOrder, order_id)
+    if order is None:
+        raise GenerationError("No such sales order.")
+    lines = drop_ship_lines(order_id, vendor_id, include_all=include_all)
+    if not lines:
+        vendor = db.session.get(Partner, vendor_id)
+        raise GenerationError(f"Sales order {order.number} has no drop-ship lines left to order"
+                              + ("" if include_all else f" for vendor {vendor.number if vendor else vendor_id}")
+                              + ".")
+    lock_po_numbers()
+    po = po_services.create_purchase_order(
+        vendor_id=vendor_id, order_type="D",
+        lines=[dict(item_id=ln.item_id, qty_ordered=ln.quantity_to_order(), unit_cost=ln.unit_cost,
+                    description=ln.description, required_date=ln.promise_date,
+                    vendor_item_code=ln.vendor_item_code if ln.resolved_vendor_id == vendor_id else "",
+                    origin_label=f"SO {order.number} line {ln.line_no}") for ln in lines],
+        customer_id=order.customer_id, ship_to_address=order.ship_to_address or "", ship_via=order.ship_via or "",
+        fob=order.fob or "", confirm_to=(order.confirm_to or "")[:80], email=order.email or "",
+        warehouse_id=order.warehouse_id, required_date=order.requested_ship_date or order.order_date,
+        comment=f"Drop ship for SO {order.number}")
+    for ln, po_line in zip(lines, po.lines, strict=True):
+        db.session.add(PoGenLink(so_line_id=ln.id, po_line_id=po_line.id, so_id=order.id, po_id=po.id,
+                                 qty=po_line.qty_ordered))
+    db.session.flush()
+    return po

@@ -15,7 +15,7 @@ from core.db import db
 from core.models import Partner
 from core.plugins import Action, HookError, Panel
 from plugins.purchase_order import services as po_services
-from plugins.purchase_order.models import CancelReasonCode, PurchaseOrder
+from plugins.purchase_order.models import STATUS_LABELS, CancelReasonCode, PurchaseOrder
 from plugins.sales_order.models import SalesOrder
 
 from . import services
@@ -47,6 +47,9 @@ def actions_for(page: str, obj) -> list[Action]:
         out.append(Action("Generate POs", url_for("po_generation.generate", order_id=obj.id), method="get",
                           roles=BUYERS, style="primary"))
     out.append(Action("Reset Purchase Orders", url_for("po_generation.reset", order_id=obj.id), roles=BUYERS))
+    if obj.status not in ("*", "9"):
+        out.append(Action("Drop-ship PO", url_for("po_generation.drop_ship", order_id=obj.id), method="get",
+                          roles=("purchasing",)))
     return out
 
 
@@ -55,7 +58,7 @@ def panels_for(page: str, obj) -> list[Panel]:
         return []
     if page == "sales_order.view":
         rows = services.links(so_id=obj.id)
-        html = render_template("po_generation/_so_panel.html", rows=rows, order=obj,
+        html = render_template("po_generation/_so_panel.html", rows=rows, order=obj, status_labels=STATUS_LABELS,
                                prompt=session.get(PROMPT_KEY) == obj.id)
         if session.get(PROMPT_KEY) == obj.id:
             session.pop(PROMPT_KEY, None)
@@ -254,3 +257,54 @@ def result():
                      if by_customer else (lambda r: (r["vendor"], r["po_number"], r["po_line_no"])))
     return render_template("po_generation/result.html", pos=sorted(pos, key=lambda p: p.number), listing=listing,
                            by_customer=by_customer, opts=o)
+
+
+# -- a drop-ship PO from a sales order, by hand (*Include All Drop Ship Line Items*) -----------
+
+
+@bp.route("/drop-ship", methods=["GET", "POST"])
+@require("purchasing")
+def drop_ship():
+    """The buyer picks a vendor and a sales order; the PO takes that vendor's drop-ship lines
+    (*Only for PO Vendor*), all of them (*Yes*), or whichever the buyer says here (*Prompt*)."""
+    setting = services.opts()["include_all_drop_ship"]
+    form = request.form if request.method == "POST" else request.args
+    errors: dict[str, str] = {}
+    order = None
+    so_number = (form.get("sales_order") or "").strip()
+    if not so_number and (request.args.get("order_id") or "").isdigit():
+        order = db.session.get(SalesOrder, int(request.args["order_id"]))
+        so_number = order.number if order else ""
+    elif so_number:
+        order = db.session.scalar(sa.select(SalesOrder).where(SalesOrder.number == so_number))
+    vendors = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
+                                 .where(Partner.is_vendor).order_by(Partner.number)).all()
+    lines = services.drop_ship_lines(order.id, 0, include_all=True) if order is not None else []
+    vendor_numbers = dict((v.id, v.number) for v in vendors)
+    if request.method == "POST":
+        if order is None:
+            errors["sales_order"] = (f"No sales order {so_number!r}." if so_number else "Enter a sales order number.")
+        elif order.status in ("*", "9"):
+            errors["sales_order"] = f"Sales order {order.number} is {order.status_label.lower()}."
+        raw_vendor = form.get("vendor_id") or ""
+        vendor_id = int(raw_vendor) if raw_vendor.isdigit() and int(raw_vendor) in vendor_numbers else None
+        if vendor_id is None:
+            errors["vendor_id"] = "Choose the PO vendor."
+        include = {"vendor": services.INCLUDE_VENDOR, "yes": services.INCLUDE_ALL}.get(setting)
+        if include is None:  # Prompt: the buyer says which, in the page
+            include = form.get("include") or ""
+            if include not in (services.INCLUDE_VENDOR, services.INCLUDE_ALL):
+                errors["include"] = "Include all drop ship line items, or only those for the PO vendor?"
+        if not errors:
+            try:
+                po = services.create_drop_ship_po(order.id, vendor_id, include_all=include == services.INCLUDE_ALL)
+                db.session.commit()
+            except (GenerationError, po_services.PurchaseOrderError, HookError) as exc:
+                db.session.rollback()
+                errors["vendor_id"] = getattr(exc, "message", None) or str(exc)
+            else:
+                flash(f"Drop-ship purchase order {po.number} created with {len(po.lines)} line(s).", "success")
+                return redirect(url_for("purchase_order.view", po_id=po.id))
+    return render_template("po_generation/drop_ship.html", form=form, errors=errors, order=order,
+                           so_number=so_number, vendors=vendors, lines=lines, vendor_numbers=vendor_numbers,
+                           setting=setting), (422 if errors else 200)

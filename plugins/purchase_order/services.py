@@ -127,7 +127,8 @@ def add_exception(po: PurchaseOrder, message: str) -> None:
 
 
 def is_sent(po: PurchaseOrder) -> bool:
-    return po.sent_at is not None or po.status not in ("new",)
+    """True once the PO went to its vendor (changes then become exceptions, not edits)."""
+    return po.sent_at is not None or po.status in ("sent", "partial", "received", "closed")
 
 
 def has_receipts(po: PurchaseOrder) -> bool:

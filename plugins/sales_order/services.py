@@ -33,6 +33,9 @@ PLUGIN = "sales_order"
 CREDIT_ROLES = ("admin",)  # who may authorise an order held in suspense (credit)
 SEQUENCES = {"O": "next_sales_order", "C": "next_credit_note", "D": "next_debit_note"}
 INVOICE_SEQUENCE = "so_invoice"
+MAX_QTY = Decimal("100000000")  # what the columns hold, with room for sums
+MAX_PRICE = Decimal("100000000")
+MAX_VALUE = Decimal("10000000000")
 
 
 # -- what a save changed (the on_sales_order_saved contract) ----------------------------
@@ -340,6 +343,11 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
         next_no = max([line.line_no for line in existing.values()] or [0]) + 1
 
         for li in data.lines:
+            for name, limit in (("qty_ordered", MAX_QTY), ("unit_price", MAX_PRICE), ("discount_pct", MAX_PRICE)):
+                value = getattr(li, name)
+                if value is not None and (not value.is_finite() or abs(value) >= limit):
+                    errors.append(_err(f"Out of range (at most {limit:,}).", _line_field(li, name)))
+                    setattr(li, name, ZERO if name != "qty_ordered" else None)
             item = items.get(li.item_id) if li.item_id else None
             if item is None:
                 errors.append(_err("Choose an item.", _line_field(li, "item_id")))
@@ -391,6 +399,10 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
             line.vendor_id = li.vendor_id or item.default_vendor_id
             line.unit_cost = item.unit_cost or ZERO
             line.line_value = pricing.line_value(line.unit_price, qty, line.discount_pct, method, decimals)
+            if abs(line.line_value) >= MAX_VALUE:
+                errors.append(_err(f"The line value is too large (at most {MAX_VALUE:,}).",
+                                   _line_field(li, "qty_ordered")))
+                line.line_value = ZERO
             if not line.unit_cost and not o["ignore_zero_cost"]:
                 warnings.append(_warn(f"Line {line.line_no}: item {item.code} has a zero cost.",
                                       _line_field(li, "item_id")))
@@ -402,6 +414,8 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
                 errors.append(_err(f"Line {line.line_no} ({line.item.code}) has been shipped and cannot be "
                                    "removed.", "lines"))
             line._removed = True  # type: ignore[attr-defined]
+        if order.active_lines and abs(order.total) >= MAX_VALUE:
+            errors.append(_err(f"The order total is too large (at most {MAX_VALUE:,}).", "lines"))
         if not order.active_lines and not any(m.field and m.field.startswith("lines-") for m in errors):
             errors.append(_err("Add at least one line.", "lines"))
 

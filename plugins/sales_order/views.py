@@ -132,7 +132,7 @@ def _edit(order: SalesOrder | None):
         form = OrderForm(obj=order)
     form.fill_choices()
     if order is None and request.method == "GET" and form.warehouse_id.choices:
-        form.warehouse_id.data = form.warehouse_id.choices[0][0]
+        form.warehouse_id.data = min(wid for wid, _ in form.warehouse_id.choices)  # the first warehouse made
     loose: list[str] = []
     if request.method == "POST":
         if form.validate():

@@ -225,8 +225,7 @@ def test_event_failure_is_reported_and_does_not_undo_the_change(probe_app, pc, m
     def boom(name):
         raise RuntimeError("cannot hear it")
 
-    monkeypatch.setattr(probe, "on_plugin_disabled", boom, raising=True)
-    # pluggy keeps the function it registered; patch that implementation instead
+    # pluggy calls the function it registered: patch that implementation
     impl = next(i for i in host_of(probe_app).pm.hook.on_plugin_disabled.get_hookimpls() if i.plugin_name == "probe")
     monkeypatch.setattr(impl, "function", boom)
     resp = pc.post("/admin/modules/probe_child/disable", follow_redirects=True)
@@ -326,3 +325,15 @@ def test_menu_item_to_unknown_endpoint_does_not_break_pages(probe_app, pc, monke
 def test_builtin_registry_names_the_three_business_plugins():
     assert {"sales_order", "purchase_order", "po_generation"} <= set(BUILTIN_PLUGINS)
     assert core.plugins.ENTRY_POINT_GROUP == "orderbridge.plugins"
+
+
+def test_a_raising_extend_form_is_named_and_the_form_renders_without_its_fields(probe_app, pc, monkeypatch):
+    def boom(form_name, obj):
+        raise RuntimeError("no fields today")
+
+    impl = next(i for i in host_of(probe_app).pm.hook.extend_form.get_hookimpls() if i.plugin_name == "probe")
+    monkeypatch.setattr(impl, "function", boom)
+    resp = pc.get("/partners/new")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 200 and 'name="number"' in page and 'name="probe_code"' not in page
+    assert "Plugin &#39;probe&#39; failed in extend_form: no fields today" in page

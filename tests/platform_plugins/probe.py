@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -155,7 +154,3 @@ def on_options_changed(plugin, changes):
     if plugin == "probe" and changes.get("note", (None, None))[1] == "boom":
         raise RuntimeError("probe rejects the note 'boom'")
     EVENTS.append(("options", plugin, dict(changes)))
-
-
-def today() -> date:
-    return date.today()

@@ -111,19 +111,34 @@ def test_print_prompt_after_generation(app, client, demo):
     assert b"pogen-print-prompt" in client.get(resp.headers["Location"]).data
 
 
+def so_form(app, lines, **header):
+    """The sales-order form's real fields (plugins/sales_order/forms.py OrderForm / LineForm)."""
+    from core.models import Item, Partner, Warehouse
+
+    with app.app_context():
+        data = {"customer_id": str(db.session.scalar(sa.select(Partner.id).where(Partner.number == "C1000"))),
+                "warehouse_id": str(db.session.scalar(sa.select(Warehouse.id).where(Warehouse.code == "MAIN"))),
+                "order_type": "O", "order_date": "2026-05-04", **header}
+        for i, (code, qty) in enumerate(lines):
+            data[f"lines-{i}-item_id"] = str(db.session.scalar(sa.select(Item.id).where(Item.code == code)))
+            data[f"lines-{i}-qty_ordered"] = qty
+    return data
+
+
 def test_prompt_after_new_order(app, client, demo, users):
     client.login("sales")
+    resp = client.post("/sales-orders/new", data=so_form(app, [("SAW-TABLE", "1")]))
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert 'id="pogen-prompt"' in page and "Generate purchase orders for this new sales order now?" in page
+    assert 'id="pogen-prompt"' not in client.get(resp.headers["Location"]).get_data(as_text=True)  # asked once
+    assert count_pos(app) == 0  # asking generates nothing
     with app.app_context():
-        from core.models import Item, Partner, Warehouse
-
-        cust = db.session.scalar(sa.select(Partner.id).where(Partner.number == "C1000"))
-        wh = db.session.scalar(sa.select(Warehouse.id).where(Warehouse.code == "MAIN"))
-        saw = db.session.scalar(sa.select(Item.id).where(Item.code == "SAW-TABLE"))
-    resp = client.post("/sales-orders/new", data={"customer_id": cust, "warehouse_id": wh,
-                                                  "lines-0-item_id": saw, "lines-0-qty_ordered": "1"})
-    if resp.status_code == 302:
-        page = client.get(resp.headers["Location"])
-        assert b"pogen-prompt" in page.data
+        set_options(prompt_on_new=False)
+    resp = client.post("/sales-orders/new", data=so_form(app, [("SAW-TABLE", "1")]))
+    assert resp.status_code == 302
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert 'id="pogen-prompt"' not in page and "Generate POs" in page  # the button stays
 
 
 def test_cli_generate_dry_run_then_real(app, runner, demo):

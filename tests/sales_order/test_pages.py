@@ -148,3 +148,28 @@ def test_list_queries_constant_at_10_and_1000_orders(sales, so, count_queries, a
     assert "B000007" in page and "B000008" not in page
     assert "1000 records" in sales.get("/sales-orders").get_data(as_text=True)
     assert "0 records" in sales.get("/sales-orders?date_to=2025-12-31").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("field,value", [("qty_ordered", "NaN"), ("qty_ordered", "1e30"), ("unit_price", "Infinity"),
+                                         ("discount_pct", "-5"), ("item_id", "abc"), ("id", "999999"),
+                                         ("unit_price", "99999999")])
+def test_odd_input_gives_422_not_500(sales, so, field, value):
+    data = form_data(so, [("BOLT-10", "2")])
+    data[f"lines-0-{field}"] = value
+    data["lines-0-qty_ordered"] = data["lines-0-qty_ordered"] if field != "qty_ordered" else value
+    if field == "unit_price" and value == "99999999":
+        data["lines-0-qty_ordered"] = "99999999"
+    resp = sales.post("/sales-orders/new", data=data)
+    assert resp.status_code == 422
+    with so.app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(SalesOrder)) == 0
+
+
+def test_odd_input_on_ship_and_release_pages(sales, so):
+    oid = so.save(lines=[("DRILL-18V", "15")])
+    line_id = so.order(oid)["lines"][0]["id"]
+    for value in ("NaN", "1e40", "-1"):
+        assert sales.post(f"/sales-orders/{oid}/ship", data={f"ship-{line_id}": value}).status_code == 422
+        assert sales.post("/sales-orders/back-orders/release", data={f"release-{line_id}": value}).status_code == 422
+    assert sales.get("/sales-orders?page=x&date_from=nope&customer=zz&item=-1").status_code == 200
+    assert sales.get("/sales-orders/424242").status_code == 404
