@@ -87,7 +87,13 @@ def clean_tables(engine: sa.Engine) -> None:
     tables = [t.name for t in db.metadata.sorted_tables if t.name in existing]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+            # DELETE (children first) and restarting the id sequences takes ~5 ms; TRUNCATE of
+            # every table costs 0.1-0.3 s per test
+            for t in reversed(tables):
+                conn.exec_driver_sql(f'DELETE FROM "{t}"')
+            conn.exec_driver_sql(
+                "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind = 'S' AND n.nspname = current_schema()")
         else:
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
             for t in reversed(tables):

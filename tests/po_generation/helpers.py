@@ -44,3 +44,17 @@ def make_order(lines, customer="C1000", number="", **header):
 
 
 STANDARD_MIX = [("BOLT-10", 2), ("SAW-TABLE", 1), ("LADDER-8", 3), ("DESK-OAK", 1)]
+
+
+def so_form(app, lines, **header):
+    """The sales-order form's real fields (plugins/sales_order/forms.py OrderForm / LineForm)."""
+    from core.models import Warehouse
+
+    with app.app_context():
+        data = {"customer_id": str(db.session.scalar(sa.select(Partner.id).where(Partner.number == "C1000"))),
+                "warehouse_id": str(db.session.scalar(sa.select(Warehouse.id).where(Warehouse.code == "MAIN"))),
+                "order_type": "O", "order_date": "2026-05-04", **header}
+        for i, (code, qty) in enumerate(lines):
+            data[f"lines-{i}-item_id"] = str(db.session.scalar(sa.select(Item.id).where(Item.code == code)))
+            data[f"lines-{i}-qty_ordered"] = qty
+    return data

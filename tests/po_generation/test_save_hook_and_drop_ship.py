@@ -13,8 +13,7 @@ from plugins.purchase_order import services as po_services
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine
 from plugins.sales_order.models import SalesOrder, SalesOrderLine
 
-from .helpers import make_order, partner, set_options
-from .test_views import so_form
+from .helpers import make_order, partner, set_options, so_form
 
 
 def count(app, model):

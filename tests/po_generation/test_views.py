@@ -6,7 +6,7 @@ from core.db import db
 from plugins.purchase_order import services as po_services
 from plugins.purchase_order.models import PurchaseOrder
 
-from .helpers import STANDARD_MIX, make_order, set_options
+from .helpers import STANDARD_MIX, make_order, set_options, so_form
 
 
 def count_pos(app):
@@ -109,20 +109,6 @@ def test_print_prompt_after_generation(app, client, demo):
     client.login("purchasing")
     resp = client.post(f"/po-generation/orders/{so_id}/generate")
     assert b"pogen-print-prompt" in client.get(resp.headers["Location"]).data
-
-
-def so_form(app, lines, **header):
-    """The sales-order form's real fields (plugins/sales_order/forms.py OrderForm / LineForm)."""
-    from core.models import Item, Partner, Warehouse
-
-    with app.app_context():
-        data = {"customer_id": str(db.session.scalar(sa.select(Partner.id).where(Partner.number == "C1000"))),
-                "warehouse_id": str(db.session.scalar(sa.select(Warehouse.id).where(Warehouse.code == "MAIN"))),
-                "order_type": "O", "order_date": "2026-05-04", **header}
-        for i, (code, qty) in enumerate(lines):
-            data[f"lines-{i}-item_id"] = str(db.session.scalar(sa.select(Item.id).where(Item.code == code)))
-            data[f"lines-{i}-qty_ordered"] = qty
-    return data
 
 
 def test_prompt_after_new_order(app, client, demo, users):
