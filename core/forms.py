@@ -47,8 +47,8 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 class Email:
     """A plain e-mail address check (``name@example.com``).
 
-    Use this instead of ``wtforms.validators.Email``, which needs the optional
-    ``email_validator`` package (not a dependency of OrderBridge: it would fail with a 500).
+    Needs no extra package (``wtforms.validators.Email`` needs ``email-validator``, which
+    raises at validation time, i.e. a 500, wherever it is missing).
     """
 
     def __init__(self, message: str | None = None):
