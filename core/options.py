@@ -69,14 +69,17 @@ class Option:
                 high = min(high, self.sequence["max_value"]) if high is not None else self.sequence["max_value"]
         return low, high
 
-    @property
-    def condition_text(self) -> str:
+    def condition_text(self, declared: Mapping[str, Option]) -> str:
+        """The seed's "available only if …" sentence, in the options' own labels."""
         if not self.available_if:
             return ""
         parts = []
         for key, want in self.available_if.items():
+            controller = declared.get(key)
             values = want if isinstance(want, tuple) else (want,)
-            parts.append(f"{key} is {' or '.join(_show(v) for v in values)}")
+            names = dict(controller.choices) if controller else {}
+            shown = " or ".join(f"“{names[v]}”" if v in names else _show(v) for v in values)
+            parts.append(f"{controller.label if controller else key} is {shown}")
         return "Available only if " + " and ".join(parts)
 
 

@@ -303,7 +303,14 @@ class PluginHost:
     def _read_state(self) -> tuple[int, dict[str, bool]]:
         from .models import PluginState, SettingsVersion
 
-        version = db.session.scalar(sa.select(SettingsVersion.version).where(SettingsVersion.id == 1)) or 0
+        try:
+            version = db.session.scalar(sa.select(SettingsVersion.version).where(SettingsVersion.id == 1)) or 0
+        except sa.exc.OperationalError as exc:  # SQLite/PostgreSQL: the table is not there yet
+            db.session.rollback()
+            raise click.ClickException("the database is not set up: run `orderbridge db upgrade` first") from exc
+        except sa.exc.ProgrammingError as exc:
+            db.session.rollback()
+            raise click.ClickException("the database is not set up: run `orderbridge db upgrade` first") from exc
         if self._cache and self._cache[0] == version:
             return version, {}
         rows = db.session.execute(sa.select(PluginState.name, PluginState.enabled)).all()

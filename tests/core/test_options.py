@@ -37,7 +37,7 @@ def test_tabbed_page_renders_every_type_with_conditions(pc):
     assert 'name="cutoff" type="date"' in page
     assert '<select id="warehouse" name="warehouse">' in page
     assert 'value="1000"' in page  # the sequence's next number
-    assert "Available only if feature is selected" in page
+    assert "Available only if Use the feature is selected" in page
     assert "data-available-if='{\"feature\": true}'" in page
     # markup_pct is unavailable (feature off): rendered disabled
     markup = page.split('id="field-markup_pct"')[0].rsplit("<div", 1)[1] + page.split('id="field-markup_pct"')[1][:400]
