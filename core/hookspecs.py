@@ -127,9 +127,10 @@ def page_panels(page, obj):
 def page_actions(page, obj):
     """Return a list of :class:`core.plugins.Action` (buttons) for another plugin's page.
 
-    Same timing and rules as :func:`page_panels`; used for *Generate POs* and *Reset
-    Purchase Orders* on the sales order page. The action's endpoint enforces its own
-    permission; the button is only a link or a form.
+    Same timing as :func:`page_panels`; used for *Generate POs* and *Reset Purchase
+    Orders* on the sales order page. The action's endpoint enforces its own
+    permission; the button is only a link or a form. An exception is logged and that
+    plugin's buttons are left out of the page; the page itself still renders.
     """
 
 
