@@ -61,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         configure_engine(db.engine)
     csrf.init_app(app)
 
-    from . import auth, web
+    from . import auth, lifecycle, web
     from .options import OptionRegistry
     from .plugins import PluginHost, allow_list_from_env
 
@@ -76,6 +76,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     host.collect_contributions(app)
     host.register_commands(app.cli)
     web.init_app(app)
+    lifecycle.init_app(app)
 
     @app.before_request
     def _gate() -> None:

@@ -329,6 +329,29 @@ def options_for(plugin: str) -> Options:
     return Options(plugin, reg.declared.get(plugin, {}), reg.current(plugin))
 
 
+class PluginOptions:
+    """One plugin's options, bound once in its package (Indico binds ``settings`` the same way).
+
+    ``options = PluginOptions("purchase_order")`` in the plugin's ``__init__``; code then
+    reads ``options.current()`` (a typed :class:`Options`) or ``options.receipt_variance_pct``.
+    Stored values are cached per request and per settings version by the registry.
+    """
+
+    def __init__(self, plugin: str):
+        self.plugin = plugin
+
+    def current(self) -> Options:
+        return options_for(self.plugin)
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        return getattr(self.current(), key)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.current()[key]
+
+
 # -- changing options ------------------------------------------------------------------
 
 

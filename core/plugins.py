@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from . import hookspecs
 from .db import db
+from .errors import HookError
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +88,6 @@ class Message:
     text: str
     field: str | None = None
     plugin: str | None = None
-
-
-class HookError(Exception):
-    """An implementation of ``hook`` in ``plugin`` raised ``original``."""
-
-    def __init__(self, plugin: str, hook: str, original: BaseException):
-        self.plugin, self.hook, self.original = plugin, hook, original
-        super().__init__(f"Plugin '{plugin}' failed in {hook}: {original}")
 
 
 class DependencyError(Exception):
