@@ -76,7 +76,7 @@ def parse_decimal(raw: object, column_type: sa.Numeric, *, low: Decimal | None =
     if value != value.quantize(Decimal(1).scaleb(-scale), rounding="ROUND_DOWN"):
         raise ParseError(f"Use at most {scale} decimal places." if scale else "Enter a whole number.")
     if abs(value) > largest:
-        raise ParseError(f"Enter a number of at most {largest:,.0f}.")
+        raise ParseError(f"Enter a number of at most {largest:,f}.")
     if low is not None and value < low:
         raise ParseError(f"Enter a number of at least {low}.")
     return value
