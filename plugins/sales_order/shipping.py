@@ -16,12 +16,12 @@ from core.options import Options
 from . import hook, options, pricing
 from .allocation import auto_release
 from .credit import authorised, hold
-from .models import SalesInvoice, SalesInvoiceLine, SalesOrder, SalesOrderLine
+from .models import DONE_STATUSES, SalesInvoice, SalesInvoiceLine, SalesOrder, SalesOrderLine
 from .queries import invoice_number_used, ship_value_ready
 from .rules import credit_limit_excess, number_problem
 
 INVOICE_SEQUENCE = "so_invoice"
-NOT_SHIPPABLE = ("S", "F", "9", "*")  # suspense, forward, complete, cancelled
+NOT_SHIPPABLE = ("S", "F", *DONE_STATUSES)  # suspense, forward, complete, cancelled
 QTY = SalesOrderLine.__table__.c.qty_shipped.type
 
 
