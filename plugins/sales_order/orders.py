@@ -171,8 +171,8 @@ def _apply_lines(s: _Save, order: SalesOrder) -> None:
     next_no = max([line.line_no for line in s.existing.values()] or [0]) + 1
     for li in s.data.lines:
         item = _check_line_input(s, li)
-        line = _existing_line(s, li, item)
-        if line is False or item is None or li.qty_ordered is None or li.qty_ordered == 0:
+        known, line = _existing_line(s, li, item)
+        if not known or item is None or li.qty_ordered is None or li.qty_ordered == 0:
             continue
         if line is None:
             line = SalesOrderLine(line_no=next_no, qty_to_ship=ZERO, qty_backordered=ZERO, qty_shipped=ZERO,
@@ -216,16 +216,16 @@ def _check_line_input(s: _Save, li: LineInput) -> Item | None:
     return item
 
 
-def _existing_line(s: _Save, li: LineInput, item: Item | None) -> SalesOrderLine | None | bool:
-    """The order's line this input edits (None: a new line; False: refused)."""
+def _existing_line(s: _Save, li: LineInput, item: Item | None) -> tuple[bool, SalesOrderLine | None]:
+    """(False when the input names a line the order does not have, the line it edits or None: new)."""
     line = s.existing.get(li.id) if li.id else None
     if li.id and line is None:
         s.error(li.field("item_id"), "This line is not on the order.")
-        return False
+        return False, None
     if item is not None and not item.active and (line is None or line.item_id != item.id):
         s.error(li.field("item_id"), f"Item {item.code} is inactive: choose another item.")
     if line is None:
-        return None
+        return True, None
     s.seen.add(line.id)
     if line.qty_shipped and item is not None and item.id != line.item_id:
         s.error(li.field("item_id"), "The item of a line already shipped cannot change.")
@@ -233,7 +233,7 @@ def _existing_line(s: _Save, li: LineInput, item: Item | None) -> SalesOrderLine
     if line.qty_shipped and qty is not None and abs(qty) < abs(line.qty_shipped):
         s.error(li.field("qty_ordered"), f"{line.qty_shipped.normalize():f} already shipped: the quantity "
                                          "cannot be lower.")
-    return line
+    return True, line
 
 
 def _fill_line(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput, item: Item) -> None:
