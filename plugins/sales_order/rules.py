@@ -31,7 +31,7 @@ def parse_number(raw: object, column_type: sa.Numeric) -> Decimal:
     try:
         value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
         if value.is_finite() and abs(value) > largest:  # checked before quantize, which overflows on 1e308
-            raise ParseError(f"Enter a number of at most {largest:,.0f}.")
+            raise ParseError(f"Enter a number of at most {largest:,f}.")  # core.parsing's wording
     except InvalidOperation:
         pass  # not a number at all: parse_decimal says so in its words
     try:
