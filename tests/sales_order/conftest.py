@@ -67,7 +67,7 @@ class SO:
         with self.app.app_context():
             order, warnings = save_order(data, today=today)
             db.session.commit()
-            self.last_warnings = [w.text for w in warnings]
+            self.last_warnings = list(warnings)
             return order.id
 
     def order(self, order_id):

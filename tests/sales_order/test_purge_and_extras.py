@@ -161,5 +161,5 @@ def test_example_plugin_exception_in_on_sales_order_saved_rolls_back(so, client)
     before = so.stock("BOLT-10")
     resp = client.post("/sales-orders/new", data=form_data(so, [("BOLT-10", "3")], notes="please FAIL-NOW"))
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 422 and "plugin &#39;order_limit&#39; failed" in page and "FAIL-NOW" in page
+    assert resp.status_code == 422 and "Plugin &#39;order_limit&#39; failed in on_sales_order_saved" in page and "FAIL-NOW" in page
     assert numbers(so) == set() and so.stock("BOLT-10") == before
