@@ -114,9 +114,15 @@ def clean_tables(engine: sa.Engine) -> None:
 
 
 def apply_options(plugin: str, **values: Any) -> None:
-    """Store setup options of ``plugin`` as the options page does, and commit (app context)."""
-    from .options import apply_changes
+    """Store setup options of ``plugin`` as the options page does, and commit (app context).
 
+    A key the plugin does not declare is refused (the page would silently drop it).
+    """
+    from .options import apply_changes, registry
+
+    unknown = sorted(set(values) - set(registry().declared[plugin]))
+    if unknown:
+        raise KeyError(f"plugin {plugin!r} declares no option {', '.join(unknown)}")
     apply_changes(plugin, values, user_id=None, source="test")
     db.session.commit()
 
