@@ -166,12 +166,9 @@ def register_commands(cli: click.Group) -> None:
 
         @hookimpl
         def register_commands(cli):
-            group = subgroup(cli, "mine", "My plugin's commands.")
+            from .cli import close_period  # a click command calling require_enabled("my_plugin")
 
-            @group.command("hello")
-            def hello():
-                host_of(current_app).require_enabled("my_plugin")
-                click.echo("hello")
+            subgroup(cli, "purchasing", "Purchasing commands.").add_command(close_period)
     """
 
 

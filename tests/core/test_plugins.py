@@ -419,6 +419,22 @@ def pub_app(app, users, app_factory, monkeypatch):
     return app_factory()
 
 
+def test_core_imports_no_plugin_and_declares_only_platform_hooks():
+    """The business events live in their owners' hookspecs; core's contract names no plugin type."""
+    import subprocess
+    import sys
+
+    code = ("import sys, core.hookspecs, core.plugins, core.web, core.forms; "
+            "print(sorted(m for m in sys.modules if m == 'plugins' or m.startswith('plugins.')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+    from core import hookspecs
+    from core.plugins import _spec_names
+
+    assert "on_sales_order_saved" not in _spec_names(hookspecs) and "on_receipt" not in _spec_names(hookspecs)
+    assert {"register_blueprints", "menu_items", "on_partner_saved", "page_actions"} <= set(_spec_names(hookspecs))
+
+
 def test_a_plugin_publishes_hooks_that_its_dependants_implement(pub_app):
     host = host_of(pub_app)
     assert {"publisher", "subscriber", "hook_user"} <= set(host.plugins), host.failed
