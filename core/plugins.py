@@ -6,6 +6,9 @@ plugins (pluggy's ``subset_hook_caller``) and a disabled plugin's pages answer 4
 The enabled set lives in the database (``core_plugin_state``) and is cached per
 process against a version counter, so a change made by one worker is honoured by
 every other on its next request.
+
+Every hook call goes through pluggy's callers (``PluginHost.caller``): the calling-order
+rule and how a plugin publishes hooks of its own are in :mod:`core.hookspecs`.
 """
 
 from __future__ import annotations
@@ -114,7 +117,7 @@ class PluginHost:
         self.blueprint_owner: dict[str, str] = {}
         # hook name -> the plugin that declared it ("core" for core.hookspecs)
         self.hook_owner: dict[str, str] = {n: "core" for n in _spec_names(hookspecs)}
-        self._spec_modules: set[int] = {id(hookspecs)}
+        self._spec_modules: list[ModuleType] = [hookspecs]  # added with pm.add_hookspecs
         self._cache: tuple[int, frozenset[str]] | None = None
         self._callers: dict[tuple[str, frozenset[str]], Any] = {}
         self.last_event_errors: list[str] = []  # on_plugin_enabled/disabled failures of the last change
@@ -179,7 +182,7 @@ class PluginHost:
         for name in self.order():
             plugin = self.plugins.get(name)
             specs = getattr(plugin.module, "hookspecs", None) if plugin else None
-            if specs is None or id(specs) in self._spec_modules:
+            if specs is None or any(specs is m for m in self._spec_modules):
                 continue  # none, or a module already added (core's, or a dependency's re-exported)
             try:
                 names = _spec_names(specs)
@@ -192,7 +195,7 @@ class PluginHost:
             except Exception as exc:
                 self._fail(name, f"{type(exc).__name__} in its hookspecs: {exc}")
                 continue
-            self._spec_modules.add(id(specs))
+            self._spec_modules.append(specs)
             self.hook_owner.update(dict.fromkeys(names, name))
         self._resolve_dependencies()
 

@@ -500,12 +500,15 @@ def test_implementing_a_hook_of_a_plugin_it_does_not_depend_on_fails_only_that_p
 
 def test_implementing_hooks_of_a_plugin_that_failed_to_load_fails_only_the_implementer(app_factory, monkeypatch,
                                                                                        users):
-    add_plugins(monkeypatch, "subscriber", "stranger", "probe", publisher="broken_import")
+    """And a plugin publishing a hook under a name already taken fails alone too."""
+    add_plugins(monkeypatch, "subscriber", "stranger", "probe", "clash", publisher="broken_import")
     app = app_factory()
     host = host_of(app)
     assert "ModuleNotFoundError" in host.failed["publisher"]
     assert host.failed["subscriber"] == "depends on unknown plugin 'publisher' (failed)"
     assert host.failed["stranger"] == "TypeError: implements unknown hook(s): probe_collect"
+    assert host.failed["clash"] == ("ValueError in its hookspecs: declares hook(s) already declared: "
+                                    "menu_items (declared by 'core')")
     assert "probe" in host.plugins
     page = client_for(app, "admin").get("/admin/modules").get_data(as_text=True)
     assert "<code>stranger</code>" in page and "<code>subscriber</code>" in page
