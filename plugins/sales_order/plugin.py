@@ -7,7 +7,11 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
-from . import PLUGIN, models  # noqa: F401  (tables registered with the metadata at start-up)
+from . import (  # noqa: F401
+    PLUGIN,
+    hookspecs,  # this plugin's own hooks: the host adds them (core.hookspecs)
+    models,  # tables registered with the metadata at start-up
+)
 
 manifest = Manifest(
     name=PLUGIN,
