@@ -73,7 +73,7 @@ def test_a_failing_save_hook_rolls_the_whole_save_back(app, sales, set_options, 
     set_options("order_limit", fail_on_save_marker="FAIL-NOW")
     resp = sales.post("/sales-orders/new", data=order_form(app, [("BOLT-10", "3")], notes="please FAIL-NOW"))
     page = resp.get_data(as_text=True)
-    assert resp.status_code == 422 and "plugin &#39;order_limit&#39; failed" in page and "FAIL-NOW" in page
+    assert resp.status_code == 422 and "Plugin &#39;order_limit&#39; failed in on_sales_order_saved" in page and "FAIL-NOW" in page
     assert "please FAIL-NOW" in page  # nothing typed is lost
     assert order_count(app) == 0
     assert sales.post("/sales-orders/new", data=order_form(app, [("BOLT-10", "3")])).status_code == 302
