@@ -3,6 +3,7 @@ and the master data every plugin uses (partners, items, warehouses, stock levels
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -29,6 +30,10 @@ def password_method() -> str:
     return "scrypt"
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -43,9 +48,20 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the id Flask-Login signs into the session and the remember-me cookie: a new
+    # token (sign-out, password change) makes every session and cookie issued before it void.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token, server_default="")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=password_method())
+        self.rotate_session_token()
+
+    def rotate_session_token(self) -> None:
+        """Sign this user out everywhere: sessions and remember-me cookies issued so far stop working."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token or ''}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
