@@ -40,6 +40,7 @@ def utcnow() -> datetime:
 
 class User(UserMixin, db.Model):
     __tablename__ = "core_user"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -112,6 +113,7 @@ class OptionValue(db.Model):
 
 class OptionAudit(db.Model):
     __tablename__ = "core_option_audit"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     plugin: Mapped[str] = mapped_column(sa.String(64), index=True)
     key: Mapped[str] = mapped_column(sa.String(64))
@@ -139,6 +141,7 @@ class Partner(db.Model):
     """A customer, a vendor, or both (one table with flags)."""
 
     __tablename__ = "core_partner"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), index=True)
@@ -170,6 +173,7 @@ SUPPLY_METHODS = {"stock": "Stock", "buy_to_order": "Buy to order", "drop_ship":
 
 class Item(db.Model):
     __tablename__ = "core_item"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(30), unique=True)
     description: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -194,6 +198,7 @@ class Item(db.Model):
 
 class Warehouse(db.Model):
     __tablename__ = "core_warehouse"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(10), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -208,6 +213,7 @@ class StockLevel(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("item_id", "warehouse_id", name="uq_core_stock_level_item_warehouse"),
         sa.CheckConstraint("allocated >= 0", name="allocated_not_negative"),
+        {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id", ondelete="CASCADE"))
