@@ -175,14 +175,14 @@ def _write(obj: Any, form: SafeForm, fields: list[str], hook_name: str, *, creat
     db.session.add(obj)
     if flush:
         db.session.flush()
-        fire_saved(obj, hook_name, created, form)
+        fire_saved(obj, hook_name, created, dict(form.data))
     return obj
 
 
-def fire_saved(obj: Any, hook_name: str, created: bool, form: SafeForm) -> None:
+def fire_saved(obj: Any, hook_name: str, created: bool, form_data: dict[str, Any]) -> None:
     """Call ``on_partner_saved``/``on_item_saved``; a raising plugin arrives as HookError."""
     arg = "partner" if isinstance(obj, Partner) else "item"
-    getattr(host_of(current_app).hook, hook_name)(**{arg: obj, "created": created, "form_data": dict(form.data)})
+    getattr(host_of(current_app).hook, hook_name)(**{arg: obj, "created": created, "form_data": form_data})
 
 
 def is_admin() -> bool:
