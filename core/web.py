@@ -222,6 +222,18 @@ def init_app(app: Flask) -> None:
     def _too_many(e):
         return _error(429, "Too many attempts", getattr(e, "description", "") or "Wait a minute and try again.")
 
+    @app.errorhandler(sa.exc.DataError)
+    @app.errorhandler(OverflowError)
+    def _out_of_range(exc):
+        # The last line behind core.parsing: a value no column can hold (a 20-digit id, NUL,
+        # text longer than its column) that a page passed to the database unchecked. Nothing
+        # was saved; the page that let it through is logged so it can parse with core.fields.
+        db.session.rollback()
+        log.warning("unparsed value reached the database at %s %s: %s", request.method, request.endpoint,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return _error(400, "Value out of range", "A value you sent is too large, too long or not valid "
+                      "for what it is stored in. Nothing was saved. Go back, correct it and try again.")
+
     @app.errorhandler(CSRFError)
     def _csrf(e):
         if request.method == "POST" and "expired" in (e.description or ""):
