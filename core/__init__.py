@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         HTTPS=https,  # served over HTTPS only: cookies get the Secure flag
         WTF_CSRF_TIME_LIMIT=8 * 3600,  # a form left open a working day still saves; older tokens expire
         MAX_CONTENT_LENGTH=int(os.environ.get("ORDERBRIDGE_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
+        MAX_FORM_FIELDS=5000,  # some 600 document lines; more answers 413
         PAGE_SIZE=50,
     )
     if config:
@@ -105,13 +106,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 
 def _refuse_nul() -> None:
-    """A NUL byte in the path, a query or a form value is never valid text: answer 400 here.
+    """Form bodies with more than ``MAX_FORM_FIELDS`` values answer 413.
+
+    A NUL byte in the path, a query or a form value is never valid text: answer 400 here.
 
     PostgreSQL refuses NUL in text (a ``DataError``) and SQLite would store it; nobody
     types one. File uploads are checked by their importers, row by row.
     """
     values = [request.path, *request.args.keys(), *request.args.values()]
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        # a document of thousands of lines would hold a worker for many seconds: refused here
+        if sum(len(v) for v in request.form.lists()) > current_app.config["MAX_FORM_FIELDS"]:
+            abort(413)
         values += [*request.form.keys(), *request.form.values()]
     if any(has_nul(v) for v in values):
         abort(400, description="The request contains an invisible control character (NUL). "

@@ -7,18 +7,26 @@ are out of 64-bit range or name no record.
 
 How a plugin adopts them (replace the stock WTForms fields one for one)::
 
+    from wtforms import Form, FieldList, FormField
     from core.db import Money, Quantity
-    from core.fields import (BoundedDecimalField, BoundedIntegerField, IdSelectField, SafeForm,
-                             TextAreaField, TextField)
+    from core.fields import (BoundedDecimalField, BoundedIntegerField, IdField, IdSelectField, MaxLines,
+                             SafeForm, TextAreaField, TextField)
 
-    class LineForm(SafeForm):                      # FlaskForm whose CSRF is handled per request
+    class LineForm(Form):                           # a line: plain Form (no CSRF of its own)
+        id = IdField(model=SalesOrderLine)          # existing line, or empty for a new one
         item_code = TextField("Item", validators=[DataRequired(), Length(max=30)])
         qty = BoundedDecimalField("Quantity", column_type=Quantity, low=Decimal("0"))
         price = BoundedDecimalField("Price", column_type=Money)
-        warehouse_id = IdSelectField("Warehouse", model=Warehouse)          # choices set in the view
         vendor_id = IdSelectField("Vendor", model=Partner, where=Partner.is_vendor, blank=True)
+
+    class OrderForm(SafeForm):                      # FlaskForm that re-shows typed values on expiry
+        warehouse_id = IdSelectField("Warehouse", model=Warehouse)      # choices set in the view
         days = BoundedIntegerField("Days", low=0, high=999)
         notes = TextAreaField("Notes")
+        lines = FieldList(FormField(LineForm), validators=[MaxLines(500, "sales order")])
+
+List filters use :mod:`core.parsing` directly: ``parse_id(request.args.get("vendor"))``
+is ``None`` for anything that cannot be an id (``²``, 20 digits), never an exception.
 
 ``field.data`` is then a ``Decimal``/``int``/``str`` the column can store, or ``None`` for
 an empty optional field; an ``IdSelectField`` answers the id of a record that exists
@@ -194,6 +202,25 @@ class IdSelectField(wtf.SelectField):
             return
         if not (0 < self.data <= INT64_MAX) or not record_exists(self.model, self.data, self.where):
             raise ValidationError(self.message)
+
+
+MAX_LINES = 500
+
+
+class MaxLines:
+    """Validator for a ``FieldList`` of document lines: at most ``limit`` lines, said plainly.
+
+    (WTForms' own ``max_entries`` drops the extra lines silently.) Bodies larger than
+    Flask's ``MAX_FORM_MEMORY_SIZE`` (500 KB, some 3,000 lines) are refused before any
+    view runs, with the host's 413 page.
+    """
+
+    def __init__(self, limit: int = MAX_LINES, noun: str = "document"):
+        self.limit, self.noun = limit, noun
+
+    def __call__(self, form, field) -> None:
+        if len(field.entries) > self.limit:
+            raise ValidationError(f"A {self.noun} can have at most {self.limit} lines; split it into several.")
 
 
 REDISPLAY_KEY = "_ob_redisplay"

@@ -215,8 +215,9 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(413)
     def _too_large(_e):
         limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
-        return _error(413, "File too large", f"What you sent is larger than the {limit // (1024 * 1024)} MB "
-                      "this site accepts. Split the file into smaller ones and send them one by one.")
+        return _error(413, "Too large", f"What you sent is larger than this site accepts (files up to "
+                      f"{limit // (1024 * 1024)} MB, forms up to a few hundred lines). Nothing was saved. "
+                      "Split the file or the document into smaller ones and send them one by one.")
 
     @app.errorhandler(429)
     def _too_many(e):

@@ -145,7 +145,34 @@ def test_csv_larger_than_the_limit_answers_413_with_a_clear_page(app, admin_clie
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     resp = _upload(admin_client, "partners", b"number,name,is_customer\n" + b"C1,Name,y\n" * 10_000)
     assert resp.status_code == 413
-    assert b"larger than the" in resp.data and b"Split the file" in resp.data
+    assert b"larger than this site accepts (files up to 0 MB" in resp.data and b"Split the file" in resp.data
+
+
+def test_a_form_with_thousands_of_lines_is_refused_quickly_with_a_clear_page(app, admin_client):
+    data = {"number": "C1", "name": "A", "is_customer": "y"}
+    for i in range(3000):
+        data.update({f"lines-{i}-item": f"ITEM-{i:05d}", f"lines-{i}-qty_ordered": "1.0000",
+                     f"lines-{i}-unit_price": "12.50000", f"lines-{i}-description": "x" * 60})
+    started = time.perf_counter()
+    resp = admin_client.post("/partners/new", data=data)
+    assert resp.status_code == 413 and b"forms up to a few hundred lines" in resp.data
+    assert time.perf_counter() - started < 3
+    assert _partner_id(app, "C1") is None
+
+
+def test_max_lines_names_the_limit(app):
+    from werkzeug.datastructures import MultiDict
+    from wtforms import FieldList, Form, StringField
+
+    from core.fields import MaxLines
+
+    class Doc(Form):
+        lines = FieldList(StringField(), validators=[MaxLines(3, "sales order")])
+
+    assert Doc(MultiDict({f"lines-{i}": "x" for i in range(3)})).validate()
+    form = Doc(MultiDict({f"lines-{i}": "x" for i in range(4)}))
+    assert not form.validate()
+    assert form.lines.errors == ["A sales order can have at most 3 lines; split it into several."]
 
 
 def test_csv_cells_with_nul_or_out_of_range_numbers_are_row_errors(app, admin_client):
