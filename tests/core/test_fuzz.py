@@ -192,11 +192,12 @@ def _crawl(app, client, ids) -> tuple[list[tuple[str, str]], dict[str, list[tupl
     pages, forms = [], {}
     for rule in _rules(app, "GET"):
         candidates = [{arg: i for arg in rule.arguments} for i in ids] if rule.arguments else [{}]
+        every = "kind" in rule.arguments or "plugin" in rule.arguments  # each import kind, each options page
+        if "kind" in rule.arguments:
+            candidates = [{"kind": "partners"}, {"kind": "items"}]
+        if "plugin" in rule.arguments:
+            candidates = [{"plugin": p} for p in ("sales_order", "purchase_order", "po_generation")]
         for values in candidates:
-            if "kind" in rule.arguments:
-                values = {"kind": "partners"}
-            if "plugin" in rule.arguments:
-                values = {"plugin": "sales_order"}
             url = _url(app, rule, values)
             if url is None:
                 continue
@@ -213,7 +214,8 @@ def _crawl(app, client, ids) -> tuple[list[tuple[str, str]], dict[str, list[tupl
                 if endpoint and endpoint not in SKIP_ENDPOINTS:
                     fields.pop("csrf_token", None)
                     forms.setdefault(f"{method} {endpoint}", []).append((target, fields))
-            break
+            if not every:
+                break
     return pages, forms
 
 

@@ -201,7 +201,7 @@ def test_csv_import_of_10000_rows_takes_seconds_and_bounded_memory(app, admin_cl
     assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 10_000
-    assert elapsed < 12, f"10,000 rows took {elapsed:.1f} s"
+    assert elapsed < 15, f"10,000 rows took {elapsed:.1f} s"  # about 3 s (SQLite) to 6 s (PostgreSQL) on a quiet machine
     print(f"10,000 partner rows imported in {elapsed:.2f} s")
 
 
