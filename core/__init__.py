@@ -13,17 +13,17 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
 from .db import configure_engine, db, engine_options
-from .parsing import INT64_MAX, has_nul
+from .parsing import ID_MAX, has_nul
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
 
 
-class Int64Converter(IntegerConverter):
-    """``<int:id>`` that matches only ids a 64-bit column can hold."""
+class IdConverter(IntegerConverter):
+    """``<int:id>`` that matches only ids an id column can hold (INTEGER: 32-bit on PostgreSQL)."""
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own signature
-        kwargs.setdefault("max", INT64_MAX)
+        kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
 
 
@@ -73,8 +73,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config.setdefault("SESSION_COOKIE_SECURE", True)
         app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
-    # ids in URLs are 64-bit: /items/99999999999999999999 is "not found", not a database error
-    app.url_map.converters["int"] = Int64Converter
+    # ids in URLs fit their column: /items/99999999999999999999 is "not found", not a database error
+    app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
     with app.app_context():

@@ -47,7 +47,7 @@ from wtforms import fields as wtf
 from wtforms.validators import ValidationError
 
 from .db import db
-from .parsing import INT64_MAX, ParseError, has_nul, parse_decimal, parse_id, parse_int
+from .parsing import ID_MAX, INT32_MAX, ParseError, has_nul, parse_decimal, parse_id, parse_int
 
 NUL_MESSAGE = "Remove the invisible control character (NUL) from this text."
 
@@ -111,9 +111,10 @@ class BoundedDecimalField(wtf.DecimalField):
 
 
 class BoundedIntegerField(wtf.IntegerField):
-    """A whole number in ASCII digits between ``low`` and ``high`` (64-bit by default)."""
+    """A whole number in ASCII digits between ``low`` and ``high`` (an INTEGER column's range by default)."""
 
-    def __init__(self, label=None, validators=None, *, low: int | None = None, high: int | None = None, **kwargs):
+    def __init__(self, label=None, validators=None, *, low: int | None = -INT32_MAX, high: int | None = INT32_MAX,
+                 **kwargs):
         super().__init__(label, validators, **kwargs)
         self.low, self.high = low, high
 
@@ -200,7 +201,7 @@ class IdSelectField(wtf.SelectField):
             if not self.blank:
                 raise ValidationError(self.message)
             return
-        if not (0 < self.data <= INT64_MAX) or not record_exists(self.model, self.data, self.where):
+        if not (0 < self.data <= ID_MAX) or not record_exists(self.model, self.data, self.where):
             raise ValidationError(self.message)
 
 

@@ -36,9 +36,10 @@ from core.models import User
 from tests.conftest import PASSWORD, Client, clean_tables, make_app
 
 HOSTILE = ["\x00", "a\x00b", "99999999999999999999", "9223372036854775807", "9223372036854775808", "²",
+           "2147483648", "-2147483649",
            "١٢", "Infinity", "-Infinity", "NaN", "1e308", "-1e308", "-1", "0", "1.0000000001", "x" * 5000,
            "é漢字🙂", "", " ", "2026-13-45", "0001-01-01", "<script>alert(1)</script>", "' OR 1=1 --", "%", "_"]
-HOSTILE_IDS = ["0", "9223372036854775807", "99999999999999999999"]
+HOSTILE_IDS = ["0", "2147483647", "2147483648", "9223372036854775807", "99999999999999999999"]
 SKIP_ENDPOINTS = {
     "static",  # files, no input
     "auth.logout",  # takes no input but the token; it would end the fuzzing session
@@ -307,8 +308,7 @@ def _post_probe(app, rec: Recorder, ids: list[str], rule, found: list[tuple[str,
 
 
 def _is_int(rule, arg: str) -> bool:
-    return type(rule._converters[arg]).__name__.endswith("IntegerConverter") or \
-        type(rule._converters[arg]).__name__ == "Int64Converter"
+    return type(rule._converters[arg]).__name__ in ("IntegerConverter", "IdConverter")
 
 
 def test_known_plugin_5xx_names_only_plugin_endpoints():

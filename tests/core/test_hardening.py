@@ -66,13 +66,15 @@ def test_text_fields_refuse_nul_beside_the_field(app, admin_client):
 
 @pytest.mark.parametrize("url", [
     "/items/99999999999999999999", "/partners/9223372036854775808", "/admin/users/99999999999999999999",
+    "/items/2147483648", "/warehouses/2147483648",
 ])
-def test_ids_beyond_64_bit_in_urls_are_not_found(admin_client, url):
+def test_ids_beyond_their_column_in_urls_are_not_found(admin_client, url):
     assert admin_client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize("query", ["page=9223372036854775807", "page=99999999999999999999", "page=²", "page=-1",
-                                   "vendor=99999999999999999999", "vendor=²", "vendor=-1", "supply_method=%C2%B2"])
+                                   "vendor=99999999999999999999", "vendor=2147483648", "vendor=²", "vendor=-1",
+                                   "supply_method=%C2%B2"])
 def test_list_filters_and_page_numbers_never_fail(admin_client, demo, query):
     resp = admin_client.get(f"/items?{query}")
     assert resp.status_code == 200, query
@@ -110,7 +112,7 @@ def test_unicode_digits_in_whole_number_fields(app, admin_client):
 
 
 def test_a_vendor_id_that_does_not_exist_is_a_field_message(app, admin_client):
-    for bad in ("99999999999999999999", "123456", "²", "-1"):
+    for bad in ("99999999999999999999", "2147483648", "123456", "²", "-1"):
         resp = admin_client.post("/items/new", data={"code": "X1", "uom": "EA", "supply_method": "stock",
                                                      "stocked": "y", "default_vendor_id": bad})
         assert resp.status_code == 422, bad
