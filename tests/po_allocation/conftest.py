@@ -81,8 +81,8 @@ class PA:
 
     def links(self, **where) -> list[tuple]:
         """(so line no, PO number, PO line no, qty, filled) per link, sorted."""
-        from plugins.po_allocation.services import link_rows
         from plugins.po_allocation.models import PaLink
+        from plugins.po_allocation.services import link_rows
 
         with self.app.app_context():
             conds = [getattr(PaLink, k) == v for k, v in where.items()]
