@@ -119,7 +119,9 @@ def as_candidates(rows: list[dict]) -> list[Candidate]:
 
 def lock_po_lines(po_line_ids: Iterable[int]) -> None:
     """Row-lock each PO line's ``pa_po_line`` row (created when missing), ascending id."""
-    ids = sorted(set(po_line_ids))
+    wanted = set(po_line_ids)
+    ids = sorted(db.session.scalars(sa.select(PurchaseOrderLine.id).where(PurchaseOrderLine.id.in_(wanted)))) \
+        if wanted else []
     if not ids:
         return
     insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert

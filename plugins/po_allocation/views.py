@@ -114,10 +114,10 @@ def _filter(args, errors: list) -> report.ReportFilter:
                             sort=args.get("sort") if args.get("sort") in dict(report.SORTS) else "so",
                             only_received=args.get("only_received") == "1", include_all=args.get("include_all") == "1")
     for name in ("date_from", "date_to"):
-        try:
-            setattr(f, name, parse_date(args.get(name)))
-        except ParseError as exc:
-            errors.append((name, str(exc)))
+        raw = (args.get(name) or "").strip()
+        setattr(f, name, parse_date(raw))
+        if raw and getattr(f, name) is None:  # parse_date answers None for text that is no date
+            errors.append((name, "Enter a date as YYYY-MM-DD."))
     return f
 
 
