@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core import hookspecs
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -102,3 +103,31 @@ def page_panels(page, obj):
     from .views import panels_for
 
     return panels_for(page, obj)
+
+
+# Hooks other plugins declare (po_generation: sales_order_line_supply; email_templates:
+# purchase_line_demand). Marked as implementations only where the host declares them, so
+# the plugin also loads on a host without them (an unknown hook would fail the plugin).
+
+
+def sales_order_line_supply(lines):
+    from . import services
+
+    return services.supply_words(line.id for line in lines)
+
+
+def purchase_line_demand(po_line_ids):
+    from . import services
+
+    return services.purchase_line_demand(po_line_ids)
+
+
+def mark_declared(namespace: dict, declared, names: tuple[str, ...]) -> list[str]:
+    """Mark the functions ``names`` of ``namespace`` as hook implementations if ``declared`` has them."""
+    marked = [name for name in names if hasattr(declared, name)]
+    for name in marked:
+        hookimpl(namespace[name])
+    return marked
+
+
+mark_declared(globals(), hookspecs, ("sales_order_line_supply", "purchase_line_demand"))

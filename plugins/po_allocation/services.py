@@ -66,18 +66,33 @@ def supply_for_lines(so_line_ids: Iterable[int]) -> dict[int, Decimal]:
     return {lid: max(ZERO, Decimal(q or 0)) for lid, q in rows}
 
 
-def supply_from_others(lines: list[SalesOrderLine]) -> dict[int, Decimal]:
-    """What other bridges (po_generation) already supply, through their supply hook if declared."""
+def supply_words(so_line_ids: Iterable[int]) -> dict[int, list[str]]:
+    """``sales_order_line_supply``'s answer: each line with open links, and the PO lines, in words."""
+    ids = list(set(so_line_ids))
+    if not ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    for r in link_rows(PaLink.so_line_id.in_(ids)):
+        if r.qty_open > 0:
+            out.setdefault(r.so_line_id, []).append(
+                f"PO {r.po_number} line {r.po_line_no} (back order {r.qty_open.normalize():f} allocated)")
+    return out
+
+
+def supply_from_others(lines: list[SalesOrderLine]) -> set[int]:
+    """Lines another bridge (po_generation) names as supplied, through ``sales_order_line_supply``.
+
+    That hook says *which* lines a document supplies, not how much: a named line is left
+    alone entirely (never both).
+    """
     host = host_of(current_app)
     if not lines or not hasattr(host.pm.hook, SUPPLY_HOOK):
-        return {}
-    total: dict[int, Decimal] = {}
+        return set()
+    named: set[int] = set()
     for name, result in host.call_each(SUPPLY_HOOK, enabled_only=True, lines=lines):
-        if name == "po_allocation":
-            continue
-        for line_id, qty in dict(result or {}).items():
-            total[line_id] = total.get(line_id, ZERO) + Decimal(qty or 0)
-    return total
+        if name != "po_allocation":
+            named.update(line_id for line_id, words in dict(result or {}).items() if words)
+    return named
 
 
 def _po_warehouse() -> sa.ColumnElement:
@@ -138,12 +153,12 @@ def shortage_lines(lines: Iterable[SalesOrderLine]) -> list[SalesOrderLine]:
 
 
 def shortages_of(lines: list[SalesOrderLine]) -> list[Shortage]:
-    """The back order not yet supplied by these links or another bridge's."""
+    """The back order not yet supplied by these links; nothing for a line another bridge supplies."""
     mine = supply_for_lines(ln.id for ln in lines)
     others = supply_from_others(lines)
     out = []
     for ln in lines:
-        qty = (ln.qty_backordered or ZERO) - mine.get(ln.id, ZERO) - others.get(ln.id, ZERO)
+        qty = ZERO if ln.id in others else (ln.qty_backordered or ZERO) - mine.get(ln.id, ZERO)
         out.append(Shortage(ln.id, ln.item_id, ln.warehouse_id, max(ZERO, qty)))
     return out
 
@@ -341,7 +356,9 @@ class LinkRow:
     customer_number: str
     customer_name: str
     customer_email: str
+    customer_id: int
     item_code: str
+    description: str
     po_id: int
     po_number: str
     po_line_id: int
@@ -359,7 +376,8 @@ class LinkRow:
 def link_rows(*conds) -> list[LinkRow]:
     L, PL = SalesOrderLine, PurchaseOrderLine
     stmt = (sa.select(PaLink.id, PaLink.so_id, SalesOrder.number.label("so_number"), PaLink.so_line_id, L.line_no,
-                      Partner.number.label("cnum"), Partner.name.label("cname"), SalesOrder.email, Item.code,
+                      Partner.number.label("cnum"), Partner.name.label("cname"), SalesOrder.email,
+                      SalesOrder.customer_id, Item.code, L.description,
                       PaLink.po_id, PurchaseOrder.number.label("po_number"), PaLink.po_line_id,
                       PL.line_no.label("po_line_no"), PL.required_date, PurchaseOrder.required_date.label("h_req"),
                       PaLink.qty, PaLink.qty_filled, PoLineStatus.code.label("status"))
@@ -368,7 +386,8 @@ def link_rows(*conds) -> list[LinkRow]:
             .join(PL, PL.id == PaLink.po_line_id).join(PurchaseOrder, PurchaseOrder.id == PaLink.po_id)
             .outerjoin(PoLineStatus, PoLineStatus.id == PL.line_status_id)
             .where(*conds).order_by(SalesOrder.number, L.line_no, PurchaseOrder.number, PL.line_no))
-    return [LinkRow(r.id, r.so_id, r.so_number, r.so_line_id, r.line_no, r.cnum, r.cname, r.email or "", r.code,
+    return [LinkRow(r.id, r.so_id, r.so_number, r.so_line_id, r.line_no, r.cnum, r.cname, r.email or "",
+                    r.customer_id, r.code, r.description or "",
                     r.po_id, r.po_number, r.po_line_id, r.po_line_no, r.required_date or r.h_req, Decimal(r.qty),
                     Decimal(r.qty_filled), r.status or "")
             for r in db.session.execute(stmt)]
@@ -383,6 +402,14 @@ def demand_for_po_lines(po_line_ids: Iterable[int]) -> list[LinkRow]:
     if not ids:
         return []
     return [r for r in link_rows(PaLink.po_line_id.in_(ids), SalesOrder.status.notin_(DONE_SO)) if r.qty_open > 0]
+
+
+def purchase_line_demand(po_line_ids: Iterable[int]) -> list[dict]:
+    """``purchase_line_demand``'s answer (email_templates): plain values, one dict per waiting line."""
+    return [{"po_line_id": r.po_line_id, "so_line_id": r.so_line_id, "order_number": r.so_number,
+             "customer_id": r.customer_id, "item_code": r.item_code, "description": r.description,
+             "qty": r.qty_open}
+            for r in demand_for_po_lines(po_line_ids)]
 
 
 @dataclass
