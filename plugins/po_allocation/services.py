@@ -453,3 +453,30 @@ def assignment_view(line: SalesOrderLine) -> AssignmentView:
     rows = [r for r in candidate_rows({(line.item_id, line.warehouse_id)}) if r["unallocated"] > 0]
     rows.sort(key=lambda r: (r["required_date"] or date.max, r["po_line_id"]))
     return AssignmentView(shortage, rows, link_rows(PaLink.so_line_id == line.id))
+
+
+@dataclass
+class FillRow:
+    receipt_id: int
+    receipt_number: str
+    receipt_date: date
+    so_id: int
+    so_number: str
+    so_line_no: int
+    po_id: int | None
+    po_number: str
+    item_code: str
+    qty: Decimal
+
+
+def fill_rows(*conds) -> list[FillRow]:
+    """What receipts released through the links (for the SO, PO and receipt pages)."""
+    stmt = (sa.select(PaFill.receipt_id, Receipt.number.label("rnum"), Receipt.receipt_date, PaFill.so_id,
+                      SalesOrder.number.label("so_number"), SalesOrderLine.line_no, PaFill.po_id, Receipt.po_number,
+                      Item.code, PaFill.qty)
+            .join(Receipt, Receipt.id == PaFill.receipt_id).join(SalesOrder, SalesOrder.id == PaFill.so_id)
+            .join(SalesOrderLine, SalesOrderLine.id == PaFill.so_line_id)
+            .join(Item, Item.id == SalesOrderLine.item_id)
+            .where(*conds).order_by(Receipt.receipt_date, Receipt.id, SalesOrder.number, SalesOrderLine.line_no))
+    return [FillRow(r.receipt_id, r.rnum, r.receipt_date, r.so_id, r.so_number, r.line_no, r.po_id, r.po_number,
+                    r.code, Decimal(r.qty)) for r in db.session.execute(stmt)]

@@ -39,17 +39,20 @@ def panels_for(page: str, obj) -> list[Panel]:
         return []
     if page == "sales_order.view":
         rows = services.link_rows(services.PaLink.so_id == obj.id)
-        html = render_template("po_allocation/_so_panel.html", rows=rows, order=obj)
+        fills = services.fill_rows(services.PaFill.so_id == obj.id)
+        html = render_template("po_allocation/_so_panel.html", rows=rows, fills=fills, order=obj)
         return [Panel("Back orders allocated to purchase orders", Markup(html), order=55)]
     if page == "purchase_order.view":
         rows = services.link_rows(services.PaLink.po_id == obj.id)
         if not rows:
             return []
+        fills = services.fill_rows(services.PaFill.po_id == obj.id)
         return [Panel("Sales orders waiting for this order",
-                      Markup(render_template("po_allocation/_po_panel.html", rows=rows)), order=55)]
+                      Markup(render_template("po_allocation/_po_panel.html", rows=rows, fills=fills)), order=55)]
     if page == "purchase_order.receipt":
-        return [Panel("Back orders filled", Markup(render_template("po_allocation/_receipt_panel.html", r=obj)),
-                      order=55)]
+        fills = services.fill_rows(services.PaFill.receipt_id == obj.id)
+        return [Panel("Back orders filled", Markup(render_template("po_allocation/_receipt_panel.html", r=obj,
+                                                                   fills=fills)), order=55)]
     return []
 
 

@@ -148,18 +148,37 @@ def test_fill_report_bad_input_beside_the_field(pa, client):
     assert client.get("/po-allocation/fill-report?sort=evil&format=csv").status_code == 200
 
 
-def test_receipt_panel_links_to_the_report(pa, app):
+def test_receipt_panel_shows_what_it_released_and_links_to_the_report(pa, app):
     from flask import render_template_string
 
     from plugins.po_allocation.views import panels_for
     from plugins.purchase_order.models import Receipt
 
-    po_id, _a, _b, receipt_id = _filled(pa)
+    po_id, a, b, receipt_id = _filled(pa)
     with app.test_request_context():
         r = db.session.get(Receipt, receipt_id)
         [panel] = panels_for("purchase_order.receipt", r)
         html = render_template_string("{{ p.html }}", p=panel)
         assert f"/po-allocation/fill-report?receipt={r.number}" in html
+        assert 'id="pa-receipt-fills"' in html
+        assert f"/sales-orders/{a}" in html and f"/sales-orders/{b}" in html and f"/purchase-orders/{po_id}" in html
+
+
+def test_so_and_po_pages_show_what_each_receipt_released(pa, client, app):
+    from plugins.purchase_order.models import Receipt
+
+    po_id, a, b, receipt_id = _filled(pa)
+    with app.app_context():
+        number = db.session.get(Receipt, receipt_id).number
+    client.login("readonly")
+    so_page = client.get(f"/sales-orders/{b}").get_data(as_text=True)
+    fills = so_page[so_page.index('id="pa-so-fills"'):]
+    fills = fills[:fills.index("</table>")]
+    assert f"/receipts/{receipt_id}" in fills and number in fills and '<td class="num">1</td>' in fills
+    po_page = client.get(f"/purchase-orders/{po_id}").get_data(as_text=True)
+    fills = po_page[po_page.index('id="pa-po-fills"'):]
+    fills = fills[:fills.index("</table>")]
+    assert fills.count(f"/receipts/{receipt_id}") == 2 and '<td class="num">6</td>' in fills
 
 
 def test_options_page_refuses_an_unknown_status_code(pa, client, app):
