@@ -3,7 +3,7 @@ panels on the sales order, purchase order and receipt pages. Views stay thin."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,7 +12,7 @@ from markupsafe import Markup
 from core.auth import require
 from core.db import Quantity, db
 from core.errors import ValidationError
-from core.parsing import ParseError, parse_date, parse_decimal, parse_id
+from core.parsing import ParseError, has_nul, parse_date, parse_decimal, parse_id
 from core.plugins import Panel
 from plugins.purchase_order.models import PoLineStatus
 from plugins.sales_order.models import SalesOrderLine
@@ -21,6 +21,12 @@ from . import report, services
 
 bp = Blueprint("po_allocation", __name__, template_folder="templates", url_prefix="/po-allocation")
 CLERKS = ("purchasing", "sales")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses a larger literal with an error
+
+
+def _record_id(raw: object) -> int | None:
+    value = parse_id(raw)
+    return value if value is not None and value <= MAX_ID else None
 
 
 def check_status_code(code: str | None) -> None:
@@ -72,20 +78,23 @@ def _wanted(form, errors: list) -> dict[int, Decimal]:
     for key, raw in form.items():
         if not key.startswith("qty-") or not (raw or "").strip():
             continue
-        po_line_id = parse_id(key[4:])
+        po_line_id = _record_id(key[4:])
         if po_line_id is None:
+            errors.append((None, "A PO line on the form does not exist (reload the page)."))
             continue
         try:
             wanted[po_line_id] = parse_decimal(raw, Quantity)
         except ParseError as exc:
             errors.append((key, str(exc)))
+        except InvalidOperation:  # core.parsing: more digits than the decimal context (reported)
+            errors.append((key, "Enter a number like 12 or 12.50."))
     return wanted
 
 
 @bp.route("/assign/<int:so_line_id>", methods=["GET", "POST"])
 @require(*CLERKS)
 def assign(so_line_id: int):
-    line = db.session.get(SalesOrderLine, so_line_id)
+    line = db.session.get(SalesOrderLine, so_line_id) if _record_id(str(so_line_id)) else None
     if line is None:
         abort(404)
     errors: list[tuple[str | None, str]] = []
@@ -111,9 +120,17 @@ def assign(so_line_id: int):
 # -- Back Order Fill Report ---------------------------------------------------------------------------
 
 
+def _text(args, name: str, errors: list) -> str:
+    value = (args.get(name) or "").strip()
+    if has_nul(value):
+        errors.append((name, "Remove the character that cannot be stored."))
+        return ""
+    return value[:20]  # document numbers are at most 20 characters
+
+
 def _filter(args, errors: list) -> report.ReportFilter:
-    f = report.ReportFilter(receipt=(args.get("receipt") or "").strip()[:20], po=(args.get("po") or "").strip()[:20],
-                            so=(args.get("so") or "").strip()[:20],
+    f = report.ReportFilter(receipt=_text(args, "receipt", errors), po=_text(args, "po", errors),
+                            so=_text(args, "so", errors),
                             sort=args.get("sort") if args.get("sort") in dict(report.SORTS) else "so",
                             only_received=args.get("only_received") == "1", include_all=args.get("include_all") == "1")
     for name in ("date_from", "date_to"):

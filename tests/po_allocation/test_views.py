@@ -67,8 +67,10 @@ def test_assign_nothing_entered_or_unknown_po_line(pa, client):
     client.login("purchasing")
     page = client.post(f"/po-allocation/assign/{line['id']}", data={}).get_data(as_text=True)
     assert "Enter a quantity on at least one PO line." in page
-    resp = client.post(f"/po-allocation/assign/{line['id']}", data={"qty-99999": "1", "qty-²": "1"})
+    resp = client.post(f"/po-allocation/assign/{line['id']}", data={"qty-99999": "1"})
     assert resp.status_code == 422 and "not open for this item" in resp.get_data(as_text=True)
+    resp = client.post(f"/po-allocation/assign/{line['id']}", data={"qty-²": "1", f"qty-{pl}": "1"})
+    assert resp.status_code == 422 and "does not exist (reload the page)" in resp.get_data(as_text=True)
     assert client.get("/po-allocation/assign/99999").status_code == 404
 
 
@@ -192,3 +194,21 @@ def test_options_page_refuses_an_unknown_status_code(pa, client, app):
     assert "No PO line status with code &#39;NOPE&#39;." in resp.get_data(as_text=True)
     with app.app_context():
         assert options_for("po_allocation")["default_line_status"] == ""
+
+
+def test_nothing_a_user_sends_gives_a_server_error(pa, client):
+    client.login("admin")
+    for url, code in (("/po-allocation/assign/99999999999999999999", 404), (f"/po-allocation/assign/{2 ** 40}", 404),
+                      ("/po-allocation/assign/9223372036854775808", 404),
+                      ("/po-allocation/fill-report?receipt=%00x", 422), ("/po-allocation/fill-report?po=%00", 422),
+                      ("/po-allocation/fill-report?so=a%00", 422), ("/po-allocation/fill-report?date_from=%00", 422),
+                      ("/po-allocation/fill-report?sort=%00&only_received=%00&format=%00", 200)):
+        assert client.get(url).status_code == code, url
+    _, (pl,) = pa.po([("BOLT-10", 4)])
+    line = pa.line(pa.so([("BOLT-10", 5)]))
+    for raw in ("\x00", "1" * 40, "NaN", "inf", "1.00001", "²"):
+        resp = client.post(f"/po-allocation/assign/{line['id']}", data={f"qty-{pl}": raw})
+        assert resp.status_code == 422 and f'id="error-qty-{pl}"' in resp.get_data(as_text=True), raw
+    for key in ("qty-99999999999999999999", f"qty-{2 ** 40}", "qty-", "qty-0"):
+        assert client.post(f"/po-allocation/assign/{line['id']}", data={key: "1"}).status_code == 422, key
+    assert pa.links() == []
