@@ -13,7 +13,7 @@ from core.auth import require
 from core.db import Quantity, db
 from core.errors import ValidationError
 from core.parsing import ParseError, has_nul, parse_date, parse_decimal, parse_id
-from core.plugins import Panel
+from core.plugins import Panel, host_of
 from plugins.purchase_order.models import PoLineStatus
 from plugins.sales_order.models import SalesOrderLine
 
@@ -69,7 +69,8 @@ def panels_for(page: str, obj) -> list[Panel]:
 @require()
 def skipped():
     rows = services.skipped_lines()
-    pogen = "po_generation.generate" in current_app.view_functions
+    host = host_of(current_app)
+    pogen = "po_generation.generate" in current_app.view_functions and host.is_enabled("po_generation")
     return render_template("po_allocation/skipped.html", rows=rows, pogen=pogen)
 
 

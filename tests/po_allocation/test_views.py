@@ -24,6 +24,15 @@ def test_skipped_page_lists_lines_with_what_is_on_open_pos(pa, client):
     assert "/po-generation/" in row  # or send it to PO generation
 
 
+def test_skipped_page_offers_po_generation_only_when_it_is_on(pa, client, app):
+    pa.so([("BOLT-10", 5)])
+    with app.app_context():
+        host_of(app).set_enabled("po_generation", False)
+    client.login("sales")
+    page = client.get("/po-allocation/skipped").get_data(as_text=True)
+    assert "BOLT-10" in page and "/po-generation/" not in page
+
+
 def test_skipped_page_empty(pa, client):
     client.login("readonly")
     page = client.get("/po-allocation/skipped").get_data(as_text=True)
