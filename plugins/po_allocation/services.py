@@ -56,14 +56,22 @@ def open_linked(po_line_ids: Iterable[int]) -> dict[int, Decimal]:
 
 
 def supply_for_lines(so_line_ids: Iterable[int]) -> dict[int, Decimal]:
-    """How much of each sales order line is supplied by this plugin's open links."""
+    """How much of each sales order line this plugin's open links supply (on PO lines that can deliver)."""
     ids = list(set(so_line_ids))
     if not ids:
         return {}
     rows = db.session.execute(
         sa.select(PaLink.so_line_id, sa.func.sum(PaLink.qty - PaLink.qty_filled))
-        .where(PaLink.so_line_id.in_(ids)).group_by(PaLink.so_line_id)).all()
+        .join(PurchaseOrderLine, PurchaseOrderLine.id == PaLink.po_line_id)
+        .join(PurchaseOrder, PurchaseOrder.id == PaLink.po_id)
+        .where(PaLink.so_line_id.in_(ids), *live_po_line())
+        .group_by(PaLink.so_line_id)).all()
     return {lid: max(ZERO, Decimal(q or 0)) for lid, q in rows}
+
+
+def live_po_line() -> tuple:
+    """A PO line that can still deliver: not closed, on an open PO (a closed one never will)."""
+    return (PurchaseOrderLine.closed.is_(False), PurchaseOrder.status.in_(PO_OPEN))
 
 
 def supply_words(so_line_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -72,7 +80,7 @@ def supply_words(so_line_ids: Iterable[int]) -> dict[int, list[str]]:
     if not ids:
         return {}
     out: dict[int, list[str]] = {}
-    for r in link_rows(PaLink.so_line_id.in_(ids)):
+    for r in link_rows(PaLink.so_line_id.in_(ids), *live_po_line()):
         if r.qty_open > 0:
             out.setdefault(r.so_line_id, []).append(
                 f"PO {r.po_number} line {r.po_line_no} (back order {r.qty_open.normalize():f} allocated)")

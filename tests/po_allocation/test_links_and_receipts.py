@@ -179,3 +179,33 @@ def test_receipt_fails_when_the_release_fails_and_nothing_is_kept(pa, app, monke
     with app.app_context():
         db.session.rollback()
     assert pa.stock("BOLT-10") == (D(0), D(0))
+
+
+def test_a_closed_po_line_supplies_nothing_any_more(pa, app, client):
+    from plugins.purchase_order import services as po
+
+    po_id, _ = pa.po([("BOLT-10", 10)])
+    so_id = pa.so([("BOLT-10", 6)])
+    with app.app_context():
+        po.close_purchase_order(po.load_po(po_id))
+        db.session.commit()
+    line = pa.line(so_id)
+    client.login("purchasing")
+    page = client.get("/po-allocation/skipped").get_data(as_text=True)
+    assert f'id="pa-skipped-{line["id"]}"' in page  # listed for manual action again
+    _, (pl,) = pa.po([("BOLT-10", 6)])
+    assert client.post(f"/po-allocation/assign/{line['id']}", data={f"qty-{pl}": "6"}).status_code == 302
+
+
+def test_a_po_line_deleted_in_po_entry_takes_its_links_with_it(pa, app):
+    from plugins.purchase_order import services as po
+
+    po_id, (keep, gone) = pa.po([("GLOVES", 5), ("BOLT-10", 10)])
+    so_id = pa.so([("BOLT-10", 6)])
+    with app.app_context():
+        p = po.load_po(po_id)
+        ln = p.lines[0]
+        po.save_purchase_order(p, vendor_id=p.vendor_id, order_type="S", header={}, lines=[
+            {"id": ln.id, "item_id": ln.item_id, "qty_ordered": ln.qty_ordered, "unit_cost": ln.unit_cost}])
+        db.session.commit()
+    assert pa.links(so_id=so_id) == []
