@@ -109,36 +109,58 @@ def test_non_stocked_and_drop_ship_lines_are_left_to_po_generation(pa):
     assert pa.links(so_id=so_id) == []
 
 
-def test_default_line_status_goes_through_purchase_order_service(pa, app, monkeypatch):
-    from plugins.purchase_order import services as po_services
+def _status(app, code):
     from plugins.purchase_order.models import PoLineStatus
 
     with app.app_context():
-        db.session.add(PoLineStatus(code="BOA", description="Back order allocated"))
+        row = PoLineStatus(code=code, description="Back order allocated")
+        db.session.add(row)
         db.session.commit()
+        return row.id
+
+
+def test_linked_po_line_takes_the_default_status_through_po_entry(pa, app, monkeypatch):
+    from plugins.purchase_order import services as po_services
+    from plugins.purchase_order.models import PurchaseOrderLine
+
+    monkeypatch.delattr(po_services, "set_line_status", raising=False)
+    sid = _status(app, "BOA")
+    pa.opts(default_line_status="BOA")
+    saved = []
+    real_save = po_services.save_purchase_order
+    monkeypatch.setattr(po_services, "save_purchase_order", lambda *a, **k: saved.append(1) or real_save(*a, **k))
+    _, (other, pl) = pa.po([("GLOVES", 5, None, {"description": "Gloves, special"}), ("BOLT-10", 10)])
+    pa.so([("BOLT-10", 2)])
+    with app.app_context():
+        assert db.session.get(PurchaseOrderLine, pl).line_status_id == sid
+        untouched = db.session.get(PurchaseOrderLine, other)
+        assert (untouched.line_status_id, untouched.description, untouched.qty_ordered) == (None, "Gloves, special", 5)
+    assert saved == [1]
+    pa.so([("BOLT-10", 2)])  # the status is already set: no second save
+    assert saved == [1]
+
+
+def test_dedicated_status_service_is_preferred(pa, app, monkeypatch):
+    from plugins.purchase_order import services as po_services
+
+    sid = _status(app, "BOA")
     pa.opts(default_line_status="BOA")
     calls = []
-    monkeypatch.setattr(po_services, "set_line_status", lambda line, code: calls.append((line.id, code)),
+    monkeypatch.setattr(po_services, "set_line_status", lambda line, status: calls.append((line.id, status)),
                         raising=False)
     _, (pl,) = pa.po([("BOLT-10", 10)])
     pa.so([("BOLT-10", 2)])
-    assert calls == [(pl, "BOA")]
+    assert calls == [(pl, sid)]
 
 
-def test_without_the_status_service_nothing_is_written_to_the_po_line(pa, app):
-    from plugins.purchase_order import services as po_services
-    from plugins.purchase_order.models import PoLineStatus, PurchaseOrderLine
+def test_no_default_status_leaves_the_po_line_alone(pa, app):
+    from plugins.purchase_order.models import PurchaseOrderLine
 
-    with app.app_context():
-        db.session.add(PoLineStatus(code="BOA", description="Back order allocated"))
-        db.session.commit()
-    pa.opts(default_line_status="BOA")
     _, (pl,) = pa.po([("BOLT-10", 10)])
     so_id = pa.so([("BOLT-10", 2)])
     assert len(pa.links(so_id=so_id)) == 1
-    if not hasattr(po_services, "set_line_status"):
-        with app.app_context():
-            assert db.session.get(PurchaseOrderLine, pl).line_status_id is None
+    with app.app_context():
+        assert db.session.get(PurchaseOrderLine, pl).line_status_id is None
 
 
 def test_unknown_default_status_is_refused_beside_the_option(pa, app):
