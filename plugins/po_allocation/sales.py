@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from core.db import ZERO
+import sqlalchemy as sa
+
+from core.db import ZERO, db
 from plugins.sales_order import services as so_services
 from plugins.sales_order.models import SalesOrderLine
 
@@ -27,3 +29,14 @@ def release_to_line(line: SalesOrderLine, qty: Decimal) -> Decimal:
     except so_services.OrderRefused:
         return ZERO  # not in stock in the line's warehouse: the goods stay free stock
     return qty
+
+
+def lock_line(so_line_id: int) -> SalesOrderLine | None:
+    """The line, fresh, with its order's row locked (two clerks assigning one line queue)."""
+    order_id = db.session.scalar(
+        sa.select(SalesOrderLine.order_id).where(SalesOrderLine.id == so_line_id))
+    if order_id is None or so_services.lock_order(order_id) is None:
+        return None
+    line = db.session.get(SalesOrderLine, so_line_id)
+    db.session.refresh(line)
+    return line

@@ -140,18 +140,34 @@ def as_candidates(rows: list[dict]) -> list[Candidate]:
             for r in rows]
 
 
-def lock_po_lines(po_line_ids: Iterable[int]) -> None:
-    """Row-lock each PO line's ``pa_po_line`` row (created when missing), ascending id."""
-    wanted = set(po_line_ids)
-    ids = sorted(db.session.scalars(sa.select(PurchaseOrderLine.id).where(PurchaseOrderLine.id.in_(wanted)))) \
-        if wanted else []
+def lock_po_lines(po_line_ids: Iterable[int]) -> list[int]:
+    """Take the allocation locks for these PO lines; return the ids that may be allocated now.
+
+    1. PostgreSQL: a ``FOR KEY SHARE ... SKIP LOCKED`` read of the PO lines and their POs
+       (purchase_order's rows, read only). A line whose PO a receipt or an edit holds right
+       now is left out: waiting for it here, with the stock rows of the sales order save
+       already held, could deadlock with that receipt (it locks the PO, then the stock).
+       Holding the key-share lock, the link rows' foreign keys never wait either.
+    2. Each line's ``pa_po_line`` row (created when missing) is locked ``FOR UPDATE`` in
+       ascending id order: allocations of one PO line queue here, never in a circle.
+    """
+    wanted = sorted(set(po_line_ids))
+    if not wanted:
+        return []
+    L = PurchaseOrderLine
+    stmt = sa.select(L.id).join(PurchaseOrder, PurchaseOrder.id == L.po_id).where(L.id.in_(wanted)).order_by(L.id)
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        stmt = stmt.with_for_update(read=True, key_share=True, skip_locked=True, of=[L, PurchaseOrder])  # KEY SHARE
+    ids = list(db.session.scalars(stmt))
     if not ids:
-        return
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        return []
+    insert = pg_insert if postgres else sqlite_insert
     db.session.execute(insert(PaPoLine).values([{"po_line_id": i, "allocations": 0} for i in ids])
                        .on_conflict_do_nothing(index_elements=["po_line_id"]))
     db.session.execute(sa.select(PaPoLine.po_line_id).where(PaPoLine.po_line_id.in_(ids))
                        .order_by(PaPoLine.po_line_id).with_for_update()).all()
+    return ids
 
 
 def shortage_lines(lines: Iterable[SalesOrderLine]) -> list[SalesOrderLine]:
@@ -193,8 +209,8 @@ def allocate_order(order: SalesOrder, *, source: str = "entry") -> Decisions:
     if not lines:
         return Decisions()
     pairs = {(ln.item_id, ln.warehouse_id) for ln in lines}
-    lock_po_lines(r["po_line_id"] for r in candidate_rows(pairs))
-    decisions = plan_allocation(shortages_of(lines), as_candidates(candidate_rows(pairs)))
+    free = lock_po_lines(r["po_line_id"] for r in candidate_rows(pairs))
+    decisions = plan_allocation(shortages_of(lines), as_candidates(candidate_rows(pairs, po_line_ids=free)))
     by_id = {ln.id: ln for ln in lines}
     for link in decisions.links:
         add_link(by_id[link.so_line_id], link.po_line_id, link.qty)
@@ -231,12 +247,14 @@ def set_default_status(po_line_ids: set[int]) -> list[int]:
 
 def assign_line(so_line_id: int, wanted: dict[int, Decimal]) -> list[PaLink]:
     """A clerk links one line to PO lines by hand; the same rule decides (ValidationError by field)."""
-    line = db.session.get(SalesOrderLine, so_line_id)
+    line = sales.lock_line(so_line_id)
     if line is None or not shortage_lines([line]):
         raise ValidationError(None, "This line has no back order to assign.")
-    lock_po_lines(wanted)
+    free = lock_po_lines(wanted)
     shortage = shortages_of([line])[0]
-    rows = candidate_rows({(line.item_id, line.warehouse_id)}, po_line_ids=list(wanted))
+    if shortage.qty <= 0:
+        raise ValidationError(None, "This line's back order is already covered by purchase orders.")
+    rows = candidate_rows({(line.item_id, line.warehouse_id)}, po_line_ids=free)
     errors = validate_assignment(shortage, wanted, as_candidates(rows))
     if errors:
         raise ValidationError.many(errors)

@@ -81,7 +81,7 @@ def test_manual_assignment_refused_for_a_line_another_bridge_supplies(declared_a
     _install_other_bridge(declared_app, {1: "PO 0100009 line 1"})
     with declared_app.app_context(), pytest.raises(ValidationError) as exc:
         assign_line(pa.line(so_id)["id"], {pl: D(2)})
-    assert "short of 0" in str(exc.value)
+    assert "already covered" in str(exc.value)
 
 
 def test_supply_hook_names_our_lines_in_words(declared_app, pa):
