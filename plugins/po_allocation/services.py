@@ -328,9 +328,15 @@ def on_po_cancelled(po: PurchaseOrder) -> None:
 
 
 def on_po_saved(po: PurchaseOrder) -> None:
-    """A PO line reduced (or closed) below what is linked: the newest links shrink."""
+    """A PO line reduced (or closed) below what is linked: the newest links shrink; another item: gone."""
     for po_line in po.lines:
-        links = _links(PaLink.po_line_id == po_line.id)
+        links = []
+        for link in _links(PaLink.po_line_id == po_line.id):
+            so_item = db.session.scalar(sa.select(SalesOrderLine.item_id).where(SalesOrderLine.id == link.so_line_id))
+            if so_item != po_line.item_id:  # the PO line now buys another item
+                _set_open(link, ZERO)
+            else:
+                links.append(link)
         excess = sum((ln.qty_open for ln in links), ZERO) - po_line.qty_outstanding
         if links and excess > 0:
             by_id = {ln.id: ln for ln in links}

@@ -82,8 +82,9 @@ def test_cancelling_or_deleting_the_po_drops_the_links(pa, app):
     assert pa.line(so_a)["qty_backordered"] == 5  # still back-ordered, now listed for manual action
 
 
-def test_reset_purchase_orders_removes_the_links(pa, app):
-    """po_generation's reset deletes POs through purchase_order: the links go with them."""
+def test_reset_purchase_orders_leaves_an_allocated_po_alone(pa, app):
+    """po_generation's reset deletes only POs generated for the order (through purchase_order,
+    whose cancel event drops links, tested above); a PO the order was allocated to stays."""
     from plugins.po_generation import services as pogen
     from plugins.sales_order.models import SalesOrder
 
@@ -207,5 +208,20 @@ def test_a_po_line_deleted_in_po_entry_takes_its_links_with_it(pa, app):
         ln = p.lines[0]
         po.save_purchase_order(p, vendor_id=p.vendor_id, order_type="S", header={}, lines=[
             {"id": ln.id, "item_id": ln.item_id, "qty_ordered": ln.qty_ordered, "unit_cost": ln.unit_cost}])
+        db.session.commit()
+    assert pa.links(so_id=so_id) == []
+
+
+def test_po_line_changed_to_another_item_drops_its_links(pa, app):
+    from plugins.purchase_order import services as po
+
+    po_id, _ = pa.po([("BOLT-10", 10)])
+    so_id = pa.so([("BOLT-10", 6)])
+    k = pa.ids()
+    with app.app_context():
+        p = po.load_po(po_id)
+        ln = p.lines[0]
+        po.save_purchase_order(p, vendor_id=p.vendor_id, order_type="S", header={}, lines=[
+            {"id": ln.id, "item_id": k["GLOVES"], "qty_ordered": ln.qty_ordered, "unit_cost": ln.unit_cost}])
         db.session.commit()
     assert pa.links(so_id=so_id) == []
