@@ -130,4 +130,18 @@ def mark_declared(namespace: dict, declared, names: tuple[str, ...]) -> list[str
     return marked
 
 
-mark_declared(globals(), hookspecs, ("sales_order_line_supply", "purchase_line_demand"))
+def declaring_modules() -> list:
+    """core's hookspecs and those of the plugins this one depends on (the hooks it may implement)."""
+    import importlib
+    import importlib.util
+
+    found = [hookspecs]
+    for dep in manifest.depends:
+        name = f"plugins.{dep}.hookspecs"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+for _module in declaring_modules():
+    mark_declared(globals(), _module, ("sales_order_line_supply", "purchase_line_demand"))

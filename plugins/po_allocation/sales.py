@@ -13,10 +13,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from core.db import ZERO, db
+from core.errors import ValidationError
 from plugins.sales_order import services as so_services
 from plugins.sales_order.models import SalesOrderLine
 
 OPEN_FOR_RELEASE = ("1", "2", "3", "4", "8")
+# sales_order refuses with OrderRefused here, with core's ValidationError once it has one error type
+REFUSED: tuple[type[Exception], ...] = tuple(
+    cls for cls in (getattr(so_services, "OrderRefused", None), ValidationError) if cls is not None)
 
 
 def release_to_line(line: SalesOrderLine, qty: Decimal) -> Decimal:
@@ -26,7 +30,7 @@ def release_to_line(line: SalesOrderLine, qty: Decimal) -> Decimal:
         return ZERO
     try:
         so_services.release_backorder(line, qty)
-    except so_services.OrderRefused:
+    except REFUSED:
         return ZERO  # not in stock in the line's warehouse: the goods stay free stock
     return qty
 

@@ -225,3 +225,19 @@ def test_po_line_changed_to_another_item_drops_its_links(pa, app):
             {"id": ln.id, "item_id": k["GLOVES"], "qty_ordered": ln.qty_ordered, "unit_cost": ln.unit_cost}])
         db.session.commit()
     assert pa.links(so_id=so_id) == []
+
+
+def test_a_release_sales_order_refuses_leaves_the_goods_free_and_the_link_open(pa, app, monkeypatch):
+    from core.errors import ValidationError
+    from plugins.sales_order import services as so_services
+
+    def refuse(line, qty):
+        raise ValidationError(f"release-{line.id}", "Only 0 of BOLT-10 in stock.")
+
+    monkeypatch.setattr(so_services, "release_backorder", refuse)
+    po_id, (pl,) = pa.po([("BOLT-10", 10)])
+    so_id = pa.so([("BOLT-10", 6)])
+    pa.receive(po_id, {pl: 10})
+    assert pa.line(so_id)["qty_backordered"] == 6
+    assert pa.stock("BOLT-10") == (D(10), D(0))
+    assert [(r[3], r[4]) for r in pa.links(so_id=so_id)] == [(D(6), D(0))]
