@@ -7,15 +7,13 @@ order, so po_generation's generate-on-save sees the allocation through the suppl
 
 from __future__ import annotations
 
-import types
-
 import pluggy
 import pytest
 
 from core import hookspecs
 from core.db import db
-from core.hookspecs import PROJECT, hookimpl
-from core.plugins import Manifest, host_of
+from core.hookspecs import PROJECT
+from core.plugins import host_of
 
 from .conftest import D
 
@@ -34,8 +32,12 @@ def purchase_line_demand(po_line_ids):
 
 @pytest.fixture
 def declared_app(pa, app_factory, monkeypatch):
-    """An app whose host declares both hooks, with po_allocation's functions marked for it."""
+    """An app whose host declares both hooks, with po_allocation's functions marked for it,
+    and a second bridge (tests/po_allocation/other_bridge.py) answering the supply hook."""
+    import core.plugins
     from plugins.po_allocation import plugin
+
+    from . import other_bridge
 
     monkeypatch.setattr(hookspecs, "sales_order_line_supply", sales_order_line_supply, raising=False)
     monkeypatch.setattr(hookspecs, "purchase_line_demand", purchase_line_demand, raising=False)
@@ -43,29 +45,25 @@ def declared_app(pa, app_factory, monkeypatch):
         monkeypatch.setattr(fn, f"{PROJECT}_impl", {}, raising=False)  # undone after the test
     assert plugin.mark_declared(vars(plugin), hookspecs, ("sales_order_line_supply", "purchase_line_demand")) == [
         "sales_order_line_supply", "purchase_line_demand"]
+    monkeypatch.setitem(core.plugins.BUILTIN_PLUGINS, "other_bridge", "tests.po_allocation.other_bridge")
+    monkeypatch.setattr(other_bridge, "SUPPLIED", {})
     app = app_factory()
-    assert "po_allocation" in host_of(app).plugins, host_of(app).failed
+    host = host_of(app)
+    assert {"po_allocation", "other_bridge"} <= set(host.plugins), host.failed
+    with app.app_context():
+        assert host.is_enabled("other_bridge")
     pa.app = app
     return app
 
 
-def _install_other_bridge(app, supplied: dict):
-    """A second bridge answering the supply hook for the given line numbers."""
-    host = host_of(app)
-    module = types.SimpleNamespace(
-        manifest=Manifest(name="other_bridge", title="Other", version="0", depends=("sales_order",)))
+def _supplied(line_no_to_words: dict) -> None:
+    from . import other_bridge
 
-    @hookimpl
-    def sales_order_line_supply(lines):
-        return {ln.id: [supplied[ln.line_no]] for ln in lines if ln.line_no in supplied}
-
-    module.sales_order_line_supply = sales_order_line_supply
-    host._add("other_bridge", lambda: module, "test")
-    host.forget_cache()
+    other_bridge.SUPPLIED.update(line_no_to_words)
 
 
 def test_a_line_another_bridge_supplies_is_not_allocated(declared_app, pa):
-    _install_other_bridge(declared_app, {1: "PO 0100001 line 1"})
+    _supplied({1: "PO 0100001 line 1"})
     pa.po([("BOLT-10", 10), ("GLOVES", 10)])
     so_id = pa.so([("BOLT-10", 6), ("GLOVES", 1)])
     assert [(r[0], r[3]) for r in pa.links(so_id=so_id)] == [(2, D(1))]
@@ -78,7 +76,7 @@ def test_manual_assignment_refused_for_a_line_another_bridge_supplies(declared_a
     _, (pl,) = pa.po([("BOLT-10", 10)])
     pa.opts(allocate_on_entry=False)
     so_id = pa.so([("BOLT-10", 6)])
-    _install_other_bridge(declared_app, {1: "PO 0100009 line 1"})
+    _supplied({1: "PO 0100009 line 1"})
     with declared_app.app_context(), pytest.raises(ValidationError) as exc:
         assign_line(pa.line(so_id)["id"], {pl: D(2)})
     assert "already covered" in str(exc.value)
