@@ -44,6 +44,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "sales_order": "plugins.sales_order.plugin",
     "purchase_order": "plugins.purchase_order.plugin",
     "po_generation": "plugins.po_generation.plugin",
+    "po_allocation": "plugins.po_allocation.plugin",
 }
 
 

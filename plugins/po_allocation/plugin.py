@@ -1,0 +1,147 @@
+"""PO allocation: existing purchase order quantity allocated to new sales orders (seed 001).
+
+A bridge of sales_order and purchase_order, off by default. Its links live in its own
+tables; other plugins' pages show them through ``page_panels``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core import hookspecs
+from core.hookspecs import hookimpl
+from core.plugins import Manifest, MenuItem
+
+manifest = Manifest(
+    name="po_allocation",
+    title="PO allocation",
+    version="0.1.0",
+    description="Links the back orders of new sales orders to open, undelivered purchase order quantity "
+                "(all or nothing per line), sets the PO line status, releases the back orders on receipt, "
+                "and prints the Back Order Fill Report.",
+    depends=("sales_order", "purchase_order"),
+    default_enabled=False,
+    table_prefix="pa_",
+)
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def setup_options():
+    from .options import OPTIONS
+
+    return OPTIONS
+
+
+@hookimpl
+def migrations_dir():
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def menu_items():
+    return [
+        MenuItem("Back orders to allocate", "po_allocation.skipped", roles=("purchasing", "sales"), order=37),
+        MenuItem("Back order fill report", "po_allocation.fill_report", order=38),
+    ]
+
+
+@hookimpl
+def on_options_changed(plugin, changes):
+    if plugin == "po_allocation" and "default_line_status" in changes:
+        from .views import check_status_code
+
+        check_status_code(changes["default_line_status"][1])
+
+
+# tryfirst: the allocation is made before po_generation's generate-on-save runs in the same
+# save, so generation sees the quantity already supplied (never both)
+@hookimpl(tryfirst=True)
+def on_sales_order_saved(order, created, changes):
+    from . import services
+
+    services.on_order_saved(order, created, changes)
+
+
+@hookimpl
+def on_sales_order_cancelled(order):
+    from . import services
+
+    services.on_order_cancelled(order)
+
+
+@hookimpl
+def on_purchase_order_cancelled(po):
+    from . import services
+
+    services.on_po_cancelled(po)
+
+
+@hookimpl
+def on_purchase_order_saved(po, created):
+    if not created:
+        from . import services
+
+        services.on_po_saved(po)
+
+
+@hookimpl
+def on_receipt(receipt):
+    from . import services
+
+    services.on_receipt(receipt)
+
+
+@hookimpl
+def page_panels(page, obj):
+    from .views import panels_for
+
+    return panels_for(page, obj)
+
+
+# Hooks other plugins declare (po_generation: sales_order_line_supply; email_templates:
+# purchase_line_demand). Marked as implementations only where the host declares them, so
+# the plugin also loads on a host without them (an unknown hook would fail the plugin).
+
+
+def sales_order_line_supply(lines):
+    from . import services
+
+    return services.supply_words(line.id for line in lines)
+
+
+def purchase_line_demand(po_line_ids):
+    from . import services
+
+    return services.purchase_line_demand(po_line_ids)
+
+
+def mark_declared(namespace: dict, declared, names: tuple[str, ...]) -> list[str]:
+    """Mark the functions ``names`` of ``namespace`` as hook implementations if ``declared`` has them."""
+    marked = [name for name in names if hasattr(declared, name)]
+    for name in marked:
+        hookimpl(namespace[name])
+    return marked
+
+
+def declaring_modules() -> list:
+    """core's hookspecs and those of the plugins this one depends on (the hooks it may implement)."""
+    import importlib
+    import importlib.util
+
+    found = [hookspecs]
+    for dep in manifest.depends:
+        name = f"plugins.{dep}.hookspecs"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return found
+
+
+for _module in declaring_modules():
+    mark_declared(globals(), _module, ("sales_order_line_supply", "purchase_line_demand"))
