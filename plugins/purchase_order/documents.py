@@ -14,7 +14,7 @@ purchase orders or lines they write (one multi-row INSERT for headers, one for l
 
 Public API::
 
-    create_purchase_orders(drafts) -> list[PurchaseOrder]
+    create_purchase_orders(drafts) -> CreatedPurchaseOrders (a Sequence[PurchaseOrder], loaded on use)
     add_lines(po_id, lines) -> list[int]                 add_lines_bulk({po_id: lines}) -> list[int]
     change_line_quantity(po_line_id, new_qty, *, reason, user_id=None)
     change_line_quantities({po_line_id: new_qty}, *, reason, user_id=None)
@@ -65,7 +65,7 @@ from .numbers import NUMBER_LENGTH, draw_po_numbers, lock_po_numbers, po_numbers
 from .options import options
 
 __all__ = [
-    "MAX_LINES", "PurchaseOrderDraft", "PurchaseOrderLineDraft", "add_lines", "add_lines_bulk",
+    "MAX_LINES", "CreatedPurchaseOrders", "PurchaseOrderDraft", "PurchaseOrderLineDraft", "add_lines", "add_lines_bulk",
     "change_line_quantities", "change_line_quantity", "check_reason_code", "create_purchase_orders",
     "delete_lines", "delete_purchase_orders", "deleted_reason_required", "draw_po_numbers", "has_receipts",
     "is_open_unsent", "is_sent", "lock_po_numbers", "po_numbers_in_use", "qty_received", "record_buyer_exception",
@@ -276,7 +276,7 @@ def _text(value: str | None, limit: int) -> str:
     return (value or "")[:limit]
 
 
-def _header_row(d: PurchaseOrderDraft, refs: _Refs, now) -> dict[str, Any]:
+def _header_row(d: PurchaseOrderDraft, refs: _Refs, now, today: date) -> dict[str, Any]:
     vendor = refs.partners[d.vendor_id]
     warehouse_id = d.warehouse_id or refs.default_warehouse
     if d.ship_to_address is not None:
@@ -286,7 +286,7 @@ def _header_row(d: PurchaseOrderDraft, refs: _Refs, now) -> dict[str, Any]:
     else:
         ship_to = refs.warehouses.get(warehouse_id or 0, "") or ""
     return dict(
-        number=d.number, vendor_id=d.vendor_id, order_type=d.order_type, order_date=d.order_date or date.today(),
+        number=d.number, vendor_id=d.vendor_id, order_type=d.order_type, order_date=d.order_date or today,
         required_date=d.required_date, ship_to_address=ship_to,
         ship_via=_text(vendor.ship_via if d.ship_via is None else d.ship_via, _TEXT_LIMITS["ship_via"]),
         fob=_text(vendor.fob if d.fob is None else d.fob, _TEXT_LIMITS["fob"]),
@@ -331,8 +331,9 @@ def _raise(errors: list[tuple[str | None, str]]) -> None:
         raise ValidationError.many(errors)
 
 
-def create_purchase_orders(drafts: Sequence[PurchaseOrderDraft]) -> list[PurchaseOrder]:
-    """Create purchase orders with their lines in bulk; return them in draft order.
+def create_purchase_orders(drafts: Sequence[PurchaseOrderDraft]) -> CreatedPurchaseOrders:
+    """Create purchase orders with their lines in bulk; return them in draft order
+    (a sequence of :class:`PurchaseOrder` loaded on first use, see :class:`CreatedPurchaseOrders`).
 
     Validates everything first (vendor is a vendor, order type S or D, drop-ship
     customer, warehouse, items, quantities above zero and within the column, costs, line
@@ -367,10 +368,10 @@ def create_purchase_orders(drafts: Sequence[PurchaseOrderDraft]) -> list[Purchas
     auto = [d for d in drafts if not d.number]
     for d, number in zip(auto, draw_po_numbers(len(auto), {d.number for d in drafts if d.number}), strict=True):
         d.number = number
-    now = utcnow()
+    now, today = utcnow(), date.today()
     table = PurchaseOrder.__table__
     by_number = dict(db.session.execute(sa.insert(table).returning(table.c.number, table.c.id),
-                                        [_header_row(d, refs, now) for d in drafts]).all())
+                                        [_header_row(d, refs, now, today) for d in drafts]).all())
     rows, line_drafts = [], []
     for d in drafts:
         d.po_id = by_number[d.number]
@@ -378,19 +379,44 @@ def create_purchase_orders(drafts: Sequence[PurchaseOrderDraft]) -> list[Purchas
             rows.append(_line_row(d.po_id, n, ln, vendor_id=d.vendor_id, required_date=d.required_date, refs=refs))
             line_drafts.append(ln)
     _insert_lines(rows, line_drafts)
-    pos = _load_pos([d.po_id for d in drafts])
+    pos = CreatedPurchaseOrders([d.po_id for d in drafts])
     hooks().on_purchase_orders_created(pos=pos)
     return pos
 
 
-def _load_pos(po_ids: list[int]) -> list[PurchaseOrder]:
-    """The POs with their lines, in the order of ``po_ids`` (two queries per 5,000)."""
-    found: dict[int, PurchaseOrder] = {}
-    for chunk in _chunks(po_ids):
-        found.update((po.id, po) for po in db.session.scalars(
-            sa.select(PurchaseOrder).where(PurchaseOrder.id.in_(chunk)).options(selectinload(PurchaseOrder.lines))
-            .execution_options(populate_existing=True)))
-    return [found[i] for i in po_ids]
+class CreatedPurchaseOrders(Sequence[PurchaseOrder]):
+    """The purchase orders a call created, in draft order, loaded with their lines on first use.
+
+    ``len()`` and ``ids`` cost nothing; reading an order loads them all in two queries
+    per 5,000. A bulk generation whose caller needs only the ids (they are on the
+    drafts) and whose hook has no implementation never loads 50,000 ORM objects.
+    """
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self._pos: list[PurchaseOrder] | None = None
+
+    def _load(self) -> list[PurchaseOrder]:
+        if self._pos is None:
+            found: dict[int, PurchaseOrder] = {}
+            for chunk in _chunks(self.ids):
+                found.update((po.id, po) for po in db.session.scalars(
+                    sa.select(PurchaseOrder).where(PurchaseOrder.id.in_(chunk))
+                    .options(selectinload(PurchaseOrder.lines))))
+            self._pos = [found[i] for i in self.ids]
+        return self._pos
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._load()[index]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __repr__(self) -> str:
+        return f"CreatedPurchaseOrders({self.ids!r})"
 
 
 # -- changing lines of unsent orders ------------------------------------------------------------
