@@ -26,8 +26,7 @@ from core.models import utcnow
 from core.options import apply_changes
 
 from .models import PoHistory, PurchaseHistory, PurchaseOrder, Receipt, ReceiptLine
-from .options import PLUGIN
-from .services import opts
+from .options import PLUGIN, options
 
 
 @dataclass
@@ -54,7 +53,7 @@ def _ids(stmt) -> list[int]:
 def run_period_end(*, dry_run: bool = False, now: datetime | None = None, user_id: int | None = None
                    ) -> PeriodEndResult:
     """Compute (and unless ``dry_run`` apply) the period-end purges. Flushes, never commits."""
-    o = opts()
+    o = options.current()
     now = now or utcnow()
     year, period = int(o["current_year"]), int(o["current_period"])
     nxt = (year + 1, 1) if period >= 12 else (year, period + 1)
