@@ -14,7 +14,7 @@ from flask import current_app
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import Partner, Warehouse, utcnow
-from core.parsing import ParseError, parse_decimal
+from core.parsing import ParseError, decimal_bounds, parse_decimal
 from core.plugins import host_of
 
 from .models import (
@@ -44,7 +44,14 @@ def hooks() -> Any:
 # -- numbers from text or from callers -----------------------------------------------------
 
 
+_BOUNDS = {id(QTY_TYPE): decimal_bounds(QTY_TYPE), id(COST_TYPE): decimal_bounds(COST_TYPE)}
+
+
 def _parse(raw: Any, column_type: Any, what: str, field: str | None) -> Decimal:
+    if isinstance(raw, Decimal) and raw.is_finite():  # the bulk path: callers pass Decimals
+        largest, scale = _BOUNDS[id(column_type)]
+        if raw.as_tuple().exponent >= -scale and abs(raw) <= largest:
+            return raw
     try:
         Decimal(str(raw).strip()).is_finite() or Decimal("x")
     except (InvalidOperation, ValueError):

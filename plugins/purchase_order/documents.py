@@ -16,8 +16,8 @@ Public API::
 
     create_purchase_orders(drafts) -> CreatedPurchaseOrders (a Sequence[PurchaseOrder], loaded on use)
     add_lines(po_id, lines) -> list[int]                 add_lines_bulk({po_id: lines}) -> list[int]
-    change_line_quantity(po_line_id, new_qty, *, reason, user_id=None)
-    change_line_quantities({po_line_id: new_qty}, *, reason, user_id=None)
+    change_line_quantity(po_line_id, new_qty, *, reason, user_id=None, sent_confirmed=False)
+    change_line_quantities({po_line_id: new_qty}, *, reason, user_id=None, sent_confirmed=False)
     delete_lines(po_line_ids, *, reason_code=None, user_id=None) -> list[int]   (POs left empty)
     delete_purchase_orders(po_ids, *, reason_code=None, to_history=None, user_id=None) -> list[str]
     record_buyer_exception(po_id, text) -> PurchaseOrderException
@@ -190,29 +190,35 @@ def load_refs(drafts: Sequence[PurchaseOrderDraft], *, warehouse_ids: Iterable[i
 
 def _line_errors(ln: PurchaseOrderLineDraft, j: int, *, order_type: str, warehouse_id: int | None,
                  refs: Refs, name: str) -> list[tuple[str, str]]:
-    """Problems of one line draft as (form field, message); ``name`` prefixes the message."""
-    out: list[tuple[str, str]] = []
-    where = f"{name}line {j + 1}: " if name else ""
+    """Problems of one line draft as (form field, message); ``name`` prefixes the message.
+
+    Runs for every line of a bulk generation: the messages are only built for a line
+    that has a problem.
+    """
+    found: list[tuple[str, str]] = []  # (field key, message)
     if ln.item_id not in refs.items:
-        out.append((f"lines-{j}-item", f"{where}There is no such item."))
+        found.append(("item", "There is no such item."))
     try:
-        ln.qty = parse_quantity(ln.qty, f"lines-{j}-qty_ordered")  # normalised: stored exactly as checked
+        ln.qty = parse_quantity(ln.qty, None)  # normalised: stored exactly as checked
         if ln.qty <= 0:
-            out.append((f"lines-{j}-qty_ordered", f"{where}The quantity must be more than zero."))
+            found.append(("qty_ordered", "The quantity must be more than zero."))
     except ValidationError as exc:
-        out.append((f"lines-{j}-qty_ordered", where + exc.message))
+        found.append(("qty_ordered", exc.message))
     if ln.unit_cost is not None:
         try:
-            ln.unit_cost = parse_cost(ln.unit_cost, f"lines-{j}-unit_cost")
+            ln.unit_cost = parse_cost(ln.unit_cost, None)
         except ValidationError as exc:
-            out.append((f"lines-{j}-unit_cost", where + exc.message))
+            found.append(("unit_cost", exc.message))
     if ln.drop_ship and order_type != "D":
-        out.append((f"lines-{j}-item", f"{where}A drop-ship line goes on a drop-ship (D) purchase order."))
+        found.append(("item", "A drop-ship line goes on a drop-ship (D) purchase order."))
     if ln.warehouse_id is not None and ln.warehouse_id != warehouse_id:
-        out.append((f"lines-{j}-item", f"{where}The line's warehouse differs from the purchase order's."))
+        found.append(("item", "The line's warehouse differs from the purchase order's."))
     if ln.line_status_id is not None and ln.line_status_id not in refs.statuses:
-        out.append((f"lines-{j}-line_status_id", f"{where}Choose a line status."))
-    return out
+        found.append(("line_status_id", "Choose a line status."))
+    if not found:
+        return []
+    where = f"{name}line {j + 1}: " if name else ""
+    return [(f"lines-{j}-{key}", where + message) for key, message in found]
 
 
 def _header_errors(d: PurchaseOrderDraft, refs: Refs, name: str) -> list[tuple[str, str]]:
@@ -522,10 +528,13 @@ def add_lines(po_id: int, lines: Sequence[PurchaseOrderLineDraft]) -> list[int]:
     return add_lines_bulk({po_id: lines})
 
 
-def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: int | None = None) -> None:
+def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: int | None = None,
+                           sent_confirmed: bool = False) -> None:
     """Set the ordered quantity of lines of unsent POs (``{po_line_id: new_qty}``).
 
-    A sent PO is the vendor's business now: refused (record a buyer exception instead).
+    A sent PO is the vendor's business now: refused (record a buyer exception instead),
+    unless the user confirmed changing sent orders (``sent_confirmed``, as *Reset Purchase
+    Orders* asks); a cancelled or complete PO never changes.
     The quantity must be above zero, within the column, and not below what was received.
     ``reason`` says why ("SO 0100022 line 3 reduced from 5 to 3"); it is written to the
     PO's history when *Retain Purchase Order History* is selected.
@@ -541,7 +550,10 @@ def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: 
         ln = lines[line_id]
         po = pos[ln.po_id]
         name = f"Purchase order {po.number} line {ln.line_no}: "
-        if not is_open_unsent(po):
+        if po.status in CLOSED_STATUSES:
+            errors.append((None, f"{name}the order is {po.status_label.lower()}; its quantity cannot change."))
+            continue
+        if not sent_confirmed and not is_open_unsent(po):
             errors.append((None, f"{name}the order was already sent to the vendor; its quantity cannot change."))
             continue
         try:
@@ -568,9 +580,10 @@ def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: 
     db.session.flush()
 
 
-def change_line_quantity(po_line_id: int, new_qty: Any, *, reason: str, user_id: int | None = None) -> None:
+def change_line_quantity(po_line_id: int, new_qty: Any, *, reason: str, user_id: int | None = None,
+                         sent_confirmed: bool = False) -> None:
     """Set one line's ordered quantity; see :func:`change_line_quantities`."""
-    change_line_quantities({po_line_id: new_qty}, reason=reason, user_id=user_id)
+    change_line_quantities({po_line_id: new_qty}, reason=reason, user_id=user_id, sent_confirmed=sent_confirmed)
 
 
 def delete_lines(po_line_ids: Iterable[int], *, reason_code: str | None = None,

@@ -229,6 +229,8 @@ def test_change_line_quantity_unsent_only_not_below_received_with_reason_in_hist
         send_purchase_order(db.session.get(PurchaseOrder, po.id), user_id=None)
         with pytest.raises(ValidationError, match="already sent"):
             docs.change_line_quantity(bolt, D("4"), reason="x")
+        docs.change_line_quantity(bolt, D("4"), reason="reset confirmed", sent_confirmed=True)
+        assert db.session.get(PurchaseOrderLine, bolt).qty_ordered == 4
 
 
 def test_delete_lines_to_history_refuses_received_and_reports_emptied_pos(app, demo):
