@@ -129,3 +129,16 @@ def test_default_period_follows_the_calendar(app, monkeypatch):
     with app.app_context():
         o = options_for("purchase_order")
         assert (o["current_year"], o["current_period"]) == (2031, 2)
+
+
+@pytest.mark.parametrize("field", ["vendor_id", "warehouse_id", "customer_id", "lines-0-line_status_id",
+                                   "lines-0-id"])
+@pytest.mark.parametrize("value", ["99999999999999999999", "\u00b2"])
+def test_entry_ids_that_cannot_be_records_are_refused_beside_the_field(client, demo, app, field, value):
+    with app.app_context():
+        k = ids()
+    _buyer(client)
+    resp = client.post("/purchase-orders/new", data=_entry(k, **{field: value}))
+    assert resp.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PurchaseOrder)) == 0
