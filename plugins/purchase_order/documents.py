@@ -42,6 +42,7 @@ from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import utcnow
 
+from .bulk import insert_returning
 from .common import (
     CLOSED_STATUSES,
     MAX_LINES,
@@ -150,8 +151,8 @@ def _insert_lines(rows: list[dict[str, Any]], drafts: list[PurchaseOrderLineDraf
     if not rows:
         return []
     table = PurchaseOrderLine.__table__
-    ids = {(r.po_id, r.line_no): r.id for r in db.session.execute(
-        sa.insert(table).returning(table.c.id, table.c.po_id, table.c.line_no), rows)}
+    ids = {(r.po_id, r.line_no): r.id for r in insert_returning(table, rows, (table.c.id, table.c.po_id,
+                                                                               table.c.line_no))}
     out = []
     for row, ln in zip(rows, drafts, strict=True):
         ln.po_line_id, ln.line_no = ids[(row["po_id"], row["line_no"])], row["line_no"]
@@ -197,8 +198,8 @@ def create(drafts: Sequence[PurchaseOrderDraft], *, fire_hook: bool) -> CreatedP
         d.number = number
     now, today = utcnow(), date.today()
     table = PurchaseOrder.__table__
-    by_number = dict(db.session.execute(sa.insert(table).returning(table.c.number, table.c.id),
-                                        [header_values(d, refs, now, today) for d in drafts]).all())
+    by_number = {r.number: r.id for r in insert_returning(
+        table, [header_values(d, refs, now, today) for d in drafts], (table.c.number, table.c.id))}
     rows, line_drafts = [], []
     for d in drafts:
         d.po_id = by_number[d.number]
