@@ -64,6 +64,29 @@ def on_purchase_order_cancelled(po: PurchaseOrder) -> None:
 
 
 @hookspec
+def on_purchase_orders_created(pos: list[PurchaseOrder]) -> None:
+    """Purchase orders were created in bulk through this plugin's public API.
+
+    ``plugins.purchase_order.documents.create_purchase_orders`` fires it: PO generation
+    from sales orders, a drop-ship PO made from a sales order, orders a supplier placed.
+    ``pos`` are the new orders in the order they were asked for, numbered, with their
+    lines. Fires once per call, however many orders it created, inside the creating
+    transaction, after headers and lines are written. Implementations may add rows of
+    their own (links, outbox rows) and must not commit. An exception aborts the whole
+    creation and the save that asked for it: nothing is kept and the user sees an error
+    naming the plugin. Orders saved from PO entry fire :func:`on_purchase_order_saved`.
+
+    Example::
+
+        @hookimpl
+        def on_purchase_orders_created(pos):
+            for po in pos:
+                if po.vendor_id in auto_sync_vendors():
+                    db.session.add(SyncOutbox(po_id=po.id, action="create"))
+    """
+
+
+@hookspec
 def on_receipt(receipt: Receipt) -> None:
     """Goods were received against a purchase order.
 

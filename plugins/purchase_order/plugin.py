@@ -8,13 +8,14 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
-from . import (
-    hookspecs,  # noqa: F401  (this plugin's own hooks: the host adds them, core.hookspecs)
-    models,  # noqa: F401  (tables known to migrations)
+from . import (  # noqa: F401
+    hookspecs,  # this plugin's own hooks: the host adds them (core.hookspecs)
+    models,  # tables known to migrations
 )
+from .options import PLUGIN
 
 manifest = Manifest(
-    name="purchase_order",
+    name=PLUGIN,
     title="Purchase orders",
     version="0.1.0",
     description="Purchase orders, receipts and returns, period end, purchase history and the Sage 100 PO options.",
