@@ -2,6 +2,8 @@
 // No inline script anywhere (the Content-Security-Policy forbids it): pages mark behaviour
 // with data- attributes and this file wires it up.
 document.addEventListener("DOMContentLoaded", () => {
+  // a printable page that opens the print dialog by itself
+  if (document.body.hasAttribute("data-print-on-load")) window.print();
   // data-confirm on a form (asked on submit) or on a submit button (asked on click)
   document.addEventListener("submit", (e) => {
     const text = e.target.dataset && e.target.dataset.confirm;
