@@ -216,6 +216,45 @@ def on_sales_order_cancelled(order):
 
 
 @hookspec
+def on_sales_order_completed(order):
+    """A sales order was set to complete (status ``9``) by hand: nothing more will ship.
+
+    Fires inside the completing transaction after the order's lines are released;
+    ``order`` is the :class:`plugins.sales_order.models.SalesOrder`. A plugin that
+    ordered goods for it (po_generation) takes them off unsent purchase orders here.
+    An exception aborts the completion and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def on_sales_order_completed(order):
+            log.info("SO %s complete", order.number)
+    """
+
+
+@hookspec
+def sales_order_line_supply(lines):
+    """Which of ``lines`` are attached to a supply document (a purchase order, say).
+
+    ``lines`` is a ``list[plugins.sales_order.models.SalesOrderLine]``. Return a
+    ``dict[int, list[str]]`` mapping the id of each line you supply to what supplies it,
+    in words (``{12: ["PO 0100022 line 2"]}``); leave out lines you do not supply, or
+    return ``None``. The sales order plugin merges every plugin's answer: a line is
+    *attached* when any plugin names it. Used by the back-order option *If unattached*
+    (non-stocked back orders are released automatically only when no document
+    supplies them). Fires inside the caller's transaction (shipping); must not change
+    data. An exception aborts the caller's action and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def sales_order_line_supply(lines):
+            ids = [line.id for line in lines]
+            return {row.so_line_id: [f"PO {row.po_number}"] for row in my_links(ids)}
+    """
+
+
+@hookspec
 def on_sales_order_shipped(order, shipment):
     """Quantities of a sales order were shipped and invoiced (``shipment``).
 

@@ -587,6 +587,7 @@ def complete_order(order: SalesOrder, today: date | None = None) -> None:
     order.status = "9"
     order.completed_on = today or date.today()
     db.session.flush()
+    _hook().on_sales_order_completed(order=order)
 
 
 def to_warehouse(order: SalesOrder) -> None:
@@ -710,6 +711,10 @@ def _after_invoice(order: SalesOrder, o, today: date) -> None:
 def auto_release(order: SalesOrder, non_stocked_action: str) -> bool:
     """Move back orders to ship where stock allows (stocked) or the option says (non-stocked)."""
     moved = False
+    attached: set[int] = set()
+    if non_stocked_action == "if_unattached":  # which lines a supply document (a PO) serves: ask the plugins
+        for answer in _hook().sales_order_line_supply(lines=list(order.lines)):
+            attached.update(answer or {})
     for line in order.lines:
         bo = line.qty_backordered or ZERO
         if bo <= 0:
@@ -718,7 +723,7 @@ def auto_release(order: SalesOrder, non_stocked_action: str) -> bool:
             granted = stock.reserve(line.item_id, line.warehouse_id, bo)
             qty = granted
             line.qty_allocated = (line.qty_allocated or ZERO) + granted
-        elif non_stocked_action == "always" or (non_stocked_action == "if_unattached" and not line.supply_ref):
+        elif non_stocked_action == "always" or (non_stocked_action == "if_unattached" and line.id not in attached):
             qty = bo
         else:
             qty = ZERO

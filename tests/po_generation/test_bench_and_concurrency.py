@@ -35,7 +35,7 @@ def test_bench_statement_count_does_not_grow_with_lines_per_vendor(app):
 
 
 def test_concurrent_generation_never_duplicates_numbers(app, app_factory, demo):
-    from plugins.po_generation import services
+    from plugins.po_generation.generation import generate_for_order
 
     with app.app_context():
         ids = [make_order(STANDARD_MIX).id for _ in range(4)]
@@ -45,7 +45,7 @@ def test_concurrent_generation_never_duplicates_numbers(app, app_factory, demo):
         other = app_factory()
         with other.app_context():
             try:
-                services.generate_for_order(order_id)
+                generate_for_order(order_id)
                 db.session.commit()
             except Exception as exc:  # pragma: no cover - reported below
                 db.session.rollback()
