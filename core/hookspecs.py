@@ -296,6 +296,34 @@ def on_purchase_order_cancelled(po):
 
 
 @hookspec
+def on_purchase_orders_created(pos):
+    """Purchase orders were created in bulk by another plugin through the purchase order
+    plugin's public API (``plugins.purchase_order.documents.create_purchase_orders``):
+    PO generation from sales orders, a drop-ship PO made from a sales order, and so on.
+
+    Arguments:
+
+    * ``pos`` (``list[plugins.purchase_order.models.PurchaseOrder]``): the new orders, in
+      the order they were asked for, numbered, with their lines (``po.lines``) loaded.
+
+    Fires once per call, however many orders it created, inside the creating
+    transaction, after the headers and lines are written and numbered. Implementations
+    may add rows of their own (links, outbox rows) and read the orders; they must not
+    commit. An exception aborts the whole creation and the save that asked for it:
+    nothing is kept and the user sees an error naming the plugin. Purchase orders saved
+    from PO entry fire :func:`on_purchase_order_saved` instead.
+
+    Example::
+
+        @hookimpl
+        def on_purchase_orders_created(pos):
+            for po in pos:
+                if po.vendor_id in auto_sync_vendors():
+                    db.session.add(SyncOutbox(po_id=po.id, action="create"))
+    """
+
+
+@hookspec
 def on_receipt(receipt):
     """Goods were received against a purchase order.
 

@@ -9,16 +9,37 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from core.options import Option
+from core.options import Option, PluginOptions
 
 PLUGIN = "purchase_order"
 PO_SEQ = {"name": "po_number", "width": 7}
 RECEIPT_SEQ = {"name": "po_receipt_number", "width": 7}
 RETURN_SEQ = {"name": "po_return_number", "width": 7}
+options = PluginOptions(PLUGIN)  # the one binding of this plugin's option access
 YES_PROMPT_NO = (("Y", "Yes"), ("P", "Prompt"), ("N", "No"))
 RECEIPT_HISTORY = (("yes", "Yes"), ("no", "No"), ("summary", "Summary Only"), ("period_end", "Until Period End"))
 
-_TODAY = date.today()
+
+
+class TodayDefault(Option):
+    """An int option whose default comes from today's date each time it is read.
+
+    Declared with ``default="year"`` or ``default="month"``. A value computed once at
+    import would freeze the default period at process start; this one follows the
+    calendar (a stored value always wins, as for every option).
+    """
+
+    @property  # type: ignore[override]
+    def default(self) -> int:
+        today = date.today()
+        return today.year if self.__dict__["_part"] == "year" else today.month
+
+    @default.setter
+    def default(self, part: str) -> None:  # called once by the dataclass __init__
+        if part not in ("year", "month"):
+            raise ValueError(f"option {self.key}: default must be 'year' or 'month'")
+        self.__dict__["_part"] = part
+
 
 OPTIONS = [
     # -- Main ---------------------------------------------------------------------------
@@ -35,9 +56,9 @@ OPTIONS = [
            help="Type the percentage of variance from the originally ordered quantity within which a purchase "
                 "order is considered received. This field is available only if the Automatically Close Partially "
                 "Received Purchase Orders check box is selected."),
-    Option("current_year", "int", _TODAY.year, "Current Fiscal Year", tab="Main", min=1900, max=9999,
+    TodayDefault("current_year", "int", "year", "Current Fiscal Year", tab="Main", min=1900, max=9999,
            help="Select the current calendar or fiscal year based on the current date."),
-    Option("current_period", "int", _TODAY.month, "Current Period", tab="Main", min=1, max=12,
+    TodayDefault("current_period", "int", "month", "Current Period", tab="Main", min=1, max=12,
            help="Select the current Purchase Order accounting period. Use this field to differentiate between the "
                 "current period and a future period. When Purchase Order period end is processed, the value in "
                 "this field is incremented automatically."),

@@ -33,6 +33,11 @@ def on_purchase_order_cancelled(po):
 
 
 @hookimpl
+def on_purchase_orders_created(pos):
+    _record("on_purchase_orders_created", [(po.number, len(po.lines)) for po in pos])
+
+
+@hookimpl
 def on_receipt(receipt):
     _record("on_receipt", receipt.number, [(ln.po_line.line_no, ln.qty) for ln in receipt.lines if ln.po_line])
 

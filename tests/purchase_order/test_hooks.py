@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-import core.plugins
 from core.db import db
 from core.plugins import HookError
 from plugins.purchase_order import services as svc
@@ -15,26 +14,6 @@ from plugins.purchase_order.models import PurchaseOrder, Receipt, Return
 
 from . import probe_plugin as probe
 from .helpers import ids, make_po, on_hand
-
-
-@pytest.fixture
-def papp(app, monkeypatch):
-    """A second app with the probe plugin enabled (tables already cleaned by ``app``)."""
-    from core.demo import add_core_demo
-
-    monkeypatch.setitem(core.plugins.BUILTIN_PLUGINS, "probe_purchase_order", "tests.purchase_order.probe_plugin")
-    probe.CALLS.clear()
-    probe.FAIL.clear()
-    from tests.conftest import make_app
-
-    app2 = make_app()
-    with app2.app_context():
-        add_core_demo(db.session)
-        db.session.commit()
-    yield app2
-    with app2.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_on_purchase_order_saved_sent_cancelled(papp):
