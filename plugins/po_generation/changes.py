@@ -29,23 +29,20 @@ from .links import LinkRow
 from .rules import ZERO, LineIn, PromptNeeded
 
 
-def _take_off(so_number: str, rows: list[LinkRow], excess: Decimal, what: str, *,
-              user_id: int | None = None) -> None:
+def _take_off(so_number: str, rows: list[LinkRow], excess: Decimal, what: str) -> None:
     """Take ``excess`` off the given links of one SO line: unsent PO lines are reduced
     (latest first); what is left on sent POs becomes an exception for the buyer."""
     rows = [r for r in rows if r.po_status != "cancelled"]
-    touched: list[int] = []
+    new_qty: dict[int, Decimal] = {}
     for r in reversed([r for r in rows if not r.po_sent]):
         if excess <= 0:
             break
         take = min(excess, r.qty)
         excess -= take
         links.set_link_qty(r.link_id, r.qty - take)
-        purchasing.change_line_quantity(r.po_line_id, r.po_line_qty - take, reason=f"Sales order {so_number}: {what}")
-        touched.append(r.po_id)
-    db.session.flush()
-    empty = [po_id for po_id in dict.fromkeys(touched) if not purchasing.line_count(po_id)]
-    purchasing.delete_purchase_orders(empty, user_id=user_id)
+        new_qty[r.po_line_id] = r.po_line_qty - take
+    if new_qty:  # emptied lines are deleted, and emptied POs (to history)
+        purchasing.change_line_quantities(new_qty, reason=f"Sales order {so_number}: {what}")
     sent = list(dict.fromkeys(r.po_id for r in rows if r.po_sent))
     if excess > 0:
         for po_id in sent:
@@ -155,7 +152,7 @@ def _release_all(order: SalesOrder, event: str, *, user_id: int | None = None) -
             alone.append(po_id)
         else:
             for r in rows:
-                _take_off(order.number, [r], r.qty, f"{event} (line {r.so_line_no})", user_id=user_id)
+                _take_off(order.number, [r], r.qty, f"{event} (line {r.so_line_no})")
     purchasing.delete_purchase_orders(alone, user_id=user_id)
     db.session.flush()
 

@@ -104,19 +104,16 @@ def create_drop_ship_po(order: SalesOrder, vendor_id: int, *, include_all: bool)
                               + ("" if include_all else f" for vendor {vendor.number if vendor else vendor_id}") + ".")
     draft = purchasing.PurchaseOrderDraft(
         vendor_id=vendor_id, order_type="D", customer_id=order.customer_id,
-        ship_to_address=order.ship_to_address or "", ship_via=order.ship_via or "", fob=order.fob or "",
+        ship_to_address=order.ship_to_address or None, ship_via=order.ship_via or None, fob=order.fob or None,
         confirm_to=order.confirm_to or "", email=order.email or "", warehouse_id=order.warehouse_id,
         required_date=order.requested_ship_date or order.order_date, comment=f"Drop ship for SO {order.number}",
         lines=[purchasing.PurchaseOrderLineDraft(
-            item_id=ln.item_id, qty_ordered=ln.quantity_to_order(), unit_cost=ln.unit_cost,
+            item_id=ln.item_id, qty=ln.quantity_to_order(), drop_ship=True, unit_cost=ln.unit_cost,
             description=ln.description, required_date=ln.promise_date,
             vendor_item_code=ln.vendor_item_code if ln.resolved_vendor_id == vendor_id else "",
             origin_label=f"SO {order.number} line {ln.line_no}") for ln in lines])
-    try:
-        po = purchasing.create_drop_ship_po(draft)
-    except purchasing.PurchaseOrderError as exc:
-        raise ValidationError(exc.field or "vendor_id", exc.message) from None
-    links.add_links([links.NewLink(so_line_id=ln.id, so_id=order.id, po_line_id=po_line.id, po_id=po.id,
-                                   qty=po_line.qty_ordered) for ln, po_line in zip(lines, po.lines, strict=True)])
+    po = purchasing.create_one(draft)
+    links.add_links([links.NewLink(so_line_id=ln.id, so_id=order.id, po_line_id=written.po_line_id, po_id=po.id,
+                                   qty=written.qty) for ln, written in zip(lines, draft.lines, strict=True)])
     db.session.flush()
     return po

@@ -41,10 +41,11 @@ def make_plan(selection: Selection, *, prompt_date: date | None = None, only_lin
 
 
 def number_plan(plan: Plan, options: GenOptions, *, preview: bool = False) -> None:
-    """Give the plan's new drafts their numbers; a preview shows automatic ones as such."""
-    draw = (lambda n, avoid: ["(next automatic)"] * n) if preview else purchasing.draw_automatic
-    assign_numbers(plan, options, in_use=purchasing.numbers_in_use, draw_automatic=draw,
-                   max_length=purchasing.number_max_length())
+    """Give the plan's new drafts their numbers: SO-derived ones here; the next automatic
+    numbers are drawn by purchase_order when it writes (a preview shows them as such)."""
+    label = "(next automatic)" if preview else None
+    assign_numbers(plan, options, in_use=purchasing.numbers_in_use, draw_automatic=lambda n, avoid: [label] * n,
+                   max_length=purchasing.NUMBER_LENGTH)
 
 
 @dataclass
@@ -62,46 +63,57 @@ class Result:
 def _po_draft(d: PODraft) -> purchasing.PurchaseOrderDraft:
     comment = "Generated from SO " + ", ".join(d.so_numbers[:5]) + (" …" if len(d.so_numbers) > 5 else "")
     return purchasing.PurchaseOrderDraft(
-        vendor_id=d.vendor_id, order_type=d.order_type, number=d.number, order_date=d.order_date,
-        required_date=d.required_date, ship_to_address=d.ship_to_address, ship_via=d.ship_via, fob=d.fob,
-        confirm_to=d.confirm_to, email=d.email, warehouse_id=d.warehouse_id, customer_id=d.customer_id,
-        comment=comment, lines=_line_drafts(d))
+        vendor_id=d.vendor_id, order_type=d.order_type, number=d.number, number_fallback=True,
+        order_date=d.order_date, required_date=d.required_date, ship_to_address=d.ship_to_address or None,
+        ship_via=d.ship_via or None, fob=d.fob or None, confirm_to=d.confirm_to, email=d.email,
+        warehouse_id=d.warehouse_id, customer_id=d.customer_id, comment=comment, lines=_line_drafts(d))
 
 
 def _line_drafts(d: PODraft) -> list[purchasing.PurchaseOrderLineDraft]:
     return [purchasing.PurchaseOrderLineDraft(
-        item_id=ln.item_id, qty_ordered=ln.qty, unit_cost=ln.unit_cost, description=ln.description,
+        item_id=ln.item_id, qty=ln.qty, unit_cost=ln.unit_cost, description=ln.description,
         required_date=ln.required_date or d.required_date, vendor_item_code=ln.vendor_item_code,
-        origin_label=ln.origin_label, line_no=ln.line_no) for ln in d.lines]
+        origin_label=ln.origin_label, origin=ln.so_line_id) for ln in d.lines]
 
 
-def _link(d: PODraft, po_id: int, line_ids: list[int]) -> list[links.NewLink]:
-    return [links.NewLink(so_line_id=ln.so_line_id, so_id=ln.order_id, po_line_id=lid, po_id=po_id, qty=ln.qty)
-            for ln, lid in zip(d.lines, line_ids, strict=True)]
+def _links(d: PODraft, written: list[purchasing.PurchaseOrderLineDraft]) -> list[links.NewLink]:
+    return [links.NewLink(so_line_id=ln.so_line_id, so_id=ln.order_id, po_line_id=w.po_line_id,
+                          po_id=d.existing_po_id, qty=ln.qty) for ln, w in zip(d.lines, written, strict=True)]
+
+
+def _increase_reason(plan: Plan) -> str:
+    named = [f"SO {inc.so_number} line {inc.so_line_no} +{inc.qty.normalize():f}" for inc in plan.increases[:10]]
+    return "Sales order quantity increased: " + ", ".join(named) + (" …" if len(plan.increases) > 10 else "")
 
 
 def write_plan(plan: Plan, options: GenOptions) -> Result:
-    """Number and create the drafts through purchase_order, link their lines, and apply
-    increases to unsent PO lines. Flushes only."""
+    """Number the drafts, create them through purchase_order (one bulk call), add lines to
+    open POs when combining, link every new PO line, and apply increases to unsent PO
+    lines. Flushes only."""
     result = Result(plan)
     if plan.is_empty:
         return result
+    purchasing.lock_numbers()
     number_plan(plan, options)
     new = [d for d in plan.drafts if d.existing_po_id is None]
-    created = purchasing.create_purchase_orders([_po_draft(d) for d in new])
+    po_drafts = [_po_draft(d) for d in new]
+    purchasing.create_purchase_orders(po_drafts)
     new_links: list[links.NewLink] = []
-    for d, c in zip(new, created, strict=True):
-        d.existing_po_id, d.number = c.id, c.number
-        new_links += _link(d, c.id, c.line_ids)
-    for d in plan.drafts:
-        if d not in new:  # lines added to an open PO (combining)
-            new_links += _link(d, d.existing_po_id, purchasing.add_lines(d.existing_po_id, _line_drafts(d)))
+    for d, written in zip(new, po_drafts, strict=True):
+        d.existing_po_id, d.number = written.po_id, written.number
+        new_links += _links(d, written.lines)
+    added = {d.existing_po_id: _line_drafts(d) for d in plan.drafts if d not in new}
+    if added:
+        purchasing.add_lines(added)
+        for d in plan.drafts:
+            if d not in new:
+                new_links += _links(d, added[d.existing_po_id])
     links.add_links(new_links)
-    for inc in plan.increases:
-        purchasing.change_line_quantity(inc.link.po_line_id, inc.link.po_line_qty + inc.qty,
-                                        reason=f"SO {inc.so_number} line {inc.so_line_no} increased")
-    links.add_to_links({inc.link.link_id: inc.link.link_qty + inc.qty for inc in plan.increases})
-    result.created = len(created)
+    if plan.increases:
+        purchasing.change_line_quantities({inc.link.po_line_id: inc.link.po_line_qty + inc.qty
+                                           for inc in plan.increases}, reason=_increase_reason(plan))
+        links.add_to_links({inc.link.link_id: inc.link.link_qty + inc.qty for inc in plan.increases})
+    result.created = len(new)
     result.lines = len(new_links) + len(plan.increases)
     ids = [d.existing_po_id for d in plan.drafts] + [inc.link.po_id for inc in plan.increases]
     result.po_ids = list(dict.fromkeys(ids))

@@ -62,10 +62,7 @@ def reset_purchase_orders(order: SalesOrder, *, confirm_sent: bool = False, reas
     errors = _refusals(check, confirm_sent=confirm_sent, may_delete_sent=may_delete_sent, reason_code=reason_code)
     if errors:
         raise ValidationError.many(errors)
-    try:
-        code = purchasing.check_reason_code(reason_code) if reason_code else None
-    except purchasing.PurchaseOrderError as exc:
-        raise ValidationError("reason_code", exc.message) from None
+    code = purchasing.check_reason_code(reason_code) if reason_code else None
     deleted: list[str] = []
     alone: list[int] = []
     rows = links.links(so_id=order.id)
@@ -73,10 +70,11 @@ def reset_purchase_orders(order: SalesOrder, *, confirm_sent: bool = False, reas
         if not links.other_orders_on_po(po.id, order.id):
             alone.append(po.id)
             continue
-        for r in (r for r in rows if r.po_id == po.id):
+        mine = [r for r in rows if r.po_id == po.id]
+        for r in mine:
             links.set_link_qty(r.link_id, ZERO)
-            purchasing.change_line_quantity(r.po_line_id, r.po_line_qty - r.qty,
-                                            reason=f"Sales order {order.number}: purchase orders reset")
+        purchasing.change_line_quantities({r.po_line_id: r.po_line_qty - r.qty for r in mine},
+                                          reason=f"Sales order {order.number}: purchase orders reset")
         deleted.append(f"{po.number} (this order's lines only)")
     deleted += purchasing.delete_purchase_orders(alone, reason_code=code, user_id=user_id)
     links.record_event(order.id, "reset", "Reset purchase orders: " + (", ".join(deleted) or "none attached"),

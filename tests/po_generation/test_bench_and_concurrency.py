@@ -22,6 +22,7 @@ def _statements(app, lines_per_order):
         from tests.conftest import clean_tables
 
         clean_tables(db.engine)
+        app.extensions["orderbridge"].forget_cache()  # both runs read the enabled plugins once
         app.extensions["orderbridge_options"].forget_cache()
     # few vendors so every vendor gets many lines
     return mod.run(app, n_orders=20, lines_per_order=lines_per_order, n_vendors=4, quiet=True)
