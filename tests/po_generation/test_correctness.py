@@ -212,6 +212,8 @@ def test_changing_a_lines_item_on_a_sent_po_tells_the_buyer(app, demo):
 
 
 def test_hook_on_sales_order_completed_deletes_unsent_pos(app, client, demo):
+    """Completing an order fires on_sales_order_completed; po_generation takes the order off
+    its unsent POs and tells the buyer of sent ones."""
     with app.app_context():
         so = make_order([("SAW-TABLE", 2), ("LADDER-8", 1)])
         generate_for_order(so.id)
