@@ -113,7 +113,7 @@ def create_drop_ship_po(order: SalesOrder, vendor_id: int, *, include_all: bool)
             vendor_item_code=ln.vendor_item_code if ln.resolved_vendor_id == vendor_id else "",
             origin_label=f"SO {order.number} line {ln.line_no}") for ln in lines])
     po = purchasing.create_one(draft)
-    links.add_links([links.NewLink(so_line_id=ln.id, so_id=order.id, po_line_id=written.po_line_id, po_id=po.id,
-                                   qty=written.qty) for ln, written in zip(lines, draft.lines, strict=True)])
+    links.add_links([links.new_link(ln.id, order.id, written.po_line_id, po.id, written.qty)
+                     for ln, written in zip(lines, draft.lines, strict=True)])
     db.session.flush()
     return po

@@ -76,9 +76,9 @@ def _line_drafts(d: PODraft) -> list[purchasing.PurchaseOrderLineDraft]:
         origin_label=ln.origin_label, origin=ln.so_line_id) for ln in d.lines]
 
 
-def _links(d: PODraft, written: list[purchasing.PurchaseOrderLineDraft]) -> list[links.NewLink]:
-    return [links.NewLink(so_line_id=ln.so_line_id, so_id=ln.order_id, po_line_id=w.po_line_id,
-                          po_id=d.existing_po_id, qty=ln.qty) for ln, w in zip(d.lines, written, strict=True)]
+def _links(d: PODraft, written: list[purchasing.PurchaseOrderLineDraft]) -> list[dict]:
+    return [links.new_link(ln.so_line_id, ln.order_id, w.po_line_id, d.existing_po_id, ln.qty)
+            for ln, w in zip(d.lines, written, strict=True)]
 
 
 def _increase_reason(plan: Plan) -> str:
@@ -96,18 +96,18 @@ def write_plan(plan: Plan, options: GenOptions) -> Result:
     purchasing.lock_numbers()
     number_plan(plan, options)
     new = [d for d in plan.drafts if d.existing_po_id is None]
+    existing = [d for d in plan.drafts if d.existing_po_id is not None]  # combining into open POs
     po_drafts = [_po_draft(d) for d in new]
     purchasing.create_purchase_orders(po_drafts)
-    new_links: list[links.NewLink] = []
+    new_links: list[dict] = []
     for d, written in zip(new, po_drafts, strict=True):
         d.existing_po_id, d.number = written.po_id, written.number
         new_links += _links(d, written.lines)
-    added = {d.existing_po_id: _line_drafts(d) for d in plan.drafts if d not in new}
+    added = {d.existing_po_id: _line_drafts(d) for d in existing}
     if added:
         purchasing.add_lines(added)
-        for d in plan.drafts:
-            if d not in new:
-                new_links += _links(d, added[d.existing_po_id])
+        for d in existing:
+            new_links += _links(d, added[d.existing_po_id])
     links.add_links(new_links)
     if plan.increases:
         purchasing.change_line_quantities({inc.link.po_line_id: inc.link.po_line_qty + inc.qty

@@ -72,21 +72,18 @@ def open_standard_pos() -> dict[tuple[int, int | None], OpenPO]:
     return out
 
 
-@dataclass
-class NewLink:
-    so_line_id: int
-    so_id: int
-    po_line_id: int
-    po_id: int
-    qty: Decimal
+def new_link(so_line_id: int, so_id: int, po_line_id: int, po_id: int, qty: Decimal) -> dict:
+    """One link row to insert with :func:`add_links` (a plain dict: a bulk generation makes 50,000)."""
+    return {"so_line_id": so_line_id, "so_id": so_id, "po_line_id": po_line_id, "po_id": po_id, "qty": qty}
 
 
-def add_links(new: list[NewLink]) -> None:
-    if new:
+def add_links(rows: list[dict]) -> None:
+    """Insert link rows (from :func:`new_link`) in one executemany."""
+    if rows:
         now = utcnow()
-        db.session.execute(sa.insert(PoGenLink.__table__), [
-            dict(so_line_id=k.so_line_id, po_line_id=k.po_line_id, so_id=k.so_id, po_id=k.po_id, qty=k.qty,
-                 created_at=now) for k in new])
+        for row in rows:
+            row["created_at"] = now
+        db.session.execute(sa.insert(PoGenLink.__table__), rows)
 
 
 def add_to_links(increments: dict[int, Decimal]) -> None:
