@@ -40,34 +40,42 @@ def on_order(so_id):
 # -- 1. concurrency -------------------------------------------------------------------------------
 
 
+def _buyers(app_factory, n):
+    """``n`` signed-in buyers, each in its own app (its own connection pool), like workers."""
+    from tests.conftest import Client
+
+    out = []
+    for _ in range(n):
+        other = app_factory()
+        other.test_client_class = Client
+        buyer = other.test_client()
+        buyer.login("purchasing")
+        out.append(buyer)
+    return out
+
+
 @pytest.mark.postgres_only
-def test_ten_simultaneous_generations_of_one_order_order_each_line_once(app, app_factory, demo):
-    """10 simultaneous Generate POs on one order with two purchase lines: 2 POs, each line once.
-    (Before: 4 POs and every line on order twice on PostgreSQL. On SQLite the write lock
-    already serialised them; the test runs there too.)"""
+def test_ten_simultaneous_generate_requests_order_each_line_once(app, app_factory, demo, users):
+    """10 simultaneous ``POST /po-generation/orders/<id>/generate`` on one order with two
+    purchase lines for two vendors: 2 POs, each line on order once. (Before: 4 POs and every
+    line on order twice on PostgreSQL. On SQLite the write lock already serialised them.)"""
     with app.app_context():
         so = make_order([("SAW-TABLE", 2), ("LADDER-8", 3)])
         so_id, wanted = so.id, {ln.id: ln.qty_ordered for ln in so.lines}
-    apps = [app_factory() for _ in range(10)]
-    start = threading.Barrier(len(apps))
-    errors: list[BaseException] = []
+    buyers = _buyers(app_factory, 10)
+    start = threading.Barrier(len(buyers))
+    statuses: list[int] = []
 
-    def press(other):
-        with other.app_context():
-            try:
-                start.wait()
-                generate_for_order(so_id)
-                db.session.commit()
-            except BaseException as exc:  # reported below
-                db.session.rollback()
-                errors.append(exc)
+    def press(buyer):
+        start.wait()
+        statuses.append(buyer.post(f"/po-generation/orders/{so_id}/generate").status_code)
 
-    threads = [threading.Thread(target=press, args=(a,)) for a in apps]
+    threads = [threading.Thread(target=press, args=(b,)) for b in buyers]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    assert statuses == [302] * 10
     with app.app_context():
         assert len(pos()) == 2
         assert on_order(so_id) == wanted
