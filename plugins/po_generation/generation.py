@@ -19,7 +19,7 @@ from core.parsing import parse_date
 from plugins.sales_order.models import DONE_STATUSES, SalesOrder
 
 from . import links, purchasing, settings
-from .inputs import HELD, Selection, load_inputs, lock_orders  # noqa: F401 (Selection, lock_orders: public here)
+from .inputs import HELD, Selection, load_inputs, lock_orders
 from .numbering import assign_numbers
 from .rules import GenOptions, Plan, PODraft, Problem, PromptNeeded, needs_prompt, plan_generation
 

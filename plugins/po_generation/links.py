@@ -201,8 +201,9 @@ def supply_of_lines(line_ids: Iterable[int]) -> dict[int, list[str]]:
     return out
 
 
-def listing_rows(po_ids: list[int]) -> list[dict]:
-    """Rows of the Auto Generate Listing for the given POs (one query)."""
+def listing_rows(po_ids: list[int], *, by_customer: bool = True) -> list[dict]:
+    """Rows of the Auto Generate Listing for the given POs (one query), sorted by customer
+    or by vendor (*Print Auto Generate Listing Sorted by Customer Number*)."""
     if not po_ids:
         return []
     cust, vend = sa.orm.aliased(Partner), sa.orm.aliased(Partner)
@@ -220,8 +221,11 @@ def listing_rows(po_ids: list[int]) -> list[dict]:
         .join(Item, Item.id == PurchaseOrderLine.item_id)
         .where(PoGenLink.po_id.in_(po_ids))
     )
-    return [dict(so_number=r.so_number, customer=r.customer, customer_name=r.cname, vendor=r.vendor,
+    rows = [dict(so_number=r.so_number, customer=r.customer, customer_name=r.cname, vendor=r.vendor,
                  vendor_name=r.vname, po_number=r.po_number, order_type=r.order_type, po_line_no=r.line_no,
                  so_line_no=r.so_line_no, item=r.code, qty=r.qty, required_date=r.required_date,
                  unit_cost=r.unit_cost) for r in db.session.execute(stmt)]
+    order = ("customer", "so_number", "po_number", "po_line_no") if by_customer else ("vendor", "po_number",
+                                                                                      "po_line_no")
+    return sorted(rows, key=lambda r: tuple(r[k] for k in order))
 

@@ -13,7 +13,7 @@ from plugins.sales_order.models import DONE_STATUSES
 from . import links, notices, settings
 from .inputs import HELD
 
-BUYERS = ("purchasing", "sales")  # may generate and reset (deleting sent POs needs purchasing)
+GENERATING_ROLES = ("purchasing", "sales")  # may generate and reset (deleting sent POs needs purchasing)
 
 
 def actions_for(page: str, obj) -> list[Action]:
@@ -23,8 +23,8 @@ def actions_for(page: str, obj) -> list[Action]:
     out = []
     if settings.enable_in_entry and live:
         out.append(Action("Generate POs", url_for("po_generation.generate", order_id=obj.id), method="get",
-                          roles=BUYERS, style="primary"))
-    out.append(Action("Reset Purchase Orders", url_for("po_generation.reset", order_id=obj.id), roles=BUYERS))
+                          roles=GENERATING_ROLES, style="primary"))
+    out.append(Action("Reset Purchase Orders", url_for("po_generation.reset", order_id=obj.id), roles=GENERATING_ROLES))
     if live and obj.status != HELD:
         out.append(Action("Drop-ship PO", url_for("po_generation.drop_ship", order_id=obj.id), method="get",
                           roles=("purchasing",)))

@@ -21,7 +21,7 @@ from . import drop_ship as hand_drop_ship
 from . import missing as missing_check
 from . import reset as resetting
 from .links import listing_rows
-from .panels import BUYERS
+from .panels import GENERATING_ROLES
 from .rules import PromptNeeded, needs_prompt
 
 bp = Blueprint("po_generation", __name__, template_folder="templates", url_prefix="/po-generation")
@@ -63,7 +63,7 @@ def _preview(selection, prompt_date=None):
 
 
 @bp.route("/orders/<int:order_id>/generate", methods=["GET", "POST"])
-@require(*BUYERS)
+@require(*GENERATING_ROLES)
 def generate(order_id: int):
     order = db.session.get(SalesOrder, order_id) or abort(404)
     why = generation.refusal(order)
@@ -89,7 +89,7 @@ def generate(order_id: int):
 
 
 @bp.route("/orders/<int:order_id>/reset", methods=["GET", "POST"])
-@require(*BUYERS)
+@require(*GENERATING_ROLES)
 def reset(order_id: int):
     order = db.session.get(SalesOrder, order_id) or abort(404)
     check = resetting.reset_check(order)
@@ -150,10 +150,8 @@ def result():
     ids = [i for i in (parse_id(x) for x in (request.args.get("ids") or "").split(",")) if i is not None]
     o = settings.current()
     by_customer = o["print_listing_by_customer"]
-    listing = sorted(listing_rows(ids), key=(lambda r: (r["customer"], r["so_number"], r["po_number"], r["po_line_no"]))
-                     if by_customer else (lambda r: (r["vendor"], r["po_number"], r["po_line_no"])))
-    return render_template("po_generation/result.html", pos=purchasing.load_pos(ids), listing=listing,
-                           by_customer=by_customer, opts=o)
+    return render_template("po_generation/result.html", pos=purchasing.load_pos(ids),
+                           listing=listing_rows(ids, by_customer=by_customer), by_customer=by_customer, opts=o)
 
 
 @bp.route("/drop-ship", methods=["GET", "POST"])
