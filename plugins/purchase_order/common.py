@@ -5,7 +5,7 @@ Services raise :class:`core.errors.ValidationError`; nothing here commits.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,7 +14,7 @@ from flask import current_app
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import Partner, Warehouse, utcnow
-from core.parsing import ParseError, parse_decimal
+from core.parsing import ParseError, decimal_bounds, parse_decimal
 from core.plugins import host_of
 
 from .models import (
@@ -44,22 +44,34 @@ def hooks() -> Any:
 # -- numbers from text or from callers -----------------------------------------------------
 
 
+_BOUNDS = {id(QTY_TYPE): decimal_bounds(QTY_TYPE), id(COST_TYPE): decimal_bounds(COST_TYPE)}
+
+
+def _parse(raw: Any, column_type: Any, what: str, field: str | None) -> Decimal:
+    if isinstance(raw, Decimal) and raw.is_finite():  # the bulk path: callers pass Decimals
+        largest, scale = _BOUNDS[id(column_type)]
+        if raw.as_tuple().exponent >= -scale and abs(raw) <= largest:
+            return raw
+    try:
+        Decimal(str(raw).strip()).is_finite() or Decimal("x")
+    except (InvalidOperation, ValueError):
+        raise ValidationError(field, f"The {what} must be a number like 12 or 12.50.") from None
+    try:
+        return parse_decimal(raw, column_type)
+    except ParseError as exc:
+        raise ValidationError(field, f"The {what}: {exc}") from None
+
+
 def parse_quantity(raw: Any, field: str | None, what: str = "quantity") -> Decimal:
     """A quantity the ``po_line`` columns store exactly, else ``ValidationError`` beside ``field``.
 
     ``1e-20`` is refused (it would be stored as zero) instead of posting an empty receipt.
     """
-    try:
-        return parse_decimal(raw, QTY_TYPE)
-    except ParseError as exc:
-        raise ValidationError(field, f"The {what}: {exc}") from None
+    return _parse(raw, QTY_TYPE, what, field)
 
 
 def parse_cost(raw: Any, field: str | None) -> Decimal:
-    try:
-        value = parse_decimal(raw, COST_TYPE)
-    except ParseError as exc:
-        raise ValidationError(field, f"The unit cost: {exc}") from None
+    value = _parse(raw, COST_TYPE, "unit cost", field)
     if value < 0:
         raise ValidationError(field, "The unit cost cannot be negative.")
     return value

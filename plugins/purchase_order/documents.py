@@ -9,15 +9,17 @@ however it was made.
 Every function runs in the caller's transaction: it flushes, never commits, and
 raises :class:`core.errors.ValidationError` (nothing is written then; the caller's
 request rolls back). The bulk paths take a fixed number of statements however many
-purchase orders or lines they write (one multi-row INSERT for headers, one for lines,
-``RETURNING`` their ids, on SQLite and PostgreSQL alike).
+purchase orders or lines they write: one multi-row ``INSERT ... RETURNING`` for the
+headers and one for the lines, on SQLite and PostgreSQL alike (SQLAlchemy's
+"insertmanyvalues" sends them in pages of 1,000 rows; reference data is read with one
+query per table and 5,000 ids).
 
 Public API::
 
     create_purchase_orders(drafts) -> CreatedPurchaseOrders (a Sequence[PurchaseOrder], loaded on use)
     add_lines(po_id, lines) -> list[int]                 add_lines_bulk({po_id: lines}) -> list[int]
-    change_line_quantity(po_line_id, new_qty, *, reason, user_id=None)
-    change_line_quantities({po_line_id: new_qty}, *, reason, user_id=None)
+    change_line_quantity(po_line_id, new_qty, *, reason, user_id=None, sent_confirmed=False)
+    change_line_quantities({po_line_id: new_qty}, *, reason, user_id=None, sent_confirmed=False)
     delete_lines(po_line_ids, *, reason_code=None, user_id=None) -> list[int]   (POs left empty)
     delete_purchase_orders(po_ids, *, reason_code=None, to_history=None, user_id=None) -> list[str]
     record_buyer_exception(po_id, text) -> PurchaseOrderException
@@ -150,7 +152,9 @@ def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
 
 
 @dataclass
-class _Refs:
+class Refs:
+    """Partners, items, warehouses and line statuses the drafts name, read in a few queries."""
+
     partners: dict[int, Any]
     items: dict[int, Any]
     warehouses: dict[int, str]
@@ -158,10 +162,11 @@ class _Refs:
     default_warehouse: int | None
 
 
-def _load_refs(vendor_ids: Iterable[int], customer_ids: Iterable[int | None], warehouse_ids: Iterable[int | None],
-               lines: Sequence[PurchaseOrderLineDraft], *, need_default_warehouse: bool) -> _Refs:
+def load_refs(drafts: Sequence[PurchaseOrderDraft], *, warehouse_ids: Iterable[int | None] = ()) -> Refs:
+    """What validating and writing ``drafts`` needs to know, in one query per table."""
+    lines = [ln for d in drafts for ln in d.lines]
     partners: dict[int, Any] = {}
-    for chunk in _chunks([*vendor_ids, *customer_ids]):
+    for chunk in _chunks([*(d.vendor_id for d in drafts), *(d.customer_id for d in drafts)]):
         partners.update((r.id, r) for r in db.session.execute(
             sa.select(Partner.id, Partner.number, Partner.is_vendor, Partner.is_customer, Partner.ship_via,
                       Partner.fob, Partner.ship_to_address).where(Partner.id.in_(chunk))))
@@ -170,48 +175,55 @@ def _load_refs(vendor_ids: Iterable[int], customer_ids: Iterable[int | None], wa
         items.update((r.id, r) for r in db.session.execute(
             sa.select(Item.id, Item.code, Item.description, Item.unit_cost, Item.vendor_item_code,
                       Item.default_vendor_id).where(Item.id.in_(chunk))))
-    default_wh = default_warehouse_id() if need_default_warehouse else None
+    default_wh = default_warehouse_id() if any(d.warehouse_id is None for d in drafts) else None
     warehouses: dict[int, str] = {}
-    for chunk in _chunks([*warehouse_ids, default_wh, *(ln.warehouse_id for ln in lines)]):
+    for chunk in _chunks([*warehouse_ids, *(d.warehouse_id for d in drafts), default_wh,
+                          *(ln.warehouse_id for ln in lines)]):
         warehouses.update(db.session.execute(
             sa.select(Warehouse.id, Warehouse.address).where(Warehouse.id.in_(chunk))).all())
     statuses: set[int] = set()
     for chunk in _chunks(ln.line_status_id for ln in lines):
         statuses |= set(db.session.scalars(sa.select(PoLineStatus.id).where(PoLineStatus.id.in_(chunk))))
-    return _Refs(partners, items, warehouses, statuses, default_wh)
+    return Refs(partners, items, warehouses, statuses, default_wh)
 
 
 # -- validation -----------------------------------------------------------------------------------
 
 
 def _line_errors(ln: PurchaseOrderLineDraft, j: int, *, order_type: str, warehouse_id: int | None,
-                 refs: _Refs, name: str) -> list[tuple[str, str]]:
-    """Problems of one line draft as (form field, message); ``name`` prefixes the message."""
-    out: list[tuple[str, str]] = []
-    where = f"{name}line {j + 1}: " if name else ""
+                 refs: Refs, name: str) -> list[tuple[str, str]]:
+    """Problems of one line draft as (form field, message); ``name`` prefixes the message.
+
+    Runs for every line of a bulk generation: the messages are only built for a line
+    that has a problem.
+    """
+    found: list[tuple[str, str]] = []  # (field key, message)
     if ln.item_id not in refs.items:
-        out.append((f"lines-{j}-item", f"{where}There is no such item."))
+        found.append(("item", "There is no such item."))
     try:
-        qty = parse_quantity(ln.qty, f"lines-{j}-qty_ordered")
-        if qty <= 0:
-            out.append((f"lines-{j}-qty_ordered", f"{where}The quantity must be more than zero."))
+        ln.qty = parse_quantity(ln.qty, None)  # normalised: stored exactly as checked
+        if ln.qty <= 0:
+            found.append(("qty_ordered", "The quantity must be more than zero."))
     except ValidationError as exc:
-        out.append((f"lines-{j}-qty_ordered", where + exc.message))
+        found.append(("qty_ordered", exc.message))
     if ln.unit_cost is not None:
         try:
-            parse_cost(ln.unit_cost, f"lines-{j}-unit_cost")
+            ln.unit_cost = parse_cost(ln.unit_cost, None)
         except ValidationError as exc:
-            out.append((f"lines-{j}-unit_cost", where + exc.message))
+            found.append(("unit_cost", exc.message))
     if ln.drop_ship and order_type != "D":
-        out.append((f"lines-{j}-item", f"{where}A drop-ship line goes on a drop-ship (D) purchase order."))
+        found.append(("item", "A drop-ship line goes on a drop-ship (D) purchase order."))
     if ln.warehouse_id is not None and ln.warehouse_id != warehouse_id:
-        out.append((f"lines-{j}-item", f"{where}The line's warehouse differs from the purchase order's."))
+        found.append(("item", "The line's warehouse differs from the purchase order's."))
     if ln.line_status_id is not None and ln.line_status_id not in refs.statuses:
-        out.append((f"lines-{j}-line_status_id", f"{where}Choose a line status."))
-    return out
+        found.append(("line_status_id", "Choose a line status."))
+    if not found:
+        return []
+    where = f"{name}line {j + 1}: " if name else ""
+    return [(f"lines-{j}-{key}", where + message) for key, message in found]
 
 
-def _header_errors(d: PurchaseOrderDraft, refs: _Refs, name: str) -> list[tuple[str, str]]:
+def _header_errors(d: PurchaseOrderDraft, refs: Refs, name: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     vendor = refs.partners.get(d.vendor_id)
     if vendor is None or not vendor.is_vendor:
@@ -235,12 +247,31 @@ def _header_errors(d: PurchaseOrderDraft, refs: _Refs, name: str) -> list[tuple[
     return out
 
 
-def _draft_name(d: PurchaseOrderDraft, i: int, refs: _Refs, many: bool) -> str:
+def _draft_name(d: PurchaseOrderDraft, i: int, refs: Refs, many: bool) -> str:
     """How messages name a draft when several are created at once ("" for a single one)."""
     if not many:
         return ""
     vendor = refs.partners.get(d.vendor_id)
     return f"Purchase order {d.number or i + 1} for vendor {vendor.number if vendor else d.vendor_id}: "
+
+
+def draft_problems(drafts: Sequence[PurchaseOrderDraft], refs: Refs, *, header_only: bool = False
+                   ) -> list[tuple[str | None, str]]:
+    """Every problem of the drafts' headers and lines, as (form field, message).
+
+    ``header_only``: the header's alone (PO entry shows them while lines are still being typed).
+    """
+    many = len(drafts) > 1
+    errors: list[tuple[str | None, str]] = []
+    for i, d in enumerate(drafts):
+        name = _draft_name(d, i, refs, many)
+        errors += [e for e in _header_errors(d, refs, name) if not (header_only and e[0] is None)]
+        if header_only:
+            continue
+        warehouse_id = d.warehouse_id or refs.default_warehouse
+        for j, ln in enumerate(d.lines):
+            errors += _line_errors(ln, j, order_type=d.order_type, warehouse_id=warehouse_id, refs=refs, name=name)
+    return errors
 
 
 def _check_numbers(drafts: Sequence[PurchaseOrderDraft], many: bool) -> list[tuple[str, str]]:
@@ -269,6 +300,41 @@ def _check_numbers(drafts: Sequence[PurchaseOrderDraft], many: bool) -> list[tup
     return errors
 
 
+class CreatedPurchaseOrders(Sequence[PurchaseOrder]):
+    """The purchase orders a call created, in draft order, loaded with their lines on first use.
+
+    ``len()`` and ``ids`` cost nothing; reading an order loads them all in two queries
+    per 5,000. A bulk generation whose caller needs only the ids (they are on the
+    drafts) and whose hook has no implementation never loads 50,000 ORM objects.
+    """
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self._pos: list[PurchaseOrder] | None = None
+
+    def _load(self) -> list[PurchaseOrder]:
+        if self._pos is None:
+            found: dict[int, PurchaseOrder] = {}
+            for chunk in _chunks(self.ids):
+                found.update((po.id, po) for po in db.session.scalars(
+                    sa.select(PurchaseOrder).where(PurchaseOrder.id.in_(chunk))
+                    .options(selectinload(PurchaseOrder.lines))))
+            self._pos = [found[i] for i in self.ids]
+        return self._pos
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._load()[index]
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __repr__(self) -> str:
+        return f"CreatedPurchaseOrders({self.ids!r})"
+
+
 # -- creating ---------------------------------------------------------------------------------------
 
 
@@ -276,7 +342,7 @@ def _text(value: str | None, limit: int) -> str:
     return (value or "")[:limit]
 
 
-def _header_row(d: PurchaseOrderDraft, refs: _Refs, now, today: date) -> dict[str, Any]:
+def _header_row(d: PurchaseOrderDraft, refs: Refs, now, today: date) -> dict[str, Any]:
     vendor = refs.partners[d.vendor_id]
     warehouse_id = d.warehouse_id or refs.default_warehouse
     if d.ship_to_address is not None:
@@ -296,8 +362,8 @@ def _header_row(d: PurchaseOrderDraft, refs: _Refs, now, today: date) -> dict[st
     )
 
 
-def _line_row(po_id: int, line_no: int, ln: PurchaseOrderLineDraft, *, vendor_id: int,
-              required_date: date | None, refs: _Refs) -> dict[str, Any]:
+def line_values(po_id: int, line_no: int, ln: PurchaseOrderLineDraft, *, vendor_id: int,
+              required_date: date | None, refs: Refs) -> dict[str, Any]:
     item = refs.items[ln.item_id]
     vic = ln.vendor_item_code
     if vic is None:
@@ -345,24 +411,18 @@ def create_purchase_orders(drafts: Sequence[PurchaseOrderDraft]) -> CreatedPurch
     ``po_line_id``/``line_no`` on each line draft, and fires ``on_purchase_orders_created``
     inside the transaction (an exception there aborts the caller's save).
     """
+    return create(drafts, fire_hook=True)
+
+
+def create(drafts: Sequence[PurchaseOrderDraft], *, fire_hook: bool) -> CreatedPurchaseOrders:
+    """:func:`create_purchase_orders`; PO entry passes ``fire_hook=False`` and fires
+    ``on_purchase_order_saved`` itself."""
     drafts = list(drafts)
     if not drafts:
-        return []
-    many = len(drafts) > 1
-    all_lines = [ln for d in drafts for ln in d.lines]
-    refs = _load_refs((d.vendor_id for d in drafts), (d.customer_id for d in drafts),
-                      (d.warehouse_id for d in drafts), all_lines,
-                      need_default_warehouse=any(d.warehouse_id is None for d in drafts))
-    errors: list[tuple[str | None, str]] = []
-    for i, d in enumerate(drafts):
-        name = _draft_name(d, i, refs, many)
-        errors += _header_errors(d, refs, name)
-        warehouse_id = d.warehouse_id or refs.default_warehouse
-        for j, ln in enumerate(d.lines):
-            errors += _line_errors(ln, j, order_type=d.order_type, warehouse_id=warehouse_id, refs=refs, name=name)
-    _raise(errors)
-    lock_po_numbers()
-    _raise(_check_numbers(drafts, many))
+        return CreatedPurchaseOrders([])
+    refs = load_refs(drafts)
+    lock_po_numbers()  # before the given numbers are checked: a concurrent save waits for this one
+    _raise(draft_problems(drafts, refs) + _check_numbers(drafts, len(drafts) > 1))
     for d in drafts:
         d.number_source = "given" if d.number else "automatic"
     auto = [d for d in drafts if not d.number]
@@ -376,47 +436,13 @@ def create_purchase_orders(drafts: Sequence[PurchaseOrderDraft]) -> CreatedPurch
     for d in drafts:
         d.po_id = by_number[d.number]
         for n, ln in enumerate(d.lines, start=1):
-            rows.append(_line_row(d.po_id, n, ln, vendor_id=d.vendor_id, required_date=d.required_date, refs=refs))
+            rows.append(line_values(d.po_id, n, ln, vendor_id=d.vendor_id, required_date=d.required_date, refs=refs))
             line_drafts.append(ln)
     _insert_lines(rows, line_drafts)
     pos = CreatedPurchaseOrders([d.po_id for d in drafts])
-    hooks().on_purchase_orders_created(pos=pos)
+    if fire_hook:
+        hooks().on_purchase_orders_created(pos=pos)
     return pos
-
-
-class CreatedPurchaseOrders(Sequence[PurchaseOrder]):
-    """The purchase orders a call created, in draft order, loaded with their lines on first use.
-
-    ``len()`` and ``ids`` cost nothing; reading an order loads them all in two queries
-    per 5,000. A bulk generation whose caller needs only the ids (they are on the
-    drafts) and whose hook has no implementation never loads 50,000 ORM objects.
-    """
-
-    def __init__(self, ids: list[int]):
-        self.ids = ids
-        self._pos: list[PurchaseOrder] | None = None
-
-    def _load(self) -> list[PurchaseOrder]:
-        if self._pos is None:
-            found: dict[int, PurchaseOrder] = {}
-            for chunk in _chunks(self.ids):
-                found.update((po.id, po) for po in db.session.scalars(
-                    sa.select(PurchaseOrder).where(PurchaseOrder.id.in_(chunk))
-                    .options(selectinload(PurchaseOrder.lines))))
-            self._pos = [found[i] for i in self.ids]
-        return self._pos
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, index):  # type: ignore[override]
-        return self._load()[index]
-
-    def __iter__(self):
-        return iter(self._load())
-
-    def __repr__(self) -> str:
-        return f"CreatedPurchaseOrders({self.ids!r})"
 
 
 # -- changing lines of unsent orders ------------------------------------------------------------
@@ -467,8 +493,8 @@ def add_lines_bulk(additions: Mapping[int, Sequence[PurchaseOrderLineDraft]]) ->
     if not additions:
         return []
     pos = _lock_pos(additions)
-    all_lines = [ln for lines in additions.values() for ln in lines]
-    refs = _load_refs((), (), (po.warehouse_id for po in pos.values()), all_lines, need_default_warehouse=False)
+    probe = PurchaseOrderDraft(vendor_id=0, warehouse_id=0, lines=[ln for lines in additions.values() for ln in lines])
+    refs = load_refs([probe], warehouse_ids=(po.warehouse_id for po in pos.values()))
     errors: list[tuple[str | None, str]] = []
     for po_id, lines in additions.items():
         po = pos.get(po_id)
@@ -490,7 +516,7 @@ def add_lines_bulk(additions: Mapping[int, Sequence[PurchaseOrderLineDraft]]) ->
         po = pos[po_id]
         last = max((ln.line_no for ln in po.lines), default=0)  # numbers of deleted lines are not reused
         for n, ln in enumerate(lines, start=last + 1):
-            rows.append(_line_row(po_id, n, ln, vendor_id=po.vendor_id, required_date=po.required_date, refs=refs))
+            rows.append(line_values(po_id, n, ln, vendor_id=po.vendor_id, required_date=po.required_date, refs=refs))
             drafts.append(ln)
     ids = _insert_lines(rows, drafts)
     for po in pos.values():
@@ -503,10 +529,13 @@ def add_lines(po_id: int, lines: Sequence[PurchaseOrderLineDraft]) -> list[int]:
     return add_lines_bulk({po_id: lines})
 
 
-def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: int | None = None) -> None:
+def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: int | None = None,
+                           sent_confirmed: bool = False) -> None:
     """Set the ordered quantity of lines of unsent POs (``{po_line_id: new_qty}``).
 
-    A sent PO is the vendor's business now: refused (record a buyer exception instead).
+    A sent PO is the vendor's business now: refused (record a buyer exception instead),
+    unless the user confirmed changing sent orders (``sent_confirmed``, as *Reset Purchase
+    Orders* asks); a cancelled or complete PO never changes.
     The quantity must be above zero, within the column, and not below what was received.
     ``reason`` says why ("SO 0100022 line 3 reduced from 5 to 3"); it is written to the
     PO's history when *Retain Purchase Order History* is selected.
@@ -522,7 +551,10 @@ def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: 
         ln = lines[line_id]
         po = pos[ln.po_id]
         name = f"Purchase order {po.number} line {ln.line_no}: "
-        if not is_open_unsent(po):
+        if po.status in CLOSED_STATUSES:
+            errors.append((None, f"{name}the order is {po.status_label.lower()}; its quantity cannot change."))
+            continue
+        if not sent_confirmed and not is_open_unsent(po):
             errors.append((None, f"{name}the order was already sent to the vendor; its quantity cannot change."))
             continue
         try:
@@ -549,9 +581,10 @@ def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: 
     db.session.flush()
 
 
-def change_line_quantity(po_line_id: int, new_qty: Any, *, reason: str, user_id: int | None = None) -> None:
+def change_line_quantity(po_line_id: int, new_qty: Any, *, reason: str, user_id: int | None = None,
+                         sent_confirmed: bool = False) -> None:
     """Set one line's ordered quantity; see :func:`change_line_quantities`."""
-    change_line_quantities({po_line_id: new_qty}, reason=reason, user_id=user_id)
+    change_line_quantities({po_line_id: new_qty}, reason=reason, user_id=user_id, sent_confirmed=sent_confirmed)
 
 
 def delete_lines(po_line_ids: Iterable[int], *, reason_code: str | None = None,

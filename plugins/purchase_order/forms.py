@@ -1,30 +1,37 @@
-"""Forms of the purchase_order pages; document lines are parsed by :func:`parse_lines`."""
+"""Forms of the purchase_order pages; document lines are parsed by :func:`parse_lines`.
+
+Forms turn request text into typed values (through :mod:`core.parsing`); the rules
+(a vendor is a vendor, quantities above zero, ...) live in the services, which raise
+``ValidationError`` with these forms' field names.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import sqlalchemy as sa
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from core.db import db
+from core.errors import ValidationError
+from core.forms import Email
 from core.models import Item, Partner, Warehouse
+from core.parsing import parse_date, parse_id
 
-from .models import ORDER_TYPES, CancelReasonCode, PoLineStatus
+from .common import MAX_LINES, parse_cost, parse_quantity
+from .models import ORDER_TYPES, CancelReasonCode, PoLineStatus, PurchaseOrder
 
 
-def _int_or_none(value: Any) -> int | None:
+def id_or_none(value: Any) -> int | None:
+    """A select's record id: None when empty, 0 (never a record) when it cannot be an id."""
     if value in (None, "", "None"):
         return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return -1  # never a real id: the validator refuses it
+    return value if isinstance(value, int) else (parse_id(value) or 0)
 
 
 def vendor_choices() -> list[tuple[Any, str]]:
@@ -59,21 +66,23 @@ def line_status_choices() -> list[tuple[Any, str]]:
 class PurchaseOrderForm(FlaskForm):
     number = StringField("PO number", validators=[Optional(), Length(max=20)],
                          description="Leave empty for the next automatic purchase order number.")
-    vendor_id = SelectField("Vendor", coerce=_int_or_none, validate_choice=False)
+    vendor_id = SelectField("Vendor", coerce=id_or_none, validate_choice=False)
     order_type = SelectField("Order type", choices=[(k, f"{k} — {v}") for k, v in ORDER_TYPES.items()], default="S")
     order_date = DateField("Order date", default=date.today, validators=[DataRequired("Enter the order date.")])
     required_date = DateField("Required date", validators=[Optional()])
-    warehouse_id = SelectField("Warehouse", coerce=_int_or_none, validate_choice=False)
-    customer_id = SelectField("Drop-ship customer", coerce=_int_or_none, validate_choice=False)
+    warehouse_id = SelectField("Warehouse", coerce=id_or_none, validate_choice=False)
+    customer_id = SelectField("Drop-ship customer", coerce=id_or_none, validate_choice=False)
     ship_to_address = TextAreaField("Ship-to address", description="Empty: the warehouse's address, or the "
                                     "customer's ship-to address for a drop-ship order.")
     ship_via = StringField("Ship via", validators=[Length(max=40)])
     fob = StringField("FOB", validators=[Length(max=40)])
     confirm_to = StringField("Confirm to", validators=[Length(max=80)])
-    email = StringField("E-mail", validators=[Optional(), Length(max=254),
-                                          Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message="Enter a valid e-mail address.")])
+    email = StringField("E-mail", validators=[Optional(), Length(max=254), Email()])
     comment = TextAreaField("Comment")
     line_reason_code = SelectField("Cancel/reason code for deleted lines", validate_choice=False)
+
+    HEADER = ("order_date", "required_date", "warehouse_id", "customer_id", "ship_to_address", "ship_via", "fob",
+              "confirm_to", "email", "comment")
 
     def fill_choices(self) -> None:
         self.vendor_id.choices = vendor_choices()
@@ -81,24 +90,8 @@ class PurchaseOrderForm(FlaskForm):
         self.customer_id.choices = customer_choices()
         self.line_reason_code.choices = reason_choices()
 
-    def validate_vendor_id(self, field) -> None:
-        if field.data is None:
-            raise ValidationError("Choose a vendor.")
-        vendor = db.session.get(Partner, field.data) if field.data > 0 else None
-        if vendor is None or not vendor.is_vendor:
-            raise ValidationError("Choose a vendor.")
-
-    def validate_warehouse_id(self, field) -> None:
-        if field.data is not None and (field.data < 0 or db.session.get(Warehouse, field.data) is None):
-            raise ValidationError("Choose a warehouse.")
-
-    def validate_customer_id(self, field) -> None:
-        if field.data is not None:
-            customer = db.session.get(Partner, field.data) if field.data > 0 else None
-            if customer is None or not customer.is_customer:
-                raise ValidationError("Choose a customer.")
-        elif self.order_type.data == "D":
-            raise ValidationError("A drop-ship order needs the customer it ships to.")
+    def header(self) -> dict[str, Any]:
+        return {k: self[k].data for k in self.HEADER}
 
 
 class CodeForm(FlaskForm):
@@ -117,12 +110,25 @@ class ReasonForm(FlaskForm):
     reason_code = SelectField("Cancel/reason code", validate_choice=False)
 
 
+# -- document lines --------------------------------------------------------------------------------
+
 LINE_KEYS = ("id", "item", "vendor_item_code", "description", "qty_ordered", "unit_cost", "required_date",
              "line_status_id")
-_LINE_NAME = re.compile(r"^lines-(\d+)-(\w+)$")
+_LINE_NAME = re.compile(r"^lines-(\d{1,6})-(\w+)$")
 
 
-def raw_lines(form_data) -> list[dict[str, str]]:
+def rows_from_po(po: PurchaseOrder | None) -> list[dict[str, Any]]:
+    """The entry page's line rows for ``po`` (one empty row for a new order)."""
+    if po is None:
+        return [dict.fromkeys(LINE_KEYS, "")]
+    return [{"id": str(ln.id), "item": ln.item.code, "vendor_item_code": ln.vendor_item_code,
+             "description": ln.description, "qty_ordered": f"{ln.qty_ordered.normalize():f}",
+             "unit_cost": f"{ln.unit_cost.normalize():f}",
+             "required_date": ln.required_date.isoformat() if ln.required_date else "",
+             "line_status_id": str(ln.line_status_id or ""), "line": ln} for ln in po.lines]
+
+
+def raw_lines(form_data: MultiDict) -> list[dict[str, str]]:
     """The submitted line rows as strings, in order, empty rows dropped."""
     rows: dict[int, dict[str, str]] = {}
     for name, value in form_data.items():
@@ -137,69 +143,46 @@ def raw_lines(form_data) -> list[dict[str, str]]:
     return out
 
 
+def _parse_row(i: int, r: dict[str, str], items: dict[str, Item], existing_ids: set[int],
+               errors: dict[tuple[int, str], str]) -> dict[str, Any]:
+    data: dict[str, Any] = {"description": r["description"][:200], "vendor_item_code": r["vendor_item_code"][:40]}
+    if r["id"]:
+        data["id"] = parse_id(r["id"]) or 0
+        if data["id"] not in existing_ids:
+            errors[(i, "item")] = "This line does not belong to the purchase order."
+    item = items.get(r["item"].upper()) if r["item"] else None
+    if item is None:
+        errors[(i, "item")] = "Enter an item code." if not r["item"] else f"No item with code {r['item']!r}."
+    else:
+        data["item_id"] = item.id
+    for key, parse in (("qty_ordered", parse_quantity), ("unit_cost", parse_cost)):
+        raw = r[key].replace(",", "")
+        data[key] = None
+        if not raw:
+            if key == "qty_ordered":
+                errors[(i, key)] = "Enter the quantity ordered."
+            continue
+        try:
+            data[key] = parse(raw, None)
+        except ValidationError as exc:
+            errors[(i, key)] = exc.message
+    data["required_date"] = parse_date(r["required_date"])
+    if r["required_date"] and data["required_date"] is None:
+        errors[(i, "required_date")] = "Enter a date as YYYY-MM-DD."
+    data["line_status_id"] = (parse_id(r["line_status_id"]) or 0) if r["line_status_id"] else None
+    return data
+
+
 def parse_lines(rows: list[dict[str, str]], existing_ids: set[int]) -> tuple[list[dict], dict[tuple[int, str], str]]:
-    """Turn raw rows into service line dicts; errors keyed by (row index, field)."""
+    """Turn raw rows into service line dicts; errors keyed by (row index, field).
+
+    Only the text is checked here (numbers, dates, known item codes); the rules are the
+    service's. More rows than :data:`MAX_LINES` are refused before any is looked at.
+    """
+    if len(rows) > MAX_LINES:
+        raise ValidationError(None, f"A purchase order takes at most {MAX_LINES} lines; this one has {len(rows)}. "
+                                    "Split it into several orders.")
     errors: dict[tuple[int, str], str] = {}
     codes = {r["item"].upper() for r in rows if r["item"]}
     items = {i.code.upper(): i for i in db.session.scalars(sa.select(Item).where(sa.func.upper(Item.code).in_(codes)))}
-    statuses = set(db.session.scalars(sa.select(PoLineStatus.id)))
-    out = []
-    for i, r in enumerate(rows):
-        data: dict[str, Any] = {}
-        if r["id"]:
-            try:
-                lid = int(r["id"])
-            except ValueError:
-                lid = -1
-            if lid not in existing_ids:
-                errors[(i, "item")] = "This line does not belong to the purchase order."
-            data["id"] = lid
-        item = items.get(r["item"].upper()) if r["item"] else None
-        if item is None:
-            errors[(i, "item")] = "Enter an item code." if not r["item"] else f"No item with code {r['item']!r}."
-        else:
-            data["item_id"] = item.id
-        for key, what in (("qty_ordered", "quantity"), ("unit_cost", "unit cost")):
-            raw = r[key].replace(",", "")
-            if not raw:
-                if key == "qty_ordered":
-                    errors[(i, key)] = "Enter the quantity ordered."
-                data[key] = None
-                continue
-            try:
-                value = Decimal(raw)
-                if not value.is_finite():
-                    raise InvalidOperation
-            except InvalidOperation:
-                errors[(i, key)] = f"The {what} must be a number."
-                continue
-            if key == "qty_ordered" and value <= 0:
-                errors[(i, key)] = "The quantity must be more than zero."
-            elif value < 0:
-                errors[(i, key)] = f"The {what} cannot be negative."
-            elif -value.as_tuple().exponent > (4 if key == "qty_ordered" else 5):
-                errors[(i, key)] = f"Too many decimal places in the {what}."
-            elif abs(value) >= Decimal("1e9"):
-                errors[(i, key)] = f"The {what} is too large."
-            data[key] = value
-        if r["required_date"]:
-            try:
-                data["required_date"] = date.fromisoformat(r["required_date"])
-            except ValueError:
-                errors[(i, "required_date")] = "Enter a date as YYYY-MM-DD."
-        else:
-            data["required_date"] = None
-        if r["line_status_id"]:
-            try:
-                sid = int(r["line_status_id"])
-            except ValueError:
-                sid = -1
-            if sid not in statuses:
-                errors[(i, "line_status_id")] = "Choose a line status."
-            data["line_status_id"] = sid
-        else:
-            data["line_status_id"] = None
-        data["description"] = r["description"][:200]
-        data["vendor_item_code"] = r["vendor_item_code"][:40]
-        out.append(data)
-    return out, errors
+    return [_parse_row(i, r, items, existing_ids, errors) for i, r in enumerate(rows)], errors

@@ -9,9 +9,10 @@ from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
 from . import models  # noqa: F401  (tables known to migrations)
+from .options import PLUGIN
 
 manifest = Manifest(
-    name="purchase_order",
+    name=PLUGIN,
     title="Purchase orders",
     version="0.1.0",
     description="Purchase orders, receipts and returns, period end, purchase history and the Sage 100 PO options.",

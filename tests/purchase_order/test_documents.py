@@ -69,6 +69,7 @@ def test_create_purchase_orders_numbers_defaults_and_line_ids_in_draft_order(app
 
 def test_create_refuses_bad_drafts_with_every_problem_and_writes_nothing(app, demo):
     with app.app_context():
+        set_options(next_po_number=40)
         k = ids()
         before = (_count(PurchaseOrder), _count(PurchaseOrderLine), peek("po_number"))
         bad = [
@@ -229,6 +230,8 @@ def test_change_line_quantity_unsent_only_not_below_received_with_reason_in_hist
         send_purchase_order(db.session.get(PurchaseOrder, po.id), user_id=None)
         with pytest.raises(ValidationError, match="already sent"):
             docs.change_line_quantity(bolt, D("4"), reason="x")
+        docs.change_line_quantity(bolt, D("4"), reason="reset confirmed", sent_confirmed=True)
+        assert db.session.get(PurchaseOrderLine, bolt).qty_ordered == 4
 
 
 def test_delete_lines_to_history_refuses_received_and_reports_emptied_pos(app, demo):

@@ -20,6 +20,7 @@ from plugins.purchase_order.models import (
     ReceiptLine,
     Return,
 )
+from plugins.purchase_order.options import options
 from plugins.purchase_order.period_end import run_period_end
 
 from .helpers import ids, make_po, set_options
@@ -65,7 +66,7 @@ def test_default_rules(app, demo):
         db.session.rollback()
         assert dry.counts["completed_pos"] == 1 and dry.counts["purchase_history_rows"] == 2
         assert _numbers() == set(n.values())  # the dry run changed nothing
-        assert svc.opts()["current_period"] == 12
+        assert options.current()["current_period"] == 12
         res = run_period_end()
         db.session.commit()
         assert res.counts["completed_pos"] == 1 and res.counts["cancelled_pos"] == 0
@@ -81,7 +82,7 @@ def test_default_rules(app, demo):
         # recap: cancelled + completed rows written, not purged
         kinds = sorted(db.session.scalars(sa.select(PoHistory.kind)))
         assert kinds == ["cancelled", "completed"]
-        o = svc.opts()
+        o = options.current()
         assert (o["current_year"], o["current_period"]) == (2027, 1)
 
 
@@ -139,7 +140,7 @@ def test_comment_lines_dropped_when_not_retained(app, demo):
 def test_comment_option_ignored_with_summary(app, demo):
     with app.app_context():
         set_options(retain_receipt_comments=False, retain_receipt_history="summary")
-        assert svc.opts()["retain_receipt_comments"] is True  # not available: reads as its default
+        assert options.current()["retain_receipt_comments"] is True  # not available: reads as its default
 
 
 @pytest.mark.parametrize("purge", [True, False])

@@ -1,0 +1,143 @@
+"""Reading purchase orders, receipts and purchase history for the pages (queries only, no writes).
+
+Every filter value arrives as raw request text and goes through :mod:`core.parsing`
+(ids, dates, years), so hostile input filters nothing instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.db import db
+from core.models import Item, Partner
+from core.parsing import parse_date, parse_id, parse_int
+
+from ..models import (
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    PoHistory,
+    PurchaseHistory,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Receipt,
+    ReceiptLine,
+    Return,
+    ReturnLine,
+)
+
+PO_FILTERS = ("q", "vendor", "status", "required_from", "required_to", "item", "serves")
+
+
+def _like(text: str) -> str:
+    return f"%{text}%"
+
+
+def po_list(filters: Mapping[str, str]) -> sa.Select:
+    """The purchase order list: text search, vendor, status ("open" or one), required dates, item, origin."""
+    f = filters
+    stmt = (sa.select(PurchaseOrder).options(joinedload(PurchaseOrder.vendor), selectinload(PurchaseOrder.lines))
+            .order_by(PurchaseOrder.id.desc()))
+    if f.get("q"):
+        like = _like(f["q"])
+        stmt = stmt.where(sa.or_(PurchaseOrder.number.ilike(like), PurchaseOrder.comment.ilike(like),
+                                 PurchaseOrder.vendor.has(sa.or_(Partner.name.ilike(like),
+                                                                 Partner.number.ilike(like)))))
+    if (vendor := parse_id(f.get("vendor"))) is not None:
+        stmt = stmt.where(PurchaseOrder.vendor_id == vendor)
+    if f.get("status") == "open":
+        stmt = stmt.where(PurchaseOrder.status.in_(OPEN_STATUSES))
+    elif f.get("status") in STATUS_LABELS:
+        stmt = stmt.where(PurchaseOrder.status == f["status"])
+    if d := parse_date(f.get("required_from")):
+        stmt = stmt.where(PurchaseOrder.required_date >= d)
+    if d := parse_date(f.get("required_to")):
+        stmt = stmt.where(PurchaseOrder.required_date <= d)
+    if f.get("item"):
+        like = _like(f["item"])
+        stmt = stmt.where(PurchaseOrder.lines.any(PurchaseOrderLine.item.has(
+            sa.or_(Item.code.ilike(like), Item.description.ilike(like)))))
+    if f.get("serves"):
+        stmt = stmt.where(PurchaseOrder.lines.any(PurchaseOrderLine.origin_label.ilike(_like(f["serves"]))))
+    return stmt
+
+
+def active_item_codes() -> list[tuple[str, str]]:
+    """(code, description) of active items, for the entry page's item list."""
+    return [tuple(r) for r in db.session.execute(sa.select(Item.code, Item.description)
+                                                 .where(Item.active).order_by(Item.code))]
+
+
+def load_po(po_id: int) -> PurchaseOrder | None:
+    return db.session.scalars(
+        sa.select(PurchaseOrder).where(PurchaseOrder.id == po_id).options(
+            selectinload(PurchaseOrder.lines).selectinload(PurchaseOrderLine.item),
+            selectinload(PurchaseOrder.lines).selectinload(PurchaseOrderLine.line_status),
+            selectinload(PurchaseOrder.exceptions),
+        )
+    ).one_or_none()
+
+
+def po_id_by_number(number: str) -> int | None:
+    return db.session.scalar(sa.select(PurchaseOrder.id).where(PurchaseOrder.number == number))
+
+
+def receipts_of(po: PurchaseOrder) -> list[Receipt]:
+    return list(db.session.scalars(
+        sa.select(Receipt).where(Receipt.po_id == po.id).order_by(Receipt.id)
+        .options(selectinload(Receipt.lines).selectinload(ReceiptLine.item))))
+
+
+def returns_of(po: PurchaseOrder) -> list[Return]:
+    return list(db.session.scalars(
+        sa.select(Return).where(Return.po_id == po.id).order_by(Return.id)
+        .options(selectinload(Return.lines).selectinload(ReturnLine.item))))
+
+
+def history_of(po: PurchaseOrder) -> list[PoHistory]:
+    return list(db.session.scalars(
+        sa.select(PoHistory).where(PoHistory.po_number == po.number).order_by(PoHistory.id)))
+
+
+def receipt_list(q: str) -> sa.Select:
+    stmt = sa.select(Receipt).options(joinedload(Receipt.vendor)).order_by(Receipt.id.desc())
+    if q:
+        stmt = stmt.where(sa.or_(Receipt.number.ilike(_like(q)), Receipt.po_number.ilike(_like(q))))
+    return stmt
+
+
+def open_pos_to_receive(limit: int = 200) -> list[sa.Row]:
+    """(id, number, vendor name) of open POs, for the receipts page's picker."""
+    return list(db.session.execute(
+        sa.select(PurchaseOrder.id, PurchaseOrder.number, Partner.name)
+        .join(Partner, PurchaseOrder.vendor_id == Partner.id)
+        .where(PurchaseOrder.status.in_(OPEN_STATUSES)).order_by(PurchaseOrder.number).limit(limit)))
+
+
+def load_receipt(receipt_id: int) -> Receipt | None:
+    return db.session.scalars(sa.select(Receipt).where(Receipt.id == receipt_id).options(
+        selectinload(Receipt.lines).selectinload(ReceiptLine.item))).one_or_none()
+
+
+@dataclass
+class HistoryFilter:
+    item: str = ""
+    vendor: str = ""
+    year: str = ""
+
+
+def purchase_history_list(f: HistoryFilter) -> sa.Select:
+    stmt = (sa.select(PurchaseHistory).options(joinedload(PurchaseHistory.item), joinedload(PurchaseHistory.vendor))
+            .order_by(PurchaseHistory.fiscal_year.desc(), PurchaseHistory.period.desc(), PurchaseHistory.id))
+    if f.item:
+        stmt = stmt.where(PurchaseHistory.item.has(Item.code.ilike(_like(f.item))))
+    if (vendor := parse_id(f.vendor)) is not None:
+        stmt = stmt.where(PurchaseHistory.vendor_id == vendor)
+    try:
+        stmt = stmt.where(PurchaseHistory.fiscal_year == parse_int(f.year, low=1, high=9999))
+    except ValueError:
+        pass  # no year, or not a year: not filtered
+    return stmt
