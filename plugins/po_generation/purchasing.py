@@ -61,12 +61,13 @@ def add_lines(additions: Mapping[int, Sequence[PurchaseOrderLineDraft]]) -> list
     return documents.add_lines_bulk(additions)
 
 
-def change_line_quantities(changes: Mapping[int, Decimal], *, reason: str) -> None:
-    """New ordered quantities of lines of unsent POs; a line going to zero or below is deleted,
+def change_line_quantities(changes: Mapping[int, Decimal], *, reason: str, sent_confirmed: bool = False) -> None:
+    """New ordered quantities of lines of unsent POs (of sent ones only when the user
+    confirmed, as *Reset Purchase Orders* asks); a line going to zero or below is deleted,
     and a PO left without lines is deleted too (to history, as its options say)."""
     keep = {lid: qty for lid, qty in changes.items() if qty > 0}
     gone = [lid for lid, qty in changes.items() if qty <= 0]
-    documents.change_line_quantities(keep, reason=reason)
+    documents.change_line_quantities(keep, reason=reason, sent_confirmed=sent_confirmed)
     if gone:
         delete_purchase_orders(documents.delete_lines(gone))
 

@@ -74,7 +74,8 @@ def reset_purchase_orders(order: SalesOrder, *, confirm_sent: bool = False, reas
         for r in mine:
             links.set_link_qty(r.link_id, ZERO)
         purchasing.change_line_quantities({r.po_line_id: r.po_line_qty - r.qty for r in mine},
-                                          reason=f"Sales order {order.number}: purchase orders reset")
+                                          reason=f"Sales order {order.number}: purchase orders reset",
+                                          sent_confirmed=confirm_sent)
         deleted.append(f"{po.number} (this order's lines only)")
     deleted += purchasing.delete_purchase_orders(alone, reason_code=code, user_id=user_id)
     links.record_event(order.id, "reset", "Reset purchase orders: " + (", ".join(deleted) or "none attached"),

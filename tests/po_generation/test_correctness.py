@@ -410,6 +410,25 @@ def test_sales_cannot_delete_sent_pos_through_reset(app, client, demo, users):
         assert pos() == []
 
 
+def test_reset_takes_only_its_lines_off_a_shared_sent_po(app, demo):
+    from plugins.po_generation.reset import reset_purchase_orders
+
+    with app.app_context():
+        set_options(combine_by_vendor=True)
+        a, b = make_order([("SAW-TABLE", 2)]), make_order([("SAW-TABLE", 3)], customer="C1002")
+        generate_for_order(a.id)
+        generate_for_order(b.id)
+        shared = pos()[0]
+        assert len(pos()) == 1 and sorted(ln.qty_ordered for ln in shared.lines) == [2, 3]
+        po_services.send_purchase_order(shared, user_id=None)
+        db.session.commit()
+        assert reset_purchase_orders(db.session.get(SalesOrder, a.id), confirm_sent=True) == [
+            f"{shared.number} (this order's lines only)"]
+        db.session.commit()
+        assert [ln.qty_ordered for ln in db.session.get(PurchaseOrder, shared.id).lines] == [3]
+        assert on_order(a.id) == {} and sorted(on_order(b.id).values()) == [3]
+
+
 # -- issue 8: "is this line attached to a PO?" through a hook -------------------------------------
 
 
