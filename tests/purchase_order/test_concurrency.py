@@ -8,6 +8,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from core.db import db
+from core.errors import ValidationError
 from plugins.purchase_order import services as svc
 from plugins.purchase_order.models import PurchaseOrder, Receipt
 
@@ -30,7 +31,7 @@ def test_concurrent_receipts_never_over_receive(app, demo):
                 svc.post_receipt(po_id, {lid: Decimal(6)})
                 db.session.commit()
                 outcomes.append("ok")
-            except svc.PurchaseOrderError:
+            except ValidationError:
                 db.session.rollback()
                 outcomes.append("refused")
             finally:
@@ -84,3 +85,45 @@ def test_concurrent_receipts_on_different_pos_share_history_row(app, demo):
         row = db.session.scalars(sa.select(PurchaseHistory)).one()
         assert row.qty_received == 6
         assert len(set(db.session.scalars(sa.select(Receipt.number)))) == 2
+
+
+def test_concurrent_bulk_creation_with_the_same_given_number_refuses_cleanly(app, demo):
+    """Two generations both finding SO-derived number 0100022 free: one takes it, the other is
+    refused with a message (the PO-number lock serialises them), never a unique-constraint error."""
+    from plugins.purchase_order import documents as docs
+
+    from .helpers import ids
+
+    with app.app_context():
+        k = ids()
+        docs.lock_po_numbers()  # the counter row exists before the race
+        db.session.commit()
+    threads_n = 4
+    barrier = threading.Barrier(threads_n)
+    outcomes: list[str] = []
+
+    def worker():
+        with app.app_context():
+            barrier.wait()
+            try:
+                draft = docs.PurchaseOrderDraft(vendor_id=k["V2000"], number="0100022", lines=[
+                    docs.PurchaseOrderLineDraft(item_id=k["BOLT-10"], qty=Decimal(1))])
+                auto = docs.PurchaseOrderDraft(vendor_id=k["V2001"], lines=[
+                    docs.PurchaseOrderLineDraft(item_id=k["DRILL-18V"], qty=Decimal(1))])
+                docs.create_purchase_orders([draft, auto])
+                db.session.commit()
+                outcomes.append("ok")
+            except ValidationError as exc:
+                db.session.rollback()
+                outcomes.append("refused" if "already used" in str(exc) else str(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker) for _ in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["ok"] + ["refused"] * (threads_n - 1)
+    with app.app_context():
+        assert sorted(db.session.scalars(sa.select(PurchaseOrder.number))) == ["0000001", "0100022"]

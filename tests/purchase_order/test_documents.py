@@ -306,3 +306,25 @@ def test_record_buyer_exception_and_state_helpers(app, demo):
         post_receipt(po.id, {po.lines[0].id: D(4)})
         assert docs.qty_received(db.session.get(PurchaseOrderLine, po.lines[0].id)) == 4
         assert docs.has_receipts(po)
+
+
+def test_change_line_quantities_in_bulk_all_or_nothing(app, demo):
+    with app.app_context():
+        po = make_po(lines=(("BOLT-10", 5, None), ("GLOVES", 4, None)))
+        bolt, gloves = po.lines[0].id, po.lines[1].id
+        with pytest.raises(ValidationError, match="line 2: the quantity must be more than zero"):
+            docs.change_line_quantities({bolt: D(7), gloves: D(0)}, reason="SO 0100022 changed")
+        db.session.rollback()
+        assert db.session.get(PurchaseOrderLine, bolt).qty_ordered == 5
+        docs.change_line_quantities({bolt: D(7), gloves: D("1.5")}, reason="SO 0100022 changed")
+        assert [ln.qty_ordered for ln in db.session.get(PurchaseOrder, po.id).lines] == [7, D("1.5")]
+
+
+def test_draw_po_numbers_skips_used_and_avoided_numbers(app, demo):
+    with app.app_context():
+        set_options(next_po_number=10)
+        make_po(number="0000011")
+        assert docs.draw_po_numbers(3, avoid={"0000013"}) == ["0000010", "0000012", "0000014"]
+        assert docs.po_numbers_in_use(["0000011", "0000012"]) == {"0000011"}
+        docs.lock_po_numbers()  # a no-op write that holds the counter row until the transaction ends
+        assert peek("po_number") == 15
