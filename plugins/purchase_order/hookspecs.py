@@ -1,0 +1,123 @@
+"""The hooks the purchase_order plugin fires: its own contract, owned here.
+
+Added to the plugin manager when ``purchase_order`` loads (``plugin.py`` exposes this
+module as ``hookspecs``), before any plugin depending on it registers. Only plugins
+that list ``purchase_order`` in their ``depends`` may implement them. The general
+rules (keyword arguments, order, transactions) are in :mod:`core.hookspecs`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from core.hookspecs import hookspec
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .models import PurchaseOrder, Receipt, Return
+
+
+@hookspec
+def on_purchase_order_saved(po: PurchaseOrder, created: bool) -> None:
+    """A purchase order and its lines were flushed from PO entry.
+
+    Fires inside the save's transaction; an exception aborts the save and names the
+    plugin. Generation by other plugins does not fire it (they own that save).
+
+    Example::
+
+        @hookimpl
+        def on_purchase_order_saved(po, created):
+            if created and po.order_type == "D":
+                db.session.add(MyDropShipNote(po_id=po.id))
+    """
+
+
+@hookspec
+def on_purchase_order_sent(po: PurchaseOrder) -> None:
+    """A purchase order was marked sent to its vendor.
+
+    Fires inside the transaction that marks it; an exception aborts the send and
+    names the plugin. Mail or supplier calls go to an outbox, never from here.
+
+    Example::
+
+        @hookimpl
+        def on_purchase_order_sent(po):
+            db.session.add(MyOutbox(kind="po_sent", ref=po.number))
+    """
+
+
+@hookspec
+def on_purchase_order_cancelled(po: PurchaseOrder) -> None:
+    """A purchase order was cancelled or deleted (to history when the options say so).
+
+    Fires inside that transaction, before its lines are removed; an exception aborts
+    it and names the plugin. Plugins holding links to the PO's lines drop them here.
+
+    Example::
+
+        @hookimpl
+        def on_purchase_order_cancelled(po):
+            ids = [line.id for line in po.lines]
+            db.session.execute(sa.delete(MyLink).where(MyLink.po_line_id.in_(ids)))
+    """
+
+
+@hookspec
+def on_purchase_orders_created(pos: Sequence[PurchaseOrder]) -> None:
+    """Purchase orders were created in bulk by another plugin through the purchase order
+    plugin's public API (``plugins.purchase_order.documents.create_purchase_orders``):
+    PO generation from sales orders, a drop-ship PO made from a sales order, and so on.
+
+    Arguments:
+
+    * ``pos`` (``Sequence[plugins.purchase_order.models.PurchaseOrder]``): the new orders, in
+      the order they were asked for, numbered, with their lines (``po.lines``) loaded.
+
+    Fires once per call, however many orders it created, inside the creating
+    transaction, after the headers and lines are written and numbered. Implementations
+    may add rows of their own (links, outbox rows) and read the orders; they must not
+    commit. An exception aborts the whole creation and the save that asked for it:
+    nothing is kept and the user sees an error naming the plugin. Purchase orders saved
+    from PO entry fire :func:`on_purchase_order_saved` instead.
+
+    Example::
+
+        @hookimpl
+        def on_purchase_orders_created(pos):
+            for po in pos:
+                if po.vendor_id in auto_sync_vendors():
+                    db.session.add(SyncOutbox(po_id=po.id, action="create"))
+    """
+
+
+@hookspec
+def on_receipt(receipt: Receipt) -> None:
+    """Goods were received against a purchase order.
+
+    Fires inside the receipt's transaction after it is posted (quantities, stock and
+    history updated); ``receipt.lines`` carry each line's PO line and quantity. Used
+    to release back orders. An exception aborts the receipt and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def on_receipt(receipt):
+            for line in receipt.lines:
+                release_back_orders(line.po_line, line.qty)
+    """
+
+
+@hookspec
+def on_return(return_: Return) -> None:
+    """Goods were returned to a vendor; same rules as :func:`on_receipt`.
+
+    Example::
+
+        @hookimpl
+        def on_return(return_):
+            for line in return_.lines:
+                db.session.add(MyReturnNote(po_line_id=line.po_line_id, qty=line.qty))
+    """
