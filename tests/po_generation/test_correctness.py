@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from core.numbering import set_next_value
+from core.testing import apply_options
 from plugins.po_generation.generation import generate_for_order
 from plugins.po_generation.missing import missing_purchase_orders
 from plugins.po_generation.models import PoGenLink
@@ -134,7 +135,7 @@ def test_purged_po_does_not_make_shipped_demand_look_unmet(app, demo):
     from plugins.sales_order.services import ship_order
 
     with app.app_context():
-        set_options("purchase_order", retain_days=0)
+        apply_options("purchase_order", retain_days=0)
         so = make_order([("LADDER-8", 5), ("DRILL-18V", 500)])  # the drill line is back-ordered
         generate_for_order(so.id)
         db.session.commit()
@@ -219,7 +220,7 @@ def test_changing_a_lines_item_on_a_sent_po_tells_the_buyer(app, demo):
 # -- 5. completing an order -----------------------------------------------------------------------
 
 
-def test_hook_on_sales_order_completed_deletes_unsent_pos(app, client, demo):
+def test_hook_on_sales_order_completed(app, client, demo):
     """Completing an order fires on_sales_order_completed; po_generation takes the order off
     its unsent POs and tells the buyer of sent ones."""
     with app.app_context():
@@ -267,7 +268,7 @@ def test_candidates_longer_than_the_column_are_skipped():
 
 def test_twenty_character_so_number_falls_back_to_automatic_numbers(app, demo):
     with app.app_context():
-        set_options("sales_order", order_numbering="manual")
+        apply_options("sales_order", order_numbering="manual")
         set_options(increment_at="end")
         so = make_order(STANDARD_MIX, number="12345678901234567890")
         res = generate_for_order(so.id)
@@ -432,7 +433,7 @@ def test_reset_takes_only_its_lines_off_a_shared_sent_po(app, demo):
 # -- issue 8: "is this line attached to a PO?" through a hook -------------------------------------
 
 
-def test_hook_sales_order_line_supply_names_the_po_lines(app, demo):
+def test_hook_sales_order_line_supply(app, demo):
     from core.plugins import host_of
 
     with app.app_context():
@@ -448,13 +449,10 @@ def test_hook_sales_order_line_supply_names_the_po_lines(app, demo):
 def test_back_order_release_if_unattached_keeps_lines_a_po_serves(app, demo):
     """SYSPRO *If unattached*: a non-stocked back order is released automatically only when no
     PO serves the line (before: ``supply_ref``, which nothing wrote, so every line was released)."""
-    from core.options import apply_changes
     from plugins.sales_order.services import ship_order
 
     with app.app_context():
-        apply_changes("sales_order", {"back_orders": "automatic", "non_stocked_action": "if_unattached"},
-                      user_id=None, source="test")
-        db.session.commit()
+        apply_options("sales_order", back_orders="automatic", non_stocked_action="if_unattached")
         so = make_order([("SAW-TABLE", 3), ("LADDER-8", 3)])
         saw, ladder = so.lines[0].id, so.lines[1].id
         generate_for_order(so.id, only_line_ids={saw})  # a PO serves the saws, none the ladders
