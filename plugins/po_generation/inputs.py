@@ -1,8 +1,9 @@
 """Loading what the rules need, in a fixed number of bulk selects however many lines.
 
-Orders and their lines come from ONE statement (a consistent snapshot: a sales order
-saved meanwhile is either wholly in it or not at all). What is on order comes from the
-links (:mod:`.links`), counting only PO lines of the line's current item.
+Lines are taken only for the orders read first: on PostgreSQL each statement reads
+afresh, and an order saved between the two reads is left for the next run rather than
+planned without its header. What is on order comes from the links (:mod:`.links`),
+counting only PO lines of the line's current item.
 """
 
 from __future__ import annotations
@@ -74,27 +75,29 @@ class Inputs:
     open_pos: dict[tuple[int, int | None], OpenPO]
 
 
+def _orders(order_ids: sa.ScalarSelect) -> dict[int, OrderIn]:
+    cust = sa.orm.aliased(Partner)
+    return {r.id: OrderIn(id=r.id, number=r.number, customer_id=r.customer_id, customer_number=r.cnum or "",
+                          order_date=r.order_date, ship_date=r.requested_ship_date,
+                          ship_to_address=r.ship_to_address or "", ship_via=r.ship_via or "", fob=r.fob or "",
+                          confirm_to=r.confirm_to or "", email=r.email or "", warehouse_id=r.warehouse_id,
+                          status=r.status)
+            for r in db.session.execute(
+                sa.select(SalesOrder.id, SalesOrder.number, SalesOrder.customer_id, cust.number.label("cnum"),
+                          SalesOrder.order_date, SalesOrder.requested_ship_date, SalesOrder.ship_to_address,
+                          SalesOrder.ship_via, SalesOrder.fob, SalesOrder.confirm_to, SalesOrder.email,
+                          SalesOrder.warehouse_id, SalesOrder.status)
+                .join(cust, cust.id == SalesOrder.customer_id).where(SalesOrder.id.in_(order_ids)))}
+
+
 def _order_lines(order_ids: sa.ScalarSelect) -> list[sa.Row]:
-    L, cust = SalesOrderLine, sa.orm.aliased(Partner)
+    L = SalesOrderLine
     return db.session.execute(
         sa.select(L.id, L.order_id, L.line_no, L.item_id, L.description, L.qty_ordered, L.qty_shipped,
                   L.qty_allocated, L.promise_date, L.warehouse_id, L.drop_ship, L.vendor_id, L.unit_cost,
                   Item.code, Item.supply_method, Item.default_vendor_id, Item.vendor_item_code,
-                  Item.description.label("idesc"), Item.unit_cost.label("icost"),
-                  SalesOrder.number, SalesOrder.customer_id, cust.number.label("cnum"), SalesOrder.order_date,
-                  SalesOrder.requested_ship_date, SalesOrder.ship_to_address, SalesOrder.ship_via, SalesOrder.fob,
-                  SalesOrder.confirm_to, SalesOrder.email, SalesOrder.warehouse_id.label("owh"),
-                  SalesOrder.status)
-        .join(SalesOrder, SalesOrder.id == L.order_id).join(Item, Item.id == L.item_id)
-        .join(cust, cust.id == SalesOrder.customer_id)
-        .where(L.order_id.in_(order_ids))).all()
-
-
-def _order_in(r: sa.Row) -> OrderIn:
-    return OrderIn(id=r.order_id, number=r.number, customer_id=r.customer_id, customer_number=r.cnum or "",
-                   order_date=r.order_date, ship_date=r.requested_ship_date, ship_to_address=r.ship_to_address or "",
-                   ship_via=r.ship_via or "", fob=r.fob or "", confirm_to=r.confirm_to or "", email=r.email or "",
-                   warehouse_id=r.owh, status=r.status)
+                  Item.description.label("idesc"), Item.unit_cost.label("icost"))
+        .join(Item, Item.id == L.item_id).where(L.order_id.in_(order_ids))).all()
 
 
 def _line_in(r: sa.Row, on_order: Decimal) -> LineIn:
@@ -125,19 +128,24 @@ def load_inputs(selection: Selection, *, combine: bool = False, only_line_ids: s
                 exclude_line_ids: set[int] | None = None) -> Inputs:
     """Everything the rules need, in a fixed number of queries however many lines."""
     order_ids = selection.order_select().scalar_subquery()
+    orders = _orders(order_ids)
     rows = _order_lines(order_ids)
     on_order = links.on_order_by_line(order_ids)
-    orders: dict[int, OrderIn] = {}
     lines = []
+    used: set[int] = set()
     for r in rows:
+        # an order saved after the orders were read (PostgreSQL reads each statement afresh)
+        # is left for the next run rather than planned without its header
+        if r.order_id not in orders:
+            continue
         if (only_line_ids is not None and r.id not in only_line_ids) or (exclude_line_ids and r.id in exclude_line_ids):
             continue
         ln = _line_in(r, on_order.get(r.id, ZERO))
         if selection.vendor_id and ln.resolved_vendor_id != selection.vendor_id:
             continue
-        if r.order_id not in orders:
-            orders[r.order_id] = _order_in(r)
+        used.add(r.order_id)
         lines.append(ln)
+    orders = {oid: o for oid, o in orders.items() if oid in used}
     _share_free_stock(lines, {oid for oid, o in orders.items() if o.status == FORWARD})
     vendor_ids = {ln.resolved_vendor_id for ln in lines if ln.resolved_vendor_id}
     vendor_numbers: dict[int, str] = {}

@@ -30,27 +30,28 @@ def po_number_candidates(so_number: str, increment_at: str = "beginning",
                          max_length: int | None = None) -> Iterator[str]:
     """Yield the SO number, then each incremented candidate in order; stop when they run out.
     Candidates longer than ``max_length`` are skipped."""
+    yield from candidate_list(so_number, increment_at, max_length)
+
+
+def candidate_list(so_number: str, increment_at: str = "beginning", max_length: int | None = None) -> list[str]:
+    """:func:`po_number_candidates` as a list (the bulk path builds tens of thousands)."""
     if increment_at not in INCREMENT_AT:
         raise ValueError(f"increment_at must be one of {INCREMENT_AT}, not {increment_at!r}")
     so_number = (so_number or "").strip()
     if not so_number:
-        return
-    for candidate in _all_candidates(so_number, increment_at):
-        if max_length is None or len(candidate) <= max_length:
-            yield candidate
+        return []
+    found = _all_candidates(so_number, increment_at)
+    return found if max_length is None else [c for c in found if len(c) <= max_length]
 
 
-def _all_candidates(so_number: str, increment_at: str) -> Iterator[str]:
-    yield so_number
+def _all_candidates(so_number: str, increment_at: str) -> list[str]:
     if increment_at == "beginning":
         if so_number.startswith("0"):
             rest = so_number[1:]
-            yield from (ch + rest for ch in DIGITS[1:] + LETTERS)
-        else:
-            yield from (ch + so_number for ch in DIGITS + LETTERS)
-    else:
-        base = so_number[1:] if so_number.startswith("0") else so_number
-        yield from (base + ch for ch in LETTERS)
+            return [so_number, *(ch + rest for ch in DIGITS[1:] + LETTERS)]
+        return [so_number, *(ch + so_number for ch in DIGITS + LETTERS)]
+    base = so_number[1:] if so_number.startswith("0") else so_number
+    return [so_number, *(base + ch for ch in LETTERS)]
 
 
 def first_free(candidates: Iterable[str], taken: set[str] | Callable[[str], bool]) -> str | None:
@@ -98,7 +99,7 @@ def _so_numbers(new: list[PODraft], increment_at: str, in_use: InUse,
     by_order: dict[str, list[PODraft]] = {}
     for d in new:
         by_order.setdefault(d.so_numbers[0], []).append(d)
-    candidates = {so: list(po_number_candidates(so, increment_at, max_length)) for so in by_order}
+    candidates = {so: candidate_list(so, increment_at, max_length) for so in by_order}
     checked: set[str] = set()
     taken: set[str] = set()
     result: dict[int, str | None] = {}
