@@ -18,6 +18,7 @@ from core.auth import require
 from core.db import db
 from core.errors import ValidationError
 from core.lifecycle import attach_errors, rollback_request
+from core.parsing import parse_id
 from core.web import paginate
 
 from . import services as svc
@@ -113,7 +114,7 @@ def _save_entry(po: PurchaseOrder | None, form: PurchaseOrderForm):
     rows = raw_lines(request.form)
     existing = {ln.id: ln for ln in po.lines} if po else {}
     for r in rows:
-        r["line"] = existing.get(int(r["id"])) if r["id"].isdecimal() and len(r["id"]) < 19 else None
+        r["line"] = existing.get(parse_id(r["id"]))
     line_errors: dict[tuple[int, str], str] = {}
     loose: list[str] = []
     prompt = deleted_reason_required("line")

@@ -198,7 +198,10 @@ def test_add_lines_to_open_unsent_po_numbers_after_the_last_line(app, demo):
 
 
 def test_add_lines_respects_the_line_limit(app, demo, monkeypatch):
-    monkeypatch.setattr(docs, "MAX_LINES", 3)
+    from plugins.purchase_order import drafts
+
+    monkeypatch.setattr(docs, "MAX_LINES", 3)  # adding lines
+    monkeypatch.setattr(drafts, "MAX_LINES", 3)  # creating
     with app.app_context():
         k = ids()
         po = make_po(lines=(("BOLT-10", 5, None), ("GLOVES", 2, None)))

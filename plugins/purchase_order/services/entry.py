@@ -26,15 +26,8 @@ from ..common import (
     refresh_status,
     retain_deleted,
 )
-from ..documents import (
-    PurchaseOrderDraft,
-    PurchaseOrderLineDraft,
-    Refs,
-    create,
-    draft_problems,
-    line_values,
-    load_refs,
-)
+from ..documents import create
+from ..drafts import PurchaseOrderDraft, PurchaseOrderLineDraft, Refs, draft_problems, line_values, load_refs
 from ..models import PurchaseOrder, PurchaseOrderLine
 
 HEADER_FIELDS = (
