@@ -1,14 +1,14 @@
 """drop so_line.supply_ref (what supplies a line is asked of plugins: sales_order_line_supply)
 
 Revision ID: b7c1d2e3f4a5
-Revises: 6358f36a72ce
+Revises: c4d8a1f7e2b9
 Create Date: 2026-11-30T07:45:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'b7c1d2e3f4a5'
-down_revision = '6358f36a72ce'
+down_revision = 'c4d8a1f7e2b9'
 branch_labels = None
 depends_on = None
 
