@@ -3,7 +3,7 @@
     python bench/generate.py [--orders 10000] [--lines 5] [--vendors 200] [--database-url URL]
 
 Builds a fresh database (SQLite file by default), runs the batch generation
-(``plugins.po_generation.services.generate``), and prints lines/second, the number of
+(``plugins.po_generation.generation.generate``), and prints lines/second, the number of
 SQL statements, and the ratio to a baseline that inserts the same PO rows with plain
 ``executemany`` on the same database. Not part of pytest (a tiny test runs ``run``).
 """
@@ -63,7 +63,7 @@ def build(app, n_orders: int, lines_per_order: int, n_vendors: int) -> None:
 def run(app, n_orders: int = 10_000, lines_per_order: int = 5, n_vendors: int = 200, quiet: bool = False) -> dict:
     """Build, generate, baseline; returns the figures. The database must be migrated and empty."""
     from core.db import db
-    from plugins.po_generation import services
+    from plugins.po_generation import generation
     from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine
 
     with app.app_context():
@@ -79,7 +79,7 @@ def run(app, n_orders: int = 10_000, lines_per_order: int = 5, n_vendors: int = 
 
         sa.event.listen(engine, "before_cursor_execute", listen)
         t0 = time.perf_counter()
-        result = services.generate(services.Selection())
+        result = generation.generate(generation.Selection())
         db.session.commit()
         elapsed = time.perf_counter() - t0
         sa.event.remove(engine, "before_cursor_execute", listen)

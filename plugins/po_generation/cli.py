@@ -31,10 +31,11 @@ def register(cli: click.Group) -> None:
         from core.plugins import host_of
         from plugins.sales_order.models import SalesOrder
 
-        from . import services
+        from . import PLUGIN, generation
+        from .rules import PromptNeeded
 
-        host_of(current_app).require_enabled("po_generation")
-        sel = services.Selection(date_from=date_from.date() if date_from else None,
+        host_of(current_app).require_enabled(PLUGIN)
+        sel = generation.Selection(date_from=date_from.date() if date_from else None,
                                  date_to=date_to.date() if date_to else None)
         for name, code in (("customer", customer), ("vendor", vendor)):
             if code:
@@ -45,19 +46,20 @@ def register(cli: click.Group) -> None:
         if orders:
             sel.order_ids = list(db.session.scalars(sa.select(SalesOrder.id).where(SalesOrder.number.in_(orders))))
         prompt_date: date | None = required_date.date() if required_date else None
-        options = services.gen_options()
+        options = generation.gen_options()
+        if not dry_run:
+            generation.lock_orders(sel)
         try:
-            plan = services.make_plan(sel, prompt_date=prompt_date, options=options)
-        except services.PromptNeeded as exc:
+            plan = generation.make_plan(sel, prompt_date=prompt_date, options=options)
+        except PromptNeeded as exc:
             raise click.ClickException(f"{exc}: pass --required-date YYYY-MM-DD") from None
         if dry_run:
-            services.assign_numbers(plan, options, in_use=services.numbers_in_use,
-                                    draw_automatic=lambda n, avoid: ["(next automatic)"] * n)
+            generation.number_plan(plan, options, preview=True)
             db.session.rollback()
         else:
             with click.progressbar(length=max(1, plan.line_count), label="Generating",
                                    file=sys.stderr if sys.stderr.isatty() else None) as bar:
-                result = services.write_plan(plan, options)
+                result = generation.write_plan(plan, options)
                 db.session.commit()
                 bar.update(max(1, plan.line_count))
         for d in plan.drafts:

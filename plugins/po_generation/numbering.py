@@ -1,4 +1,4 @@
-"""Purchase order numbers made from a sales order number (Sage 100, Generate tab).
+"""Purchase order numbers made from a sales order number (Sage 100, Generate tab). Pure.
 
 *Use Sales Order Number as Purchase Order Number* with *Apply Incremental Value to
 Purchase Order No. At*:
@@ -9,8 +9,9 @@ Purchase Order No. At*:
 * **end** -- the leading zero (if any) is dropped and ``A`` … ``Z`` appended
   (``0100022``, ``100022A`` … ``100022Z``; ``ZZYZX``, ``ZZYZXA`` … ``ZZYZXZ``).
 
-When the candidates run out, the next automatic purchase order number is used
-(:func:`first_free` returns ``None`` and the caller draws one).
+A candidate longer than the PO number column (``max_length``) is not a candidate: a
+20-character SO number with *End* falls back to the next automatic number. When the
+candidates run out, the next automatic purchase order number is used.
 """
 
 from __future__ import annotations
@@ -18,53 +19,107 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Iterable, Iterator
 
+from .choices import INCREMENT_AT
+from .rules import GenOptions, Plan, PODraft
+
 DIGITS = string.digits  # 0-9
 LETTERS = string.ascii_uppercase  # A-Z
-INCREMENT_AT = ("beginning", "end")
 
 
-def po_number_candidates(so_number: str, increment_at: str = "beginning") -> Iterator[str]:
-    """Yield the SO number, then each incremented candidate in order; stop when they run out."""
+def po_number_candidates(so_number: str, increment_at: str = "beginning",
+                         max_length: int | None = None) -> Iterator[str]:
+    """Yield the SO number, then each incremented candidate in order; stop when they run out.
+    Candidates longer than ``max_length`` are skipped."""
+    yield from candidate_list(so_number, increment_at, max_length)
+
+
+def candidate_list(so_number: str, increment_at: str = "beginning", max_length: int | None = None) -> list[str]:
+    """:func:`po_number_candidates` as a list (the bulk path builds tens of thousands)."""
     if increment_at not in INCREMENT_AT:
         raise ValueError(f"increment_at must be one of {INCREMENT_AT}, not {increment_at!r}")
     so_number = (so_number or "").strip()
     if not so_number:
-        return
-    yield so_number
+        return []
+    found = _all_candidates(so_number, increment_at)
+    return found if max_length is None else [c for c in found if len(c) <= max_length]
+
+
+def _all_candidates(so_number: str, increment_at: str) -> list[str]:
     if increment_at == "beginning":
         if so_number.startswith("0"):
             rest = so_number[1:]
-            for ch in DIGITS[1:] + LETTERS:
-                yield ch + rest
-        else:
-            for ch in DIGITS + LETTERS:
-                yield ch + so_number
-    else:
-        base = so_number[1:] if so_number.startswith("0") else so_number
-        for ch in LETTERS:
-            yield base + ch
+            return [so_number, *(ch + rest for ch in DIGITS[1:] + LETTERS)]
+        return [so_number, *(ch + so_number for ch in DIGITS + LETTERS)]
+    base = so_number[1:] if so_number.startswith("0") else so_number
+    return [so_number, *(base + ch for ch in LETTERS)]
 
 
 def first_free(candidates: Iterable[str], taken: set[str] | Callable[[str], bool]) -> str | None:
     """The first candidate not taken, or ``None`` when all are (use the next automatic number)."""
     is_taken = taken if callable(taken) else taken.__contains__
-    for number in candidates:
-        if not is_taken(number):
-            return number
-    return None
+    return next((number for number in candidates if not is_taken(number)), None)
 
 
-def assign_so_numbers(so_number: str, count: int, increment_at: str, taken: set[str]) -> list[str | None]:
-    """Numbers for ``count`` POs of one sales order, in assignment order.
+InUse = Callable[[set[str]], set[str]]
+DrawAutomatic = Callable[[int, set[str]], list[str]]
 
-    Each PO takes the next candidate not in ``taken`` (which is updated); ``None`` means
-    the candidates ran out and the next automatic PO number must be used.
+
+def assign_numbers(plan: Plan, opts: GenOptions, *, in_use: InUse, draw_automatic: DrawAutomatic,
+                   max_length: int | None = None) -> None:
+    """Give every new draft of ``plan`` its number.
+
+    With *Use Sales Order Number as Purchase Order Number* (never when combining) each order's POs take, in plan order (drop ship first, then standard by
+    vendor number), the first candidate of :func:`po_number_candidates` not used by any PO
+    nor earlier in this run; when they run out, the next automatic number. ``in_use``
+    answers which of a set of numbers are taken (called a bounded number of times, not per
+    PO); ``draw_automatic(n, avoid)`` returns ``n`` fresh automatic numbers not in ``avoid``.
     """
-    out: list[str | None] = []
-    it = po_number_candidates(so_number, increment_at)
-    for _ in range(count):
-        number = first_free(it, taken)
-        if number is not None:
-            taken.add(number)
-        out.append(number)
-    return out
+    new = [d for d in plan.drafts if d.existing_po_id is None]
+    used: set[str] = set()
+    auto = new
+    if opts.use_so_number and not opts.combine_by_vendor:
+        chosen = _so_numbers(new, opts.increment_at, in_use, max_length)
+        used = {n for n in chosen.values() if n is not None}
+        auto = [d for d in new if chosen[id(d)] is None]
+        for d in new:
+            if chosen[id(d)] is not None:
+                d.number, d.number_source = chosen[id(d)], "sales order"
+    if auto:
+        for d, number in zip(auto, draw_automatic(len(auto), used), strict=True):
+            d.number, d.number_source = number, "automatic"
+
+
+def _so_numbers(new: list[PODraft], increment_at: str, in_use: InUse,
+                max_length: int | None) -> dict[int, str | None]:
+    """SO-derived numbers per draft (keyed by ``id(draft)``), ``None`` where they ran out.
+
+    First asks about as many candidates per order as it has POs plus a margin; only if
+    some order ran short does it ask about all of its candidates (two rounds at most).
+    """
+    by_order: dict[str, list[PODraft]] = {}
+    for d in new:
+        by_order.setdefault(d.so_numbers[0], []).append(d)
+    candidates = {so: candidate_list(so, increment_at, max_length) for so in by_order}
+    checked: set[str] = set()
+    taken: set[str] = set()
+    result: dict[int, str | None] = {}
+    for final in (False, True):
+        ask = {c for so, ds in by_order.items() for c in candidates[so][: None if final else len(ds) + 2]}
+        ask -= checked
+        if ask:
+            taken |= in_use(ask)
+            checked |= ask
+        used: set[str] = set()
+        short = False
+        for so in sorted(by_order):
+            pool = [c for c in candidates[so] if c in checked]
+            free = iter(c for c in pool if c not in taken and c not in used)
+            for d in by_order[so]:
+                number = next(free, None)
+                short = short or (number is None and len(pool) < len(candidates[so]))
+                if number is not None:
+                    used.add(number)
+                result[id(d)] = number
+        if not short:
+            break
+    return result

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from core.options import Option
 
-from .services import (
+from .choices import (
     HEADER_DATE_CHOICES,
+    INCLUDE_CHOICES,
+    INCREMENT_CHOICES,
     LINE_DATE_CHOICES,
     SCOPE_CHOICES,
     SORT_CHOICES,
     YES_NO_DS_CHOICES,
 )
 
-PLUGIN = "po_generation"
 GEN = "Generate"
 NOT_COMBINING = {"combine_by_vendor": False}
 
@@ -34,7 +35,7 @@ OPTIONS = [
                 "automatic purchase order number is used. This field is available only if the Combine Sales Orders "
                 "by Vendor check box is cleared."),
     Option("increment_at", "choice", "beginning", "Apply Incremental Value to Purchase Order No. At", tab=GEN,
-           choices=(("beginning", "Beginning"), ("end", "End")), available_if={"use_so_number": True},
+           choices=INCREMENT_CHOICES, available_if={"use_so_number": True},
            help="Select Beginning to replace the leading zero of the order number with a numeric character "
                 "1 through 9, and then alpha characters (A through Z) (a number without a leading zero is prefixed "
                 "by 0 through 9, then A through Z). Select End to remove the leading zero of the order number and "
@@ -106,7 +107,7 @@ OPTIONS = [
                 "Orders by Vendor check box is cleared). Select No to exclude it. Select Drop Ship Only to include "
                 "it for drop-shipped purchase orders only."),
     Option("include_all_drop_ship", "choice", "vendor", "Include All Drop Ship Line Items", tab="Line Entry",
-           choices=(("vendor", "Only for PO Vendor"), ("yes", "Yes"), ("prompt", "Prompt")),
+           choices=INCLUDE_CHOICES,
            help="Select whether to include all drop ship line items in Purchase Order Entry. Only for PO Vendor: "
                 "only drop ship line items from the sales order whose vendor matches the purchase order vendor. "
                 "Yes: all drop ship line items from the sales order, regardless of the vendor on the sales order "

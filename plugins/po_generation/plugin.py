@@ -7,8 +7,10 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
+from . import PLUGIN
+
 manifest = Manifest(
-    name="po_generation",
+    name=PLUGIN,
     title="PO generation",
     version="0.1.0",
     description="Purchase orders from sales orders on save and in batches (Sage 100 Generate tab), "
@@ -55,38 +57,48 @@ def menu_items():
 
 @hookimpl
 def on_sales_order_saved(order, created, changes):
-    from . import services
+    from .changes import on_order_saved
 
-    services.on_order_saved(order, created, changes)
-    if created:
-        from .views import remember_new_order
-
-        remember_new_order(order)
+    on_order_saved(order, created, changes)
 
 
 @hookimpl
 def on_sales_order_cancelled(order):
-    from . import services
+    from .changes import on_order_cancelled
 
-    services.on_order_cancelled(order)
+    on_order_cancelled(order)
+
+
+@hookimpl
+def on_sales_order_completed(order):
+    from .changes import on_order_completed
+
+    on_order_completed(order)
+
+
+@hookimpl
+def sales_order_line_supply(lines):
+    from .links import supply_of_lines
+
+    return supply_of_lines(line.id for line in lines)
 
 
 @hookimpl
 def on_purchase_order_cancelled(po):
-    from . import services
+    from .changes import record_po_deleted
 
-    services.record_po_deleted(po)
+    record_po_deleted(po.id, po.number)
 
 
 @hookimpl
 def page_actions(page, obj):
-    from .views import actions_for
+    from .panels import actions_for
 
     return actions_for(page, obj)
 
 
 @hookimpl
 def page_panels(page, obj):
-    from .views import panels_for
+    from .panels import panels_for
 
     return panels_for(page, obj)

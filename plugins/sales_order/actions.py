@@ -37,6 +37,7 @@ def complete_order(order: SalesOrder, today: date | None = None) -> None:
     order.status = "9"
     order.completed_on = today or date.today()
     db.session.flush()
+    hook().on_sales_order_completed(order=order)
 
 
 def to_warehouse(order: SalesOrder) -> None:

@@ -9,7 +9,7 @@ from core import stock
 from core.db import ZERO, db
 from core.errors import ValidationError
 
-from . import options
+from . import hook, options
 from .models import SalesOrder, SalesOrderLine
 from .queries import BACKORDER_STATUSES, forward_orders_locked, lock_order
 from .rules import within_schedule_window
@@ -53,6 +53,10 @@ def allocate_line(line: SalesOrderLine, back_orders: str) -> None:
 def auto_release(order: SalesOrder, non_stocked_action: str) -> bool:
     """Move back orders to ship where stock allows (stocked) or the option says (non-stocked)."""
     moved = False
+    attached: set[int] = set()
+    if non_stocked_action == "if_unattached":  # which lines a supply document (a PO) serves: ask the plugins
+        for answer in hook().sales_order_line_supply(lines=list(order.lines)):
+            attached.update(answer or {})
     for line in order.lines:
         bo = line.qty_backordered or ZERO
         if bo <= 0:
@@ -61,7 +65,7 @@ def auto_release(order: SalesOrder, non_stocked_action: str) -> bool:
             granted = stock.reserve(line.item_id, line.warehouse_id, bo)
             qty = granted
             line.qty_allocated = (line.qty_allocated or ZERO) + granted
-        elif non_stocked_action == "always" or (non_stocked_action == "if_unattached" and not line.supply_ref):
+        elif non_stocked_action == "always" or (non_stocked_action == "if_unattached" and line.id not in attached):
             qty = bo
         else:
             qty = ZERO

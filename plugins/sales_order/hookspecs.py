@@ -15,7 +15,7 @@ from core.hookspecs import hookspec
 if TYPE_CHECKING:
     from core.plugins import Message
 
-    from .models import SalesInvoice, SalesOrder
+    from .models import SalesInvoice, SalesOrder, SalesOrderLine
     from .services import LineChanges
 
 
@@ -85,4 +85,43 @@ def on_sales_order_shipped(order: SalesOrder, shipment: SalesInvoice) -> None:
         @hookimpl
         def on_sales_order_shipped(order, shipment):
             db.session.add(MyOutbox(kind="shipped", ref=shipment.number))
+    """
+
+
+@hookspec
+def on_sales_order_completed(order: SalesOrder) -> None:
+    """A sales order was set to complete (status ``9``) by hand: nothing more will ship.
+
+    Fires inside the completing transaction after the order's lines are released. A
+    plugin that ordered goods for it (po_generation) takes them off unsent purchase
+    orders here. An exception aborts the completion and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def on_sales_order_completed(order):
+            db.session.add(MyOutbox(kind="so_completed", ref=order.number))
+    """
+
+
+@hookspec
+def sales_order_line_supply(lines: list[SalesOrderLine]) -> dict[int, list[str]] | None:
+    """Which of ``lines`` are attached to a supply document (a purchase order, say).
+
+    Return a ``dict`` mapping the id of each line you supply to what supplies it, in
+    words (``{12: ["PO 0100022 line 2"]}``); leave out lines you do not supply, or return
+    ``None``. Every enabled plugin is asked and the answers are merged: a line is
+    *attached* when any plugin names it. Used by the back-order option *If unattached*
+    (non-stocked back orders are released automatically only when no document supplies
+    them). Fires inside the caller's transaction (shipping); must not change data. An
+    exception aborts the caller's action and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def sales_order_line_supply(lines):
+            ids = [line.id for line in lines]
+            rows = db.session.execute(sa.select(MyLink.so_line_id, MyLink.po_number)
+                                      .where(MyLink.so_line_id.in_(ids)))
+            return {row.so_line_id: [f"PO {row.po_number}"] for row in rows}
     """

@@ -138,9 +138,6 @@ class SalesOrderLine(db.Model):
     vendor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_partner.id"))
     unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
     line_value: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    # What supplies this line (a purchase order, a job ...), written by a supplying plugin;
-    # the *Non-stocked action* "If unattached" releases only lines where it is empty.
-    supply_ref: Mapped[str | None] = mapped_column(sa.String(60))
 
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
     item: Mapped[Item] = relationship()

@@ -6,8 +6,12 @@ from decimal import Decimal as D
 import sqlalchemy as sa
 
 from core.db import db
-from plugins.po_generation import services
+from core.errors import ValidationError
+from plugins.po_generation.generation import generate_for_order
+from plugins.po_generation.missing import missing_purchase_orders
 from plugins.po_generation.models import PoGenLink
+from plugins.po_generation.reset import reset_purchase_orders
+from plugins.po_generation.rules import PromptNeeded
 from plugins.purchase_order import services as po_services
 from plugins.purchase_order.models import PoHistory, PurchaseOrder, PurchaseOrderException
 from plugins.sales_order.models import SalesOrder
@@ -22,7 +26,7 @@ def pos():
 def test_generate_for_order_numbers_types_ship_to(app, demo):
     with app.app_context():
         so = make_order(STANDARD_MIX, ship_to_address="Site 7\nQuarry Lane")
-        res = services.generate_for_order(so.id)
+        res = generate_for_order(so.id)
         db.session.commit()
         assert res.created == 3 and not res.problems
         got = {(p.number, p.order_type, p.vendor.number) for p in pos()}
@@ -36,7 +40,7 @@ def test_generate_for_order_numbers_types_ship_to(app, demo):
         assert "Depot Road" in s.ship_to_address and s.customer_id is None
         assert [ln.origin_label for ln in s.lines] == [f"SO {n} line 3"]
         # saving twice / generating twice orders nothing twice
-        again = services.generate_for_order(so.id)
+        again = generate_for_order(so.id)
         db.session.commit()
         assert again.created == 0 and again.lines == 0 and len(pos()) == 3
 
@@ -45,13 +49,13 @@ def test_end_mode_and_automatic_numbers(app, demo):
     with app.app_context():
         set_options(increment_at="end")
         so = make_order(STANDARD_MIX)
-        services.generate_for_order(so.id)
+        generate_for_order(so.id)
         db.session.commit()
         base = so.number[1:] if so.number.startswith("0") else so.number
         assert {p.number for p in pos()} == {so.number, base + "A", base + "B"}
         set_options(use_so_number=False)
         so2 = make_order([("SAW-TABLE", 1)])
-        services.generate_for_order(so2.id)
+        generate_for_order(so2.id)
         db.session.commit()
         new = [p for p in pos() if so2.number in p.comment]
         assert len(new) == 1 and new[0].number not in (so2.number,)
@@ -64,10 +68,10 @@ def test_missing_vendor_reported_rest_generated(app, demo):
         item("LADDER-8").default_vendor_id = None
         db.session.commit()
         so = make_order([("LADDER-8", 1), ("SAW-TABLE", 1)])
-        res = services.generate_for_order(so.id)
+        res = generate_for_order(so.id)
         db.session.commit()
         assert res.created == 1 and "LADDER-8" in res.problems[0].message
-        rows = services.missing_purchase_orders()
+        rows = missing_purchase_orders()
         assert rows[0].order.number == so.number and any("no vendor" in r for r in rows[0].reasons)
 
 
@@ -75,10 +79,10 @@ def test_combine_by_vendor_into_open_unsent_po(app, demo):
     with app.app_context():
         set_options(combine_by_vendor=True)
         a = make_order([("SAW-TABLE", 1), ("DESK-OAK", 1)])
-        services.generate_for_order(a.id)
+        generate_for_order(a.id)
         db.session.commit()
         b = make_order([("SAW-TABLE", 2), ("DESK-OAK", 1)], customer="C1002")
-        services.generate_for_order(b.id)
+        generate_for_order(b.id)
         db.session.commit()
         s = [p for p in pos() if p.order_type == "S"]
         assert len(s) == 1 and [ln.line_no for ln in s[0].lines] == [1, 2]
@@ -86,7 +90,7 @@ def test_combine_by_vendor_into_open_unsent_po(app, demo):
         po_services.send_purchase_order(s[0], user_id=None)
         db.session.commit()
         c = make_order([("SAW-TABLE", 1)])
-        services.generate_for_order(c.id)
+        generate_for_order(c.id)
         db.session.commit()
         assert len([p for p in pos() if p.order_type == "S"]) == 2  # sent PO is not added to
 
@@ -136,7 +140,7 @@ def test_cancel_sales_order(app, demo):
 
     with app.app_context():
         so = make_order([("SAW-TABLE", 2), ("LADDER-8", 3)])
-        services.generate_for_order(so.id)
+        generate_for_order(so.id)
         db.session.commit()
         sent = next(p for p in pos() if p.vendor.number == "V2001")
         po_services.send_purchase_order(sent, user_id=None)
@@ -151,42 +155,42 @@ def test_cancel_sales_order(app, demo):
 def test_reset_flow(app, demo):
     with app.app_context():
         so = make_order(STANDARD_MIX)
-        services.generate_for_order(so.id)
+        generate_for_order(so.id)
         db.session.commit()
         order = db.session.get(SalesOrder, so.id)
         first = pos()[0]
         po_services.send_purchase_order(first, user_id=None)
         db.session.commit()
         try:
-            services.reset_purchase_orders(order)
+            reset_purchase_orders(order)
             raise AssertionError("reset of a sent PO needs confirmation")
-        except services.GenerationError as exc:
+        except ValidationError as exc:
             assert first.number in str(exc)
         db.session.rollback()
-        deleted = services.reset_purchase_orders(order, confirm_sent=True)
+        deleted = reset_purchase_orders(order, confirm_sent=True)
         db.session.commit()
         assert len(deleted) == 3 and not pos()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PoHistory)) == 3
-        rows = services.missing_purchase_orders()
+        rows = missing_purchase_orders()
         assert rows and any("POs deleted" in r for r in rows[0].reasons)
-        services.generate_for_order(so.id)  # the next Generate creates them again
+        generate_for_order(so.id)  # the next Generate creates them again
         db.session.commit()
-        assert len(pos()) == 3 and not services.missing_purchase_orders()
+        assert len(pos()) == 3 and not missing_purchase_orders()
 
 
 def test_reset_refused_with_received_goods(app, demo):
     with app.app_context():
         so = make_order([("SAW-TABLE", 2)])
-        services.generate_for_order(so.id)
+        generate_for_order(so.id)
         db.session.commit()
         po = pos()[0]
         po_services.send_purchase_order(po, user_id=None)
         po_services.post_receipt(po.id, {po.lines[0].id: D("1")}, user_id=None)
         db.session.commit()
         try:
-            services.reset_purchase_orders(db.session.get(SalesOrder, so.id), confirm_sent=True)
+            reset_purchase_orders(db.session.get(SalesOrder, so.id), confirm_sent=True)
             raise AssertionError("refused expected")
-        except services.GenerationError as exc:
+        except ValidationError as exc:
             assert "received" in str(exc)
         db.session.rollback()
         assert len(pos()) == 1
@@ -197,11 +201,11 @@ def test_required_date_prompt_and_sort(app, demo):
         set_options(header_date="prompt", line_date="system_date")
         so = make_order([("SAW-TABLE", 1)])
         try:
-            services.generate_for_order(so.id)
+            generate_for_order(so.id)
             raise AssertionError("prompt expected")
-        except services.PromptNeeded:
+        except PromptNeeded:
             db.session.rollback()
-        services.generate_for_order(so.id, prompt_date=date(2030, 1, 2))
+        generate_for_order(so.id, prompt_date=date(2030, 1, 2))
         db.session.commit()
         po = pos()[0]
         assert po.required_date == date(2030, 1, 2) and po.lines[0].required_date == date.today()
@@ -210,7 +214,7 @@ def test_required_date_prompt_and_sort(app, demo):
 def test_links_recorded(app, demo):
     with app.app_context():
         so = make_order(STANDARD_MIX)
-        services.generate_for_order(so.id)
+        generate_for_order(so.id)
         db.session.commit()
         links = db.session.scalars(sa.select(PoGenLink)).all()
         assert len(links) == 3 and all(lk.so_id == so.id for lk in links)

@@ -4,7 +4,20 @@ import string
 
 import pytest
 
-from plugins.po_generation.numbering import assign_so_numbers, first_free, po_number_candidates
+from plugins.po_generation.numbering import assign_numbers, first_free, po_number_candidates
+from plugins.po_generation.rules import GenOptions, Plan, PODraft
+
+
+def assign_so_numbers(so_number, count, increment_at, taken):
+    """``count`` POs of one sales order numbered by the real :func:`assign_numbers`; ``None``
+    where the candidates ran out (the next automatic number). ``taken`` grows."""
+    plan = Plan(drafts=[PODraft(vendor_id=i, vendor_number=f"V{i:03d}", order_type="S", order_ids=[1],
+                                so_numbers=[so_number]) for i in range(count)])
+    assign_numbers(plan, GenOptions(increment_at=increment_at), in_use=lambda numbers: numbers & taken,
+                   draw_automatic=lambda n, avoid: [None] * n)
+    out = [d.number for d in plan.drafts]
+    taken.update(n for n in out if n)
+    return out
 
 
 def test_so_without_drop_ship_gets_its_own_number_both_modes():

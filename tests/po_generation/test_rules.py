@@ -5,14 +5,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from plugins.po_generation.services import (
+from plugins.po_generation.numbering import assign_numbers
+from plugins.po_generation.rules import (
     GenOptions,
     LineIn,
     OpenLink,
     OpenPO,
     OrderIn,
     PromptNeeded,
-    assign_numbers,
     plan_generation,
 )
 

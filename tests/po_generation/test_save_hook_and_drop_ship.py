@@ -7,7 +7,8 @@ import sqlalchemy as sa
 
 from core.db import db
 from core.plugins import host_of
-from plugins.po_generation import services
+from plugins.po_generation import generation
+from plugins.po_generation.generation import generate_for_order
 from plugins.po_generation.models import PoGenLink
 from plugins.purchase_order import services as po_services
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine
@@ -28,7 +29,7 @@ def test_exception_in_generation_on_sales_order_saved_aborts_the_save(app, clien
     def broken_vendor_lookup(*args, **kwargs):
         raise RuntimeError("vendor lookup failed")
 
-    monkeypatch.setattr(services, "load_inputs", broken_vendor_lookup)
+    monkeypatch.setattr(generation, "load_inputs", broken_vendor_lookup)
     client.login("sales")
     data = so_form(app, [("SAW-TABLE", "1"), ("DESK-OAK", "2")], customer_po_number="KEEP-ME")
     resp = client.post("/sales-orders/new", data=data)
@@ -104,7 +105,7 @@ def test_include_all_drop_ship_line_items(app, client, demo, users, setting, exp
     again = client.post("/po-generation/drop-ship", data={"sales_order": so_number, "vendor_id": str(v2002)})
     assert again.status_code == 422 and "no drop-ship lines left" in again.get_data(as_text=True)
     with app.app_context():
-        res = services.generate_for_order(so_id)  # generation orders only what is not on order yet
+        res = generate_for_order(so_id)  # generation orders only what is not on order yet
         db.session.commit()
         new = [ln.item.code for p in db.session.scalars(sa.select(PurchaseOrder).where(PurchaseOrder.id.in_(res.po_ids)))
                for ln in p.lines]
@@ -141,7 +142,7 @@ def test_drop_ship_page_bad_input(app, client, demo, users):
 def test_links_panel_shows_po_status_label(app, client, demo, users):
     with app.app_context():
         so = make_order([("SAW-TABLE", 1), ("LADDER-8", 1)])
-        services.generate_for_order(so.id)
+        generate_for_order(so.id)
         po = db.session.scalars(sa.select(PurchaseOrder).order_by(PurchaseOrder.number)).first()
         po_services.send_purchase_order(po, user_id=None)
         db.session.commit()

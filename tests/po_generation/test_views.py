@@ -3,6 +3,7 @@
 import sqlalchemy as sa
 
 from core.db import db
+from plugins.po_generation.generation import generate_for_order
 from plugins.purchase_order import services as po_services
 from plugins.purchase_order.models import PurchaseOrder
 
@@ -60,9 +61,7 @@ def test_prompt_required_date_in_page(app, client, demo):
 def test_reset_page_sent_confirmation(app, client, demo):
     with app.app_context():
         so = make_order(STANDARD_MIX)
-        from plugins.po_generation import services
-
-        services.generate_for_order(so.id)
+        generate_for_order(so.id)
         po = db.session.scalars(sa.select(PurchaseOrder)).first()
         po_services.send_purchase_order(po, user_id=None)
         db.session.commit()

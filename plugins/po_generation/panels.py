@@ -1,0 +1,47 @@
+"""What po_generation adds to other plugins' pages: buttons and the links panels, and
+the question a save left for the sales order page (:mod:`.notices`)."""
+
+from __future__ import annotations
+
+from flask import render_template, url_for
+from markupsafe import Markup
+
+from core.plugins import Action, Panel
+from plugins.purchase_order.models import STATUS_LABELS
+from plugins.sales_order.models import DONE_STATUSES
+
+from . import links, notices, settings
+from .inputs import HELD
+
+GENERATING_ROLES = ("purchasing", "sales")  # may generate and reset (deleting sent POs needs purchasing)
+
+
+def actions_for(page: str, obj) -> list[Action]:
+    if page != "sales_order.view" or obj is None or getattr(obj, "id", None) is None:
+        return []
+    live = obj.status not in DONE_STATUSES
+    out = []
+    if settings.enable_in_entry and live:
+        out.append(Action("Generate POs", url_for("po_generation.generate", order_id=obj.id), method="get",
+                          roles=GENERATING_ROLES, style="primary"))
+    out.append(Action("Reset Purchase Orders", url_for("po_generation.reset", order_id=obj.id), roles=GENERATING_ROLES))
+    if live and obj.status != HELD:
+        out.append(Action("Drop-ship PO", url_for("po_generation.drop_ship", order_id=obj.id), method="get",
+                          roles=("purchasing",)))
+    return out
+
+
+def panels_for(page: str, obj) -> list[Panel]:
+    if obj is None or getattr(obj, "id", None) is None:
+        return []
+    if page == "sales_order.view":
+        html = render_template("po_generation/_so_panel.html", rows=links.links(so_id=obj.id), order=obj,
+                               status_labels=STATUS_LABELS, notice=notices.take(obj.id), held=obj.status == HELD)
+        return [Panel("Purchase orders", Markup(html), order=50)]
+    if page == "purchase_order.view":
+        rows = links.links(po_id=obj.id)
+        if not rows:
+            return []
+        return [Panel("Sales orders served", Markup(render_template("po_generation/_po_panel.html", rows=rows)),
+                      order=50)]
+    return []
