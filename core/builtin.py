@@ -45,8 +45,10 @@ def migrations_dir():
 @hookimpl
 def register_commands(cli):
     from .cli import register_core_commands
+    from .jobs import register_commands as register_job_commands
 
     register_core_commands(cli)
+    register_job_commands(cli)
 
 
 @hookimpl

@@ -102,6 +102,28 @@ def migrations_dir():
 
 
 @hookspec
+def background_jobs():
+    """Return a list of :class:`core.jobs.Job`: the plugin's background jobs and periodic jobs.
+
+    Fires once per process, the first time the job queue is used (the web process on its
+    first enqueue, ``orderbridge worker`` at start), for every installed plugin, outside any
+    transaction. Each job is registered on the Huey queue as ``<plugin>.<name>``; it runs in
+    its own application context and database session (it commits its own work), and only
+    while the plugin is enabled. Enqueue with :func:`core.jobs.enqueue_after_commit` so that
+    a rolled-back save enqueues nothing; keep the work itself in an outbox table and give a
+    periodic job (``every_minutes``) that re-enqueues what a lost hint left behind. An
+    exception stops the queue from starting and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def background_jobs():
+            return [Job("send", send_pending, retries=2, retry_delay=30),
+                    Job("sweep", sweep_outbox, every_minutes=1)]
+    """
+
+
+@hookspec
 def demo_data(session):
     """Add demonstration records for this plugin to ``session``.
 
@@ -257,6 +279,64 @@ def on_purchase_order_cancelled(po):
 
 
 @hookspec
+def on_po_line_status_changed(po_line, old, new):
+    """A purchase order line's status (:class:`plugins.purchase_order.models.PoLineStatus`) changed.
+
+    Fires from purchase order entry inside the save's transaction, after the line is
+    flushed and after :func:`on_purchase_order_saved`, once per line whose status differs
+    from before (a new line with a status counts). ``po_line`` is the
+    ``PurchaseOrderLine``; ``old`` and ``new`` are ``PoLineStatus`` ids (``int | None``).
+    Implementations may add rows in the same transaction (an email in the outbox); an
+    exception aborts the save and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def on_po_line_status_changed(po_line, old, new):
+            if new is not None:
+                queue_back_order_emails(po_line, new)
+    """
+
+
+@hookspec
+def on_po_line_status_saved(status, form_data):
+    """A PO line status record was saved from its system-data form.
+
+    Fires inside the request's transaction after the row is flushed; ``status`` is the
+    ``PoLineStatus``, ``form_data`` the submitted values including the fields other plugins
+    added through :func:`extend_form` (form name ``"po_line_status"``). An exception
+    aborts the save and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def on_po_line_status_saved(status, form_data):
+            link_template(status.id, form_data.get("em_template_id"))
+    """
+
+
+@hookspec
+def purchase_line_demand(po_line_ids):
+    """Return the sales order lines waiting on the given purchase order lines.
+
+    Fires when a plugin needs to know who is waiting for a PO line (the email plugin, to
+    write one back-order email per affected customer), inside the caller's transaction.
+    ``po_line_ids`` is a list of ``PurchaseOrderLine`` ids. Return a list of dicts with
+    plain values: ``po_line_id``, ``so_line_id``, ``order_number``, ``customer_id``,
+    ``item_code``, ``description`` and ``qty`` (a ``Decimal``). The bridges that link
+    sales order lines to PO lines implement it (``po_generation``, ``po_allocation``); the
+    results of all enabled implementations are concatenated. Must not change data; an
+    exception aborts the caller's transaction and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def purchase_line_demand(po_line_ids):
+            return [{"po_line_id": l.po_line_id, "so_line_id": l.so_line_id, ...} for l in links]
+    """
+
+
+@hookspec
 def on_receipt(receipt):
     """Goods were received against a purchase order.
 
@@ -269,3 +349,27 @@ def on_receipt(receipt):
 @hookspec
 def on_return(return_):
     """Goods were returned to a vendor; same rules as :func:`on_receipt`."""
+
+
+# ---------------------------------------------------------------------------
+# Email templates (fired by the email_templates plugin)
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def email_template_types():
+    """Return a list of ``plugins.email_templates.types.TemplateType``: extra template types.
+
+    Fires when the email plugin lists its template types (editor, validation, preview),
+    outside any write transaction. A type has a code (``"BACK ORDER"``), a label, the
+    variables a template of that type may use (name -> description) and sample data for
+    the preview, as plain values. An exception is shown naming the plugin and that
+    plugin's types are left out.
+
+    Example::
+
+        @hookimpl
+        def email_template_types():
+            return [TemplateType("SHIP NOTICE", "Shipping notice", {"order_number": "Order"},
+                                 sample={"order_number": "SO1001"})]
+    """

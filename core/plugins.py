@@ -41,6 +41,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "sales_order": "plugins.sales_order.plugin",
     "purchase_order": "plugins.purchase_order.plugin",
     "po_generation": "plugins.po_generation.plugin",
+    "email_templates": "plugins.email_templates.plugin",
 }
 
 

@@ -269,6 +269,7 @@ def save_purchase_order(po: PurchaseOrder | None, *, vendor_id: int, order_type:
     says so (with ``line_reason_code``, required when it says Prompt).
     """
     created = po is None
+    statuses_before = {} if created else {ln.id: ln.line_status_id for ln in po.lines}
     if created:
         po = create_purchase_order(vendor_id=vendor_id, order_type=order_type, lines=lines, number=number,
                                    **header)
@@ -330,6 +331,8 @@ def save_purchase_order(po: PurchaseOrder | None, *, vendor_id: int, order_type:
         refresh_status(po)
         db.session.flush()
     _hook().on_purchase_order_saved(po=po, created=created)
+    for ln in [ln for ln in po.lines if ln.line_status_id != statuses_before.get(ln.id)]:
+        _hook().on_po_line_status_changed(po_line=ln, old=statuses_before.get(ln.id), new=ln.line_status_id)
     return po
 
 

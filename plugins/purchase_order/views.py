@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from core.auth import require
 from core.db import db
+from core.forms import build_form
 from core.models import Item, Partner
 from core.plugins import HookError
 from core.web import paginate
@@ -437,7 +438,7 @@ def _codes(kind: str, row_id: int | None):
     row = db.session.get(model, row_id) if row_id else None
     if row_id and row is None:
         abort(404)
-    form = form_cls(obj=row)
+    form = build_form("po_line_status", form_cls, obj=row) if kind == "line_statuses" else form_cls(obj=row)
     status = 200
     if request.method == "POST":
         if request.form.get("delete") and row is not None:
@@ -455,6 +456,9 @@ def _codes(kind: str, row_id: int | None):
                 form.populate_obj(row)
                 row.code = code
                 db.session.add(row)
+                if kind == "line_statuses":
+                    db.session.flush()
+                    svc._hook().on_po_line_status_saved(status=row, form_data=form.data)
                 db.session.commit()
                 flash(f"{code} saved.", "success")
                 return redirect(url_for(f".{kind}"))
