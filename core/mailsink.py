@@ -41,11 +41,25 @@ class MaildirHandler:
         return "250 Message accepted for delivery"
 
 
-def start(path: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
-    """Start the sink in a background thread; returns aiosmtpd's ``Controller`` (``.stop()``)."""
+def loopback_controller(handler, host: str = DEFAULT_HOST, port: int = 0):
+    """aiosmtpd's ``Controller`` that may listen on port 0 (a free port, read back as ``.port``).
+
+    The stock controller probes its own ``port`` once started, which fails for port 0.
+    """
     from aiosmtpd.controller import Controller
 
-    controller = Controller(MaildirHandler(path), hostname=host, port=port)
+    class _Controller(Controller):
+        def _trigger_server(self):
+            if self.server is not None:
+                self.port = self.server.sockets[0].getsockname()[1]
+            super()._trigger_server()
+
+    return _Controller(handler, hostname=host, port=port)
+
+
+def start(path: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT):
+    """Start the sink in a background thread; returns the controller (``.port``, ``.stop()``)."""
+    controller = loopback_controller(MaildirHandler(path), host, port)
     controller.start()
     return controller
 

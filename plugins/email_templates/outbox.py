@@ -75,9 +75,15 @@ def queue_email(*, dedupe_key: str, type: str, recipient: str, rendered: Rendere
 
 
 def claim(limit: int = 1, ids: Iterable[int] | None = None, now: datetime | None = None) -> list[int]:
-    """Move up to ``limit`` due pending rows to ``sending`` and commit; returns their ids."""
+    """Move up to ``limit`` due pending rows to ``sending`` and commit; returns their ids.
+
+    Two statements in one transaction: pick the rows (``FOR UPDATE SKIP LOCKED`` on
+    PostgreSQL, so concurrent claimers take different rows; SQLite's BEGIN IMMEDIATE makes
+    claimers take turns), then the conditional update, which only changes rows still
+    pending. (One ``UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)`` may
+    change more than ``n`` rows on PostgreSQL: the sub-select can be run again.)
+    """
     now = now or utcnow()
-    token = secrets.token_hex(10)
     due = sa.select(OutboxEmail.id).where(OutboxEmail.status == "pending")
     if ids is None:
         due = due.where(OutboxEmail.next_attempt_at <= now)
@@ -86,14 +92,16 @@ def claim(limit: int = 1, ids: Iterable[int] | None = None, now: datetime | None
     due = due.order_by(OutboxEmail.next_attempt_at, OutboxEmail.id).limit(limit)
     if db.engine.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    stmt = (sa.update(OutboxEmail)
-            .where(OutboxEmail.id.in_(due.scalar_subquery()), OutboxEmail.status == "pending")
-            .values(status="sending", claimed_at=now, claim_token=token, attempts=OutboxEmail.attempts + 1)
-            .execution_options(synchronize_session=False))
-    db.session.execute(stmt)
+    picked = list(db.session.scalars(due))
+    claimed: list[int] = []
+    if picked:
+        stmt = (sa.update(OutboxEmail).where(OutboxEmail.id.in_(picked), OutboxEmail.status == "pending")
+                .values(status="sending", claimed_at=now, claim_token=secrets.token_hex(10),
+                        attempts=OutboxEmail.attempts + 1)
+                .returning(OutboxEmail.id).execution_options(synchronize_session=False))
+        claimed = sorted(db.session.scalars(stmt))
     db.session.commit()
-    return list(db.session.scalars(sa.select(OutboxEmail.id).where(OutboxEmail.claim_token == token,
-                                                                   OutboxEmail.status == "sending")))
+    return claimed
 
 
 def _finish(row_id: int, token_state: str, **values) -> bool:
@@ -145,8 +153,13 @@ class BatchResult:
         return ", ".join(parts)
 
 
-def send_pending(limit: int | None = None, ids: Iterable[int] | None = None) -> BatchResult:
-    """Send due pending emails (or the chosen ``ids``), one claim at a time, over one connection."""
+def send_pending(limit: int | None = None, ids: Iterable[int] | None = None,
+                 now: datetime | None = None) -> BatchResult:
+    """Send due pending emails (or the chosen ``ids``), one claim at a time, over one connection.
+
+    Commits after each claim and after each result (that is what makes a crash recoverable).
+    ``now`` (tests) decides which retries are due.
+    """
     s = settings()
     wanted = list(ids) if ids is not None else None
     result = BatchResult()
@@ -154,11 +167,12 @@ def send_pending(limit: int | None = None, ids: Iterable[int] | None = None) -> 
     try:
         done = 0
         while limit is None or done < limit:
-            claimed = claim(1, ids=wanted)
+            claimed = claim(1, ids=wanted, now=now)
             if not claimed:
                 break
-            done += 1
-            _send_one(sender, claimed[0], result)
+            for row_id in claimed:
+                done += 1
+                _send_one(sender, row_id, result)
     finally:
         sender.close()
     return result
@@ -204,7 +218,7 @@ def _send_one(sender: _Sender, row_id: int, result: BatchResult) -> None:
                 sender.smtp.rset()
             except (smtplib.SMTPException, OSError, AttributeError):
                 sender.drop()
-        now = utcnow()
+        now = max(utcnow(), row.claimed_at or utcnow())  # the claim's clock (``now`` of send_pending)
         values = ({"status": "dead", "last_error": outcome.text} if outcome.kind == "dead"
                   else _retry_values(row.attempts, outcome.text, now))
         _finish(row_id, "sending", claim_token=None, **values)
