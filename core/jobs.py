@@ -176,15 +176,21 @@ def enqueue_after_commit(task: str | TaskWrapper, *args: Any) -> None:
 
 
 def _forget_asked(session, *_args) -> None:
-    session.info.pop("ob_jobs_asked", None)
+    if not session.in_nested_transaction():
+        session.info.pop("ob_jobs_asked", None)
+
+
+def _forget_asked_on_rollback(session, previous_transaction) -> None:
+    if not previous_transaction.nested:
+        session.info.pop("ob_jobs_asked", None)
 
 
 def _install_listeners() -> None:
     import sqlalchemy as sa
 
-    for event in ("after_commit", "after_rollback"):
-        if not sa.event.contains(sa.orm.Session, event, _forget_asked):
-            sa.event.listen(sa.orm.Session, event, _forget_asked)
+    for event, listener in (("after_commit", _forget_asked), ("after_soft_rollback", _forget_asked_on_rollback)):
+        if not sa.event.contains(sa.orm.Session, event, listener):
+            sa.event.listen(sa.orm.Session, event, listener)
 
 
 _install_listeners()

@@ -29,8 +29,8 @@ class MaildirHandler:
     """aiosmtpd handler: store each accepted message in the Maildir, answer 250."""
 
     def __init__(self, path: Path):
-        path.mkdir(parents=True, exist_ok=True)
-        self.box = mailbox.Maildir(str(path), create=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.box = mailbox.Maildir(str(path), create=True)  # makes tmp/, new/ and cur/ when absent
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         raw = envelope.original_content or envelope.content
@@ -99,7 +99,7 @@ def _parts(message: email.message.EmailMessage) -> tuple[str, str, tuple[str, ..
 
 def read_messages(path: Path, limit: int = 200) -> list[StoredMessage]:
     """The newest ``limit`` messages of the Maildir, newest first."""
-    if not path.exists():
+    if not (path / "cur").exists():
         return []
     box = mailbox.Maildir(str(path), factory=None, create=False)
     out = []
