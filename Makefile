@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/orderbridge db upgrade
 	$(BIN)/orderbridge demo --if-empty
 	$(BIN)/orderbridge users ensure-admin
-	$(BIN)/orderbridge run --host $(HOST) --port $(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
 
 # Debian's Chromium for the browser tests (as root, or with password-less sudo); when
 # it cannot be installed the browser tests skip and say why (tests/browser/conftest.py).

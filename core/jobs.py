@@ -209,4 +209,5 @@ def register_commands(cli: click.Group) -> None:
         url = queue_url(jobs.app)
         where = url or jobs.huey.storage.filename  # type: ignore[attr-defined]
         click.echo(f"OrderBridge worker: {workers} thread(s) on {where}; jobs: {', '.join(sorted(jobs.tasks))}")
+        db.session.remove()  # jobs use their own sessions; hold no transaction (SQLite: no write lock)
         jobs.consumer(workers=workers, periodic=not no_periodic).run()

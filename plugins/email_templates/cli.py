@@ -6,6 +6,7 @@ import click
 from flask import current_app
 
 from core.cli import subgroup
+from core.db import db
 from core.mailsink import DEFAULT_HOST, mailbox_path, serve_forever
 from core.plugins import host_of
 
@@ -41,6 +42,7 @@ def register(cli: click.Group) -> None:
         host = options.smtp_host if enabled else ""
         port = port or (options.sink_port if enabled else 8025)
         path = mailbox_path(current_app.instance_path)
+        db.session.remove()  # never sit on a transaction (on SQLite: the write lock) while serving
         if host:
             click.echo(f"An SMTP server is configured ({host}): the local mail sink is not started.")
             _idle()

@@ -30,7 +30,7 @@ def register_blueprints():
 
 @hookimpl
 def setup_options():
-    from .options import OPTIONS
+    from .option_list import OPTIONS
 
     return OPTIONS
 

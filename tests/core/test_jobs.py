@@ -18,8 +18,6 @@ from core.db import db
 from core.jobs import enqueue_after_commit, jobs_of
 from tests.conftest import DB_URL, make_app
 
-from . import jobs_probe
-
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/6"  # this branch's Redis database; only its own queue is flushed
 
