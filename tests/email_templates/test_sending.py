@@ -190,3 +190,27 @@ def test_worker_killed_with_sigkill_in_a_batch_of_500(mail_app, smtp_server):
     sent_ids = {r.message_id for r in final.values() if r.status == "sent"}
     assert sent_ids <= set(delivered) and result.sent == len(sent_ids) - len(
         {r.message_id for r in final.values() if r.status == "sent"} & delivered_before)
+
+
+def test_send_automatically_decides_whether_the_job_sends(mail_app, smtp_server):
+    """Jobs run at once in the tests (Huey's immediate mode): on, the commit sends; off, mail waits."""
+    with mail_app.app_context():
+        [waiting] = queue(1, prefix="manual")
+        assert rows()[waiting].status == "pending" and smtp_server.handler.received == []
+        set_email_options(send_automatically=True)
+        [auto] = queue(1, prefix="auto")
+        got = rows()
+        assert got[auto].status == "sent" and got[waiting].status == "sent"  # the job sends all that is due
+    assert len(smtp_server.handler.received) == 2
+
+
+def test_rolled_back_business_change_queues_and_sends_nothing(mail_app, smtp_server):
+    from plugins.email_templates.outbox import queue_email
+    from plugins.email_templates.render import Rendered
+
+    with mail_app.app_context():
+        set_email_options(send_automatically=True)
+        queue_email(dedupe_key="gone", type="BACK ORDER", recipient="a@example.com", rendered=Rendered("s", "", "t"))
+        db.session.rollback()
+        assert rows() == {}
+    assert smtp_server.handler.received == []
