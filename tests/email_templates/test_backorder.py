@@ -143,7 +143,7 @@ def test_customer_without_email_is_skipped(app, demo):
 
 
 def test_on_po_line_status_changed_is_fired_per_changed_line(app, demo, monkeypatch):
-    """purchase_order fires the hook once per line whose status changed, with old and new ids."""
+    """purchase_order fires ``on_po_line_status_changed`` once per line whose status changed (old, new ids)."""
     calls = []
     import plugins.email_templates.backorder as backorder
 
@@ -166,6 +166,7 @@ def test_on_po_line_status_changed_is_fired_per_changed_line(app, demo, monkeypa
 
 
 def test_template_field_on_the_status_form_and_disabling_keeps_the_link(admin_client, app):
+    """``extend_form`` adds the field; ``on_po_line_status_saved`` stores the link in em_status_template."""
     with app.app_context():
         status_id, template_id = make_status("BO", with_template=True)
         db.session.query(StatusTemplate).delete()
