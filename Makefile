@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := core:create_app
 
-.PHONY: run test lint bench browser-deps clean docs
+.PHONY: run test lint bench browser-deps pdf-deps clean docs
 
 $(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml
 	$(BIN)/pip install -q -e examples/ob_order_limit
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	mkdir -p instance
 	$(BIN)/orderbridge db upgrade
 	$(BIN)/orderbridge demo --if-empty
@@ -34,9 +34,21 @@ browser-deps:
 	    || echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped"; fi
 
+# Debian's libraries for WeasyPrint (purchase orders as PDF), installed like Chromium above when
+# `import weasyprint` fails; without them the PO TO VENDOR email cannot attach the PDF.
+pdf-deps: $(STAMP)
+	@if $(BIN)/python -c "import weasyprint" 2>/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing the Debian libraries WeasyPrint needs"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null \
+	    || echo "WeasyPrint's libraries could not be installed: purchase orders cannot be emailed as PDF"; \
+	else echo "WeasyPrint's libraries are missing and cannot be installed (needs root and apt-get)"; fi
+
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 # Lint and both legs always run; the target fails when any of them failed.
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps pdf-deps
 	@rc=0; echo "== ruff check ."; $(BIN)/ruff check . || rc=$$?; \
 	echo "== SQLite leg"; \
 	ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \

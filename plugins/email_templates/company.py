@@ -1,11 +1,11 @@
-"""Your company's name and address for templates and the printable PO (core's setup options)."""
+"""Your company's name and address for templates (core's setup options)."""
 
 from __future__ import annotations
 
-from core.options import registry
+from core.web import company
 
 
 def company_info() -> dict[str, str]:
-    """``{"name", "address"}`` from core's options when declared, else empty strings."""
-    values = registry().current("core") if "core" in registry().declared else {}
-    return {"name": str(values.get("company_name") or ""), "address": str(values.get("company_address") or "")}
+    """``{"name", "address"}`` as plain strings."""
+    values = company()
+    return {"name": str(values["name"] or ""), "address": str(values["address"] or "")}

@@ -24,6 +24,9 @@ OPTIONS = [
     Option("send_automatically", "bool", False, "Send automatically", tab="Sending",
            help="On: the background worker sends pending emails as they are queued. Off: they wait in "
                 "Pending Emails to be sent by hand or in batch."),
+    Option("email_po_to_vendor", "bool", True, "Email purchase orders to the vendor when sent", tab="Sending",
+           help="Send to vendor queues the PO TO VENDOR template with the purchase order as a PDF (needs an "
+                "active PO TO VENDOR template and the vendor's e-mail address)."),
     Option("max_attempts", "int", 5, "Attempts before giving up", tab="Sending", min=1, max=50,
            help="Temporary errors (4xx, connection lost) are retried with a growing delay; after this "
                 "many attempts the email is marked failed for review."),

@@ -88,3 +88,10 @@ def on_po_line_status_changed(po_line, old, new):
     from .backorder import on_status_changed
 
     on_status_changed(po_line, old, new)
+
+
+@hookimpl
+def on_purchase_order_sent(po):
+    from .vendor import on_po_sent
+
+    on_po_sent(po)
