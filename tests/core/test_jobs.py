@@ -46,7 +46,7 @@ def wait_for(predicate, timeout: float = 20.0) -> bool:
     return predicate()
 
 
-def test_background_jobs_hook_registers_named_jobs_and_periodic_ones(probe_app):
+def test_hook_background_jobs(probe_app):
     app = probe_app()
     jobs = jobs_of(app)
     assert {"jobs_probe.record", "jobs_probe.tick", "email_templates.send_pending",

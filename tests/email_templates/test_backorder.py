@@ -95,7 +95,7 @@ def test_status_without_template_or_inactive_template_queues_nothing(app, demo):
         assert outbox_rows() == []
 
 
-def test_one_email_per_customer_from_the_demand_hook(app, demo, monkeypatch):
+def test_hook_purchase_line_demand(app, demo, monkeypatch):
     """``purchase_line_demand`` (a probe here) tells who waits; lines of one customer share one email."""
     from tests.conftest import make_app
 
@@ -142,7 +142,7 @@ def test_customer_without_email_is_skipped(app, demo):
         assert outbox_rows() == []
 
 
-def test_on_po_line_status_changed_is_fired_per_changed_line(app, demo, monkeypatch):
+def test_hook_on_po_line_status_changed(app, demo, monkeypatch):
     """purchase_order fires ``on_po_line_status_changed`` once per line whose status changed (old, new ids)."""
     calls = []
     import plugins.email_templates.backorder as backorder
@@ -165,7 +165,7 @@ def test_on_po_line_status_changed_is_fired_per_changed_line(app, demo, monkeypa
     assert calls == [(2, None, a), (2, a, b)]
 
 
-def test_template_field_on_the_status_form_and_disabling_keeps_the_link(admin_client, app):
+def test_hook_on_po_line_status_saved(admin_client, app):
     """``extend_form`` adds the field; ``on_po_line_status_saved`` stores the link in em_status_template."""
     with app.app_context():
         status_id, template_id = make_status("BO", with_template=True)

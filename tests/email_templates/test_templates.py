@@ -65,7 +65,7 @@ def test_save_refuses_broken_template_and_keeps_good_one(app):
             save_template(None, GOOD)
 
 
-def test_plugins_add_template_types_through_the_hook(app, monkeypatch):
+def test_hook_email_template_types(app, monkeypatch):
     """A plugin's ``email_template_types`` adds a type the editor validates against."""
     import core.plugins
     from tests.conftest import make_app
