@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import sqlalchemy as sa
 from flask import flash, has_request_context, render_template
 
@@ -13,6 +15,8 @@ from .models import EmailTemplate
 from .outbox import queue_email
 from .render import render
 from .types import PO_TO_VENDOR
+
+log = logging.getLogger(__name__)
 
 
 def po_pdf(po) -> bytes:
@@ -43,9 +47,17 @@ def on_po_sent(po) -> bool:
         return False
     rendered = render({"subject": template.subject, "body_html": template.body_html,
                        "body_text": template.body_text}, po_context(po))
+    try:
+        pdf = po_pdf(po)
+    except (ImportError, OSError) as exc:  # WeasyPrint's system libraries missing: `make pdf-deps`
+        log.warning("purchase order %s: no PDF (%s)", po.number, exc)
+        pdf = None
+        if has_request_context():
+            flash("The purchase order PDF could not be made on this server (WeasyPrint's libraries are "
+                  "missing); the email is queued without it.", "warning")
     row = queue_email(dedupe_key=f"po-to-vendor:{po.id}:{po.sent_at.isoformat()}", type=PO_TO_VENDOR,
                       recipient=recipient, rendered=rendered, document=f"PO {po.number}", template_id=template.id,
-                      attachment=po_pdf(po), attachment_name=f"PO-{po.number}.pdf")
+                      attachment=pdf, attachment_name=f"PO-{po.number}.pdf" if pdf else "")
     if row is not None and has_request_context():
         flash(f"Purchase order {po.number} is in Pending Emails for {recipient}, with the PDF.", "success")
     return row is not None

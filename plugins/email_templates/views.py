@@ -7,7 +7,7 @@ from datetime import datetime, time
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 
-from core.auth import require
+from core.auth import require, safe_next
 from core.db import db
 from core.errors import ValidationError
 from core.lifecycle import attach_errors, rollback_request
@@ -116,7 +116,7 @@ def _selected() -> list[int]:
 def pending_action():
     ids = _selected()
     action = request.form.get("action", "")
-    back = request.form.get("next") or url_for(".pending")
+    back = safe_next(request.form.get("next")) or url_for(".pending")
     if not ids:
         flash("Select at least one email.", "error")
         return redirect(back)
@@ -131,7 +131,7 @@ def pending_action():
         flash(f"{outbox.cancel(ids)} email(s) cancelled.", "success")
     else:
         flash("Unknown action.", "error")
-    return redirect(back if back.startswith("/") else url_for(".pending"))
+    return redirect(back)
 
 
 # -- mail settings and Mailbox --------------------------------------------------------------------

@@ -51,6 +51,8 @@ def test_send_selected_now_requeue_and_cancel(mail_app, client, smtp_server):
     assert statuses(mail_app) == {a: "sent", b: "cancelled", c: "cancelled"}
     client.post("/email/pending/action", data={"ids": [str(b), str(a)], "action": "requeue"})
     assert statuses(mail_app) == {a: "sent", b: "pending", c: "cancelled"}
+    resp = client.post("/email/pending/action", data={"ids": [str(c)], "action": "cancel", "next": "//evil.example/x"})
+    assert resp.headers["Location"].endswith("/email/pending") and "evil" not in resp.headers["Location"]
     resp = client.post("/email/pending/action", data={"ids": ["x", "²"], "action": "send"}, follow_redirects=True)
     assert resp.status_code == 200 and "Select at least one email" in resp.get_data(as_text=True)
 

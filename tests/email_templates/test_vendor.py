@@ -81,3 +81,24 @@ def test_no_template_or_option_off_sends_no_email(app, demo, admin_client):
     admin_client.post(f"/purchase-orders/{po_id}/send")
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail)) == 0
+
+
+def test_missing_pdf_libraries_do_not_stop_the_send(app, demo, admin_client, monkeypatch):
+    import plugins.email_templates.vendor as vendor
+
+    def no_libraries(po):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(vendor, "po_pdf", no_libraries)
+    with app.app_context():
+        save_template(None, VENDOR_TEMPLATE)
+        db.session.commit()
+        po_id = make_po().id
+    page = admin_client.post(f"/purchase-orders/{po_id}/send", follow_redirects=True).get_data(as_text=True)
+    assert "queued without it" in page
+    with app.app_context():
+        [row] = db.session.scalars(sa.select(OutboxEmail)).all()
+        assert row.attachment is None and row.attachment_name == ""
+        from plugins.purchase_order.models import PurchaseOrder
+
+        assert db.session.get(PurchaseOrder, po_id).sent_at is not None
