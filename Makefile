@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := core:create_app
 
-.PHONY: run test lint bench browser-deps clean docs
+.PHONY: run test lint bench browser-deps pdf-deps clean docs
 
 $(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -16,12 +16,12 @@ $(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml
 	$(BIN)/pip install -q -e examples/ob_order_limit
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	mkdir -p instance
 	$(BIN)/orderbridge db upgrade
 	$(BIN)/orderbridge demo --if-empty
 	$(BIN)/orderbridge users ensure-admin
-	$(BIN)/orderbridge run --host $(HOST) --port $(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
 
 # Debian's Chromium for the browser tests (as root, or with password-less sudo); when
 # it cannot be installed the browser tests skip and say why (tests/browser/conftest.py).
@@ -34,11 +34,23 @@ browser-deps:
 	    || echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped"; fi
 
+# Debian's libraries for WeasyPrint (purchase orders as PDF), installed like Chromium above when
+# `import weasyprint` fails; without them the PO TO VENDOR email cannot attach the PDF.
+pdf-deps: $(STAMP)
+	@if $(BIN)/python -c "import weasyprint" 2>/dev/null; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing the Debian libraries WeasyPrint needs"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null \
+	    || echo "WeasyPrint's libraries could not be installed: purchase orders cannot be emailed as PDF"; \
+	else echo "WeasyPrint's libraries are missing and cannot be installed (needs root and apt-get)"; fi
+
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 # Lint and both legs always run; the target fails when any of them failed.
 # TEST_PATHS: OrderBridge's suite and the example plugin's own (orderbridge.testing fixtures).
 TEST_PATHS ?= tests examples/ob_order_limit/tests
-test: $(STAMP) browser-deps
+test: $(STAMP) browser-deps pdf-deps
 	@rc=0; echo "== ruff check ."; $(BIN)/ruff check . || rc=$$?; \
 	echo "== SQLite leg"; \
 	ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_ARGS) || rc=$$?; \

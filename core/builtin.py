@@ -38,6 +38,18 @@ def menu_items():
 
 
 @hookimpl
+def setup_options():
+    from .options import Option
+
+    return [
+        Option("company_name", "text", "", "Company name", tab="Company",
+               help="Printed on purchase orders and available to email templates as company.name."),
+        Option("company_address", "text", "", "Company address", tab="Company",
+               help="Printed under the company name; separate lines with commas."),
+    ]
+
+
+@hookimpl
 def migrations_dir():
     return str(Path(__file__).parent / "migrations")
 
@@ -45,8 +57,10 @@ def migrations_dir():
 @hookimpl
 def register_commands(cli):
     from .cli import register_core_commands
+    from .jobs import register_commands as register_job_commands
 
     register_core_commands(cli)
+    register_job_commands(cli)
 
 
 @hookimpl

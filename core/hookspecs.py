@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from .jobs import Job
     from .models import Item, Partner
     from .options import Option
     from .plugins import Action, MenuItem, Panel
@@ -202,6 +203,28 @@ def demo_data(session: Session) -> None:
         @hookimpl
         def demo_data(session):
             session.add(Warehouse(code="DEMO", name="Demo warehouse"))
+    """
+
+
+@hookspec
+def background_jobs() -> list[Job]:
+    """Return a list of :class:`core.jobs.Job`: the plugin's background jobs and periodic jobs.
+
+    Fires once per process, the first time the job queue is used (the web process on its
+    first enqueue, ``orderbridge worker`` at start), for every installed plugin, outside any
+    transaction. Each job is registered on the Huey queue as ``<plugin>.<name>``; it runs in
+    its own application context and database session (it commits its own work), and only
+    while the plugin is enabled. Enqueue with :func:`core.jobs.enqueue_after_commit` so that
+    a rolled-back save enqueues nothing; keep the work itself in an outbox table and give a
+    periodic job (``every_minutes``) that re-enqueues what a lost hint left behind. An
+    exception stops the queue from starting and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def background_jobs():
+            return [Job("send", send_pending, retries=2, retry_delay=30),
+                    Job("sweep", sweep_outbox, every_minutes=1)]
     """
 
 

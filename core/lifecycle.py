@@ -41,12 +41,17 @@ def after_commit(callback: Callable[[], Any]) -> None:
     Outside a request (CLI, worker, tests) the callback is tied to the session's next
     commit the same way.
     """
-    pending: list = db.session.info.setdefault("ob_after_commit", [])
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any SQL is seen, and drops the callback
+    pending: list = session.info.setdefault("ob_after_commit", [])
     pending.append(callback)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_commit")
 def _run_after_commit(session: sa.orm.Session) -> None:
+    if session.in_nested_transaction():  # a savepoint was released: the transaction goes on
+        return
     callbacks = session.info.pop("ob_after_commit", [])
     for callback in callbacks:
         try:
@@ -55,9 +60,12 @@ def _run_after_commit(session: sa.orm.Session) -> None:
             log.exception("after-commit callback %r failed", callback)
 
 
-@sa.event.listens_for(sa.orm.Session, "after_rollback")
-def _drop_after_commit(session: sa.orm.Session) -> None:
-    session.info.pop("ob_after_commit", None)
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _drop_after_commit(session: sa.orm.Session, previous_transaction) -> None:
+    # "soft": also when rollback() found no transaction begun (no SQL yet), which
+    # "after_rollback" does not report; a savepoint's rollback keeps the callbacks
+    if not previous_transaction.nested:
+        session.info.pop("ob_after_commit", None)
 
 
 def attach_errors(form: Form, exc: ValidationError) -> list[str]:

@@ -45,6 +45,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "purchase_order": "plugins.purchase_order.plugin",
     "po_generation": "plugins.po_generation.plugin",
     "po_allocation": "plugins.po_allocation.plugin",
+    "email_templates": "plugins.email_templates.plugin",
 }
 
 

@@ -167,9 +167,18 @@ def _error_page(code: int, title: str, text: str):
     return render_template("core/error.html", code=code, title=title, text=text), code
 
 
+def company() -> dict[str, str]:
+    """Your company's name and address (core's setup options), for printed documents."""
+    from .options import options_for
+
+    values = options_for("core")
+    return {"name": values.get("company_name", ""), "address": values.get("company_address", "")}
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, qty=qty, date=fmt_date)
-    app.jinja_env.globals.update(url_with=url_with, panels=panels, actions=actions, user_can=user_can)
+    app.jinja_env.globals.update(url_with=url_with, panels=panels, actions=actions, user_can=user_can,
+                                 company=company)
 
     @app.context_processor
     def _layout() -> dict[str, Any]:

@@ -102,3 +102,10 @@ def page_panels(page, obj):
     from .panels import panels_for
 
     return panels_for(page, obj)
+
+
+@hookimpl
+def purchase_line_demand(po_line_ids):
+    from .demand import purchase_line_demand as demand
+
+    return demand(po_line_ids)

@@ -8,12 +8,12 @@ rules (keyword arguments, order, transactions) are in :mod:`core.hookspecs`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from core.hookspecs import hookspec
 
 if TYPE_CHECKING:
-    from .models import PurchaseOrder, Receipt, Return
+    from .models import PoLineStatus, PurchaseOrder, PurchaseOrderLine, Receipt, Return
 
 
 @hookspec
@@ -113,4 +113,61 @@ def on_return(return_: Return) -> None:
         def on_return(return_):
             for line in return_.lines:
                 db.session.add(MyReturnNote(po_line_id=line.po_line_id, qty=line.qty))
+    """
+
+
+@hookspec
+def on_po_line_status_changed(po_line: PurchaseOrderLine, old: int | None, new: int | None) -> None:
+    """A purchase order line's status (a ``PoLineStatus``) changed in PO entry.
+
+    Fires inside the save's transaction, after the lines are flushed and after
+    :func:`on_purchase_order_saved`, once per line whose status differs from before (a
+    new line with a status counts). ``old`` and ``new`` are ``PoLineStatus`` ids or
+    ``None``. Implementations may add rows in the same transaction (an email in an
+    outbox); an exception aborts the save and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def on_po_line_status_changed(po_line, old, new):
+            if new is not None:
+                queue_back_order_emails(po_line, new)
+    """
+
+
+@hookspec
+def on_po_line_status_saved(status: PoLineStatus, form_data: dict[str, Any]) -> None:
+    """A PO line status record was saved from its system-data page.
+
+    Fires inside the request's transaction after the row is flushed; ``form_data`` holds
+    the submitted values, including the fields other plugins added through
+    ``extend_form`` (form name ``"po_line_status"``). An exception aborts the save and
+    names the plugin.
+
+    Example::
+
+        @hookimpl
+        def on_po_line_status_saved(status, form_data):
+            link_template(status.id, form_data.get("my_template_id"))
+    """
+
+
+@hookspec
+def purchase_line_demand(po_line_ids: list[int]) -> list[dict[str, Any]]:
+    """Return the sales order lines waiting on the given purchase order lines.
+
+    Fires when a plugin needs to know who waits for a PO line (the email plugin, to
+    write one back-order email per affected customer), inside the caller's transaction.
+    Return plain rows: ``po_line_id``, ``so_line_id``, ``order_number``, ``customer_id``,
+    ``item_code``, ``description`` and ``qty`` (a ``Decimal``). The bridges that link
+    sales order lines to PO lines implement it (``po_generation``, ``po_allocation``);
+    the results of all enabled implementations are concatenated. Must not change data;
+    an exception aborts the caller's transaction and names the plugin.
+
+    Example::
+
+        @hookimpl
+        def purchase_line_demand(po_line_ids):
+            return [{"po_line_id": link.po_line_id, "so_line_id": link.so_line_id, ...}
+                    for link in links_of(po_line_ids)]
     """

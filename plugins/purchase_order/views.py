@@ -17,6 +17,7 @@ from flask_login import current_user
 from core.auth import require
 from core.db import db
 from core.errors import ValidationError
+from core.forms import build_form
 from core.lifecycle import attach_errors, rollback_request
 from core.parsing import parse_id
 from core.web import paginate
@@ -371,7 +372,7 @@ def _codes(kind: str, row_id: int | None):
     row = db.session.get(model, row_id) if row_id else None
     if row_id and row is None:
         abort(404)
-    form = form_cls(obj=row)
+    form = build_form("po_line_status", form_cls, obj=row) if kind == "line_statuses" else form_cls(obj=row)
     status = 200
     if request.method == "POST":
         if request.form.get("delete") and row is not None:
@@ -379,9 +380,10 @@ def _codes(kind: str, row_id: int | None):
             flash(f"{row.code} deleted.", "success")
             return redirect(url_for(f".{kind}"))
         if form.validate():
+            own = {f.name: f.data for f in form
+                   if f.name != "csrf_token" and f.name not in getattr(form, "extra_field_names", ())}
             try:
-                saved = _attempt(codes.save_code, model, row,
-                                 {f.name: f.data for f in form if f.name != "csrf_token"})
+                saved = _attempt(codes.save_code, model, row, own, form.data)
                 flash(f"{saved.code} saved.", "success")
                 return redirect(url_for(f".{kind}"))
             except ValidationError as exc:

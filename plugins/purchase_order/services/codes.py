@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from core.db import db
 from core.errors import ValidationError
 
+from ..common import hooks
 from ..models import CancelReasonCode, PoLineStatus, PurchaseOrderException
 
 CodeRow = PoLineStatus | CancelReasonCode
@@ -19,8 +20,13 @@ def code_rows(model: type[CodeRow]) -> list[CodeRow]:
     return list(db.session.scalars(sa.select(model).order_by(model.code)))
 
 
-def save_code(model: type[CodeRow], row: CodeRow | None, values: Mapping[str, Any]) -> CodeRow:
-    """Create or change a code row; the code is kept in upper case and unique."""
+def save_code(model: type[CodeRow], row: CodeRow | None, values: Mapping[str, Any],
+              form_data: Mapping[str, Any] | None = None) -> CodeRow:
+    """Create or change a code row; the code is kept in upper case and unique.
+
+    A PO line status fires ``on_po_line_status_saved`` with everything the form carried,
+    including fields other plugins added to it (``form_data``).
+    """
     code = str(values["code"]).strip().upper()
     clash = db.session.scalar(sa.select(model).where(model.code == code))
     if clash is not None and clash is not row:
@@ -31,6 +37,8 @@ def save_code(model: type[CodeRow], row: CodeRow | None, values: Mapping[str, An
     row.code = code
     db.session.add(row)
     db.session.flush()
+    if isinstance(row, PoLineStatus):
+        hooks().on_po_line_status_saved(status=row, form_data=dict(form_data or values))
     return row
 
 

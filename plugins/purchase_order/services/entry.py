@@ -86,6 +86,7 @@ def save_purchase_order(po: PurchaseOrder | None, *, vendor_id: int, order_type:
     (``vendor_id``, ``lines-2-qty_ordered``, ``line_reason_code``).
     """
     created = po is None
+    statuses_before = {} if created else {ln.id: ln.line_status_id for ln in po.lines}
     if po is None:
         draft = header_draft(vendor_id, order_type, header, [line_draft(d) for d in lines], number)
         po = create([draft], fire_hook=False)[0]
@@ -93,6 +94,8 @@ def save_purchase_order(po: PurchaseOrder | None, *, vendor_id: int, order_type:
         _update(po, vendor_id=vendor_id, order_type=order_type, header=header, lines=lines,
                 line_reason_code=line_reason_code, user_id=user_id)
     hooks().on_purchase_order_saved(po=po, created=created)
+    for ln in [ln for ln in po.lines if ln.line_status_id != statuses_before.get(ln.id)]:
+        hooks().on_po_line_status_changed(po_line=ln, old=statuses_before.get(ln.id), new=ln.line_status_id)
     return po
 
 
