@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core import hookspecs
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -105,43 +104,19 @@ def page_panels(page, obj):
     return panels_for(page, obj)
 
 
-# Hooks other plugins declare (po_generation: sales_order_line_supply; email_templates:
-# purchase_line_demand). Marked as implementations only where the host declares them, so
-# the plugin also loads on a host without them (an unknown hook would fail the plugin).
+# Questions the plugins we depend on ask of bridges: sales_order asks what supplies a line,
+# purchase_order who waits for a PO line.
 
 
+@hookimpl
 def sales_order_line_supply(lines):
     from . import services
 
     return services.supply_words(line.id for line in lines)
 
 
+@hookimpl
 def purchase_line_demand(po_line_ids):
     from . import services
 
     return services.purchase_line_demand(po_line_ids)
-
-
-def mark_declared(namespace: dict, declared, names: tuple[str, ...]) -> list[str]:
-    """Mark the functions ``names`` of ``namespace`` as hook implementations if ``declared`` has them."""
-    marked = [name for name in names if hasattr(declared, name)]
-    for name in marked:
-        hookimpl(namespace[name])
-    return marked
-
-
-def declaring_modules() -> list:
-    """core's hookspecs and those of the plugins this one depends on (the hooks it may implement)."""
-    import importlib
-    import importlib.util
-
-    found = [hookspecs]
-    for dep in manifest.depends:
-        name = f"plugins.{dep}.hookspecs"
-        if importlib.util.find_spec(name) is not None:
-            found.append(importlib.import_module(name))
-    return found
-
-
-for _module in declaring_modules():
-    mark_declared(globals(), _module, ("sales_order_line_supply", "purchase_line_demand"))

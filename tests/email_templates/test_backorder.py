@@ -46,7 +46,7 @@ def set_status(po: PurchaseOrder, status_id: int | None, only_line: int | None =
 
 def backordered_po() -> tuple[PurchaseOrder, str]:
     """A sales order whose BOLT-10 line is bought on a PO by po_generation (the real link)."""
-    from plugins.po_generation import services as pogen
+    from plugins.po_generation import generation as pogen
 
     so = make_order([("LADDER-8", 3)])
     if not db.session.scalar(sa.select(sa.func.count()).select_from(PurchaseOrder)):

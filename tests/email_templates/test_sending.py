@@ -130,14 +130,16 @@ def test_same_event_never_queues_twice(mail_app):
 
 
 def test_two_senders_racing_never_send_one_message_twice(mail_app, smtp_server, app_factory):
-    smtp_server.handler.delay = 0.01  # both senders are busy at once
+    smtp_server.handler.delay = 0.02  # both senders are busy at once
     with mail_app.app_context():
         ids = queue(60)
     results = []
     second_app = app_factory()
+    both_ready = threading.Barrier(2)
 
     def run(app):
         with app.app_context():
+            both_ready.wait(30)  # both apps are built and start sending together
             results.append(outbox.send_pending())
             db.session.remove()
 

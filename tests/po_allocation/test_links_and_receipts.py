@@ -85,7 +85,7 @@ def test_cancelling_or_deleting_the_po_drops_the_links(pa, app):
 def test_reset_purchase_orders_leaves_an_allocated_po_alone(pa, app):
     """po_generation's reset deletes only POs generated for the order (through purchase_order,
     whose cancel event drops links, tested above); a PO the order was allocated to stays."""
-    from plugins.po_generation import services as pogen
+    from plugins.po_generation import reset as pogen
     from plugins.sales_order.models import SalesOrder
 
     pa.po([("BOLT-10", 10)])

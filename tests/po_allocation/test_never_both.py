@@ -1,5 +1,5 @@
-"""Never both, and the hooks other plugins declare: ``sales_order_line_supply`` (po_generation)
-and ``purchase_line_demand`` (email_templates).
+"""Never both, and the questions our dependencies ask of bridges: ``sales_order_line_supply``
+(declared by sales_order) and ``purchase_line_demand`` (declared by purchase_order).
 
 A line another bridge names as supplied is not allocated again; ours runs first on a new
 order, so po_generation's generate-on-save sees the allocation through the supply hook.
@@ -7,44 +7,21 @@ order, so po_generation's generate-on-save sees the allocation through the suppl
 
 from __future__ import annotations
 
-import pluggy
 import pytest
 
-from core import hookspecs
 from core.db import db
-from core.hookspecs import PROJECT
 from core.plugins import host_of
 
 from .conftest import D
 
-spec = pluggy.HookspecMarker(PROJECT)
-
-
-@spec
-def sales_order_line_supply(lines):
-    """As declared on the pogen branch: ``dict[int, list[str]]`` of the lines a plugin supplies."""
-
-
-@spec
-def purchase_line_demand(po_line_ids):
-    """As declared on the email branch: the sales order lines waiting on PO lines (plain dicts)."""
-
 
 @pytest.fixture
 def declared_app(pa, app_factory, monkeypatch):
-    """An app whose host declares both hooks, with po_allocation's functions marked for it,
-    and a second bridge (tests/po_allocation/other_bridge.py) answering the supply hook."""
+    """An app with a second bridge (tests/po_allocation/other_bridge.py) answering the supply hook."""
     import core.plugins
-    from plugins.po_allocation import plugin
 
     from . import other_bridge
 
-    monkeypatch.setattr(hookspecs, "sales_order_line_supply", sales_order_line_supply, raising=False)
-    monkeypatch.setattr(hookspecs, "purchase_line_demand", purchase_line_demand, raising=False)
-    for fn in (plugin.sales_order_line_supply, plugin.purchase_line_demand):
-        monkeypatch.setattr(fn, f"{PROJECT}_impl", {}, raising=False)  # undone after the test
-    assert plugin.mark_declared(vars(plugin), hookspecs, ("sales_order_line_supply", "purchase_line_demand")) == [
-        "sales_order_line_supply", "purchase_line_demand"]
     monkeypatch.setitem(core.plugins.BUILTIN_PLUGINS, "other_bridge", "tests.po_allocation.other_bridge")
     monkeypatch.setattr(other_bridge, "SUPPLIED", {})
     app = app_factory()
@@ -105,13 +82,6 @@ def test_demand_hook_lists_waiting_lines_as_plain_values(declared_app, pa):
     assert answer == [{"po_line_id": pl, "so_line_id": pa.line(so_id)["id"], "order_number": answer[0]["order_number"],
                        "customer_id": k["C1002"], "item_code": "BOLT-10",
                        "description": "Hex bolt M10 (box of 50)", "qty": D(6)}]
-
-
-def test_the_plugin_loads_where_the_hooks_are_not_declared(app):
-    from plugins.po_allocation import plugin
-
-    assert "po_allocation" in host_of(app).plugins
-    assert not hasattr(plugin.purchase_line_demand, f"{PROJECT}_impl") or hasattr(hookspecs, "purchase_line_demand")
 
 
 def test_allocation_runs_before_po_generation_in_the_same_save(pa, app):
