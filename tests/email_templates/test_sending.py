@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from core.models import utcnow
+from core.testing import BACKEND
 from plugins.email_templates import outbox
 from plugins.email_templates.models import OutboxEmail
 from tests.conftest import DB_URL
@@ -150,7 +151,9 @@ def test_two_senders_racing_never_send_one_message_twice(mail_app, smtp_server, 
         t.join(60)
     sent = smtp_server.handler.message_ids
     assert len(sent) == 60 and len(set(sent)) == 60
-    assert sum(r.sent for r in results) == 60 and all(r.sent > 0 for r in results), [r.sent for r in results]
+    assert sum(r.sent for r in results) == 60, [r.sent for r in results]
+    if BACKEND == "postgresql":  # SQLite serialises writers: there one sender may starve the other
+        assert all(r.sent > 0 for r in results), [r.sent for r in results]
     with mail_app.app_context():
         assert {r.status for r in rows().values()} == {"sent"} and set(rows()) == set(ids)
 
