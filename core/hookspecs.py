@@ -269,3 +269,48 @@ def on_receipt(receipt):
 @hookspec
 def on_return(return_):
     """Goods were returned to a vendor; same rules as :func:`on_receipt`."""
+
+
+# ---------------------------------------------------------------------------
+# Supplier sync (fired by supplier_sync)
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def supplier_connectors():
+    """Return a list of supplier connectors this plugin offers.
+
+    A connector is an object with ``name`` (stored per vendor by an administrator),
+    ``title`` and the methods of :class:`plugins.supplier_sync.connectors.Connector`:
+    ``fetch_order(conn, supplier_ref)`` returns one supplier order as a snapshot dict,
+    ``orders_changed_since(conn, since)`` returns ``[{"order_ref", "changed_at"}]``,
+    and optionally ``submit_order(conn, po)`` returns the supplier's order reference.
+    ``conn`` is the vendor's :class:`plugins.supplier_sync.models.SupplierConnection`
+    (base URL, API key, timeout set by an administrator); a connector never takes an
+    address from a notification. Fires when the vendor form or a sync job needs the
+    list, outside any transaction; the methods are called from background jobs,
+    never inside a save. They raise
+    :class:`plugins.supplier_sync.connectors.ConnectorError` on failure (the job
+    records it and retries). An exception in this hook itself marks sync of that
+    vendor as failed, with the plugin named. Example::
+
+        @hookimpl
+        def supplier_connectors():
+            return [AcmeConnector()]  # name = "acme", title = "Acme B2B"
+    """
+
+
+@hookspec(firstresult=True)
+def supplier_catalog_lookup(conn, vendor_item_code):
+    """Look up an item the buyer does not have in a supplier catalog.
+
+    Fires in a sync job when a supplier order names an item that no local item
+    matches (item code or the vendor's item code), before the job's transaction
+    (it may call the network); the implementation must not write rows, only answer:
+    supplier_sync creates the item through core's item model and ``on_item_saved``. Return a dict with
+    ``code``, ``description`` and optionally ``uom``, ``unit_cost``, ``list_price``;
+    or ``None`` when not found (the next implementation is asked; the first answer
+    wins). The reference implementation asks the vendor's connector catalog
+    endpoint. An exception is recorded as a sync failure naming the plugin and the
+    job is retried.
+    """

@@ -41,6 +41,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "sales_order": "plugins.sales_order.plugin",
     "purchase_order": "plugins.purchase_order.plugin",
     "po_generation": "plugins.po_generation.plugin",
+    "supplier_sync": "plugins.supplier_sync.plugin",
 }
 
 
