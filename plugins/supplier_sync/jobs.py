@@ -57,10 +57,24 @@ def _refresh_quietly(po_id: int) -> None:
 
 def sweep() -> dict[str, int]:
     """Retry the notifications that are due, then reconcile every auto-sync vendor."""
+    counts = retry_due()
+    for key, value in reconcile_all().items():
+        counts[key] = counts.get(key, 0) + value
+    return counts
+
+
+def retry_due() -> dict[str, int]:
+    """Run the notifications whose (re)try time has come; outcome -> how many."""
     counts: dict[str, int] = {}
     for inbox_id in sync.due_messages():
         outcome = sync.pull_and_apply(inbox_id)
         counts[outcome] = counts.get(outcome, 0) + 1
+    return counts
+
+
+def reconcile_all() -> dict[str, int]:
+    """The periodic reconciliation pull of every vendor with auto-sync on."""
+    counts: dict[str, int] = {}
     for vendor_id in sync.vendors_to_reconcile():
         try:
             sync.reconcile(vendor_id)

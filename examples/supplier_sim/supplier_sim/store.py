@@ -136,8 +136,8 @@ class Store:
     def served_snapshot(self, ref: str) -> dict[str, Any]:
         """The current snapshot, or a pinned older one (a lagging replica: out-of-order answers)."""
         with self.lock:
-            order = self.order(ref)
             self.fetches.append(ref)
+            order = self.order(ref)
             pin = self.pinned.get(ref)
             if pin:
                 version, left = pin
