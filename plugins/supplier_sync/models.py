@@ -56,7 +56,9 @@ class PoSync(db.Model):
     created_by_sync: Mapped[bool] = mapped_column(default=False)  # placed directly with the supplier
     last_synced_at: Mapped[datetime | None]
     supplier_changed_at: Mapped[datetime | None]  # change time of the snapshot applied last
-    last_notification_at: Mapped[datetime | None]
+    last_notification_at: Mapped[datetime | None]  # when the supplier sent its latest (shown on hover)
+    # when that notification arrived, by our clock: webhook timestamps have whole seconds only
+    last_notification_received_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     last_error_at: Mapped[datetime | None]
 

@@ -191,9 +191,9 @@ class PoSyncView:
     def stale(self) -> bool:
         """Red: the last successful sync is older than the supplier's last notification."""
         s = self.state
-        if s is None or s.last_notification_at is None:
+        if s is None or s.last_notification_received_at is None:
             return False
-        return s.last_synced_at is None or s.last_synced_at < s.last_notification_at
+        return s.last_synced_at is None or s.last_synced_at < s.last_notification_received_at
 
     @property
     def last_notification_at(self) -> datetime | None:

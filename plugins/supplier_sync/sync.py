@@ -76,12 +76,21 @@ def record_notification(vendor_id: int, webhook_id: str, sent_at: datetime, supp
         .on_conflict_do_nothing(index_elements=["webhook_id"]).returning(InboxMessage.id))
     if new_id is None:
         return None
-    for model, key in ((SupplierConnection, SupplierConnection.vendor_id == vendor_id),
-                       (PoSync, sa.and_(PoSync.vendor_id == vendor_id, PoSync.supplier_ref == supplier_ref))):
-        column = model.last_notification_at
-        db.session.execute(sa.update(model).where(key, sa.or_(column.is_(None), column < sent_at))
-                           .values(last_notification_at=sent_at).execution_options(synchronize_session=False))
+    column = SupplierConnection.last_notification_at
+    db.session.execute(sa.update(SupplierConnection)
+                       .where(SupplierConnection.vendor_id == vendor_id, sa.or_(column.is_(None), column < sent_at))
+                       .values(last_notification_at=sent_at).execution_options(synchronize_session=False))
+    note_on_po(vendor_id, supplier_ref, sent_at, utcnow())
     return new_id
+
+
+def note_on_po(vendor_id: int, supplier_ref: str, sent_at: datetime | None, received_at: datetime) -> None:
+    """The PO remembers the supplier's latest notification (the red date compares with it)."""
+    column = PoSync.last_notification_received_at
+    db.session.execute(sa.update(PoSync).where(PoSync.vendor_id == vendor_id, PoSync.supplier_ref == supplier_ref,
+                                               sa.or_(column.is_(None), column < received_at))
+                       .values(last_notification_at=sent_at, last_notification_received_at=received_at)
+                       .execution_options(synchronize_session=False))
 
 
 def claim(inbox_id: int) -> bool:
@@ -118,11 +127,13 @@ def pull_and_apply(inbox_id: int) -> str:
         return "taken"
     msg = db.session.get(InboxMessage, inbox_id)
     vendor_id, ref, attempts = msg.vendor_id, msg.supplier_ref, msg.attempts
+    sent_at, received_at = msg.sent_at, msg.received_at
     try:
         result = pull(vendor_id, ref)
     except SyncError as exc:
         return record_failure(inbox_id, vendor_id, ref, attempts, str(exc))
     msg = db.session.get(InboxMessage, inbox_id)
+    note_on_po(vendor_id, ref, sent_at, received_at)  # a PO linked by this very pull learns it too
     msg.status, msg.result, msg.processed_at, msg.last_error = "done", result.outcome, utcnow(), ""
     db.session.commit()
     return result.outcome

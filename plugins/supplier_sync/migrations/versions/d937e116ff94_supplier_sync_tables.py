@@ -1,13 +1,13 @@
 """supplier_sync tables
 
-Revision ID: cb9e1704346b
+Revision ID: d937e116ff94
 Revises: None
-Create Date: 2026-11-30T07:27:13
+Create Date: 2026-11-30T07:33:24
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'cb9e1704346b'
+revision = 'd937e116ff94'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -82,6 +82,7 @@ def upgrade():
     sa.Column('last_synced_at', sa.DateTime(), nullable=True),
     sa.Column('supplier_changed_at', sa.DateTime(), nullable=True),
     sa.Column('last_notification_at', sa.DateTime(), nullable=True),
+    sa.Column('last_notification_received_at', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('last_error_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['po_id'], ['po_order.id'], name=op.f('fk_ss_po_po_id_po_order'), ondelete='CASCADE'),
