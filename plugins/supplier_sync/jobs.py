@@ -24,6 +24,8 @@ log = logging.getLogger(__name__)
 
 def _after_commit(fn: Callable[..., Any], *args: Any) -> None:
     app = current_app._get_current_object()
+    if not app.config.get("SUPPLIER_SYNC_INLINE_JOBS", True):
+        return  # a separate worker (`orderbridge supplier-sync sweep`, bench/sync.py) claims from the inbox
 
     def run() -> None:
         with app.app_context():

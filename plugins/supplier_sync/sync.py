@@ -107,6 +107,23 @@ def claim(inbox_id: int) -> bool:
     return won
 
 
+def claim_due(limit: int = 20) -> list[int]:
+    """Claim up to ``limit`` due messages for this worker at once (``SKIP LOCKED`` on PostgreSQL,
+    the immediate write lock on SQLite), so two workers never take the same one. Commits."""
+    now = utcnow()
+    stmt = (sa.select(InboxMessage.id).where(InboxMessage.status == "pending", InboxMessage.next_attempt_at <= now)
+            .order_by(InboxMessage.id).limit(limit))
+    if db.session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(skip_locked=True)
+    ids = list(db.session.scalars(stmt))
+    if ids:
+        db.session.execute(sa.update(InboxMessage).where(InboxMessage.id.in_(ids), InboxMessage.status == "pending")
+                           .values(status="working", claimed_at=now, attempts=InboxMessage.attempts + 1)
+                           .execution_options(synchronize_session=False))
+    db.session.commit()
+    return ids
+
+
 def due_messages(limit: int = 100) -> list[int]:
     now = utcnow()
     ids = list(db.session.scalars(
@@ -125,6 +142,11 @@ def pull_and_apply(inbox_id: int) -> str:
     """
     if not claim(inbox_id):
         return "taken"
+    return run_claimed(inbox_id)
+
+
+def run_claimed(inbox_id: int) -> str:
+    """Fetch and apply the supplier order of a message this worker has claimed."""
     msg = db.session.get(InboxMessage, inbox_id)
     vendor_id, ref, attempts = msg.vendor_id, msg.supplier_ref, msg.attempts
     sent_at, received_at = msg.sent_at, msg.received_at
