@@ -42,6 +42,11 @@ def enqueue_pull(inbox_id: int) -> None:
     _after_commit(sync.pull_and_apply, inbox_id)
 
 
+def enqueue_submit(po_id: int) -> None:
+    """A PO was sent to its vendor: submit it to the supplier's system after the commit."""
+    _after_commit(sync.submit_po, po_id)
+
+
 def enqueue_refresh(po_id: int) -> None:
     """The Refresh button: pull this PO's supplier order after the commit."""
     _after_commit(_refresh_quietly, po_id)

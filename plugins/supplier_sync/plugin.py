@@ -99,6 +99,13 @@ def on_purchase_order_saved(po, created):
 
 
 @hookimpl
+def on_purchase_order_sent(po):
+    from . import services
+
+    services.on_po_sent(po)
+
+
+@hookimpl
 def page_panels(page, obj):
     from . import views
 

@@ -138,6 +138,16 @@ def on_po_created(po: PurchaseOrder) -> None:
         db.session.flush()
 
 
+def on_po_sent(po: PurchaseOrder) -> None:
+    """Sending a PO of a connected, auto-sync vendor submits it to the supplier after the commit."""
+    from . import jobs
+
+    on_po_created(po)  # POs made by other plugins get their default too
+    state = db.session.get(PoSync, po.id)
+    if state is not None and state.auto_sync and not state.supplier_ref:
+        jobs.enqueue_submit(po.id)
+
+
 # -- read-only synced fields -----------------------------------------------------------------------
 
 

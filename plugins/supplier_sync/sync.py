@@ -285,3 +285,41 @@ def vendors_to_reconcile() -> list[int]:
     return ids
 
 
+
+
+def submit_po(po_id: int) -> str | None:
+    """Send a PO to a supplier whose connector takes orders; remember the supplier's reference.
+
+    Runs after the send committed (never inside the save). Returns the supplier order
+    reference, or None when there is nothing to do (no connection, auto-sync off, already
+    linked, or a connector without ``submit_order``). A failure is recorded on the PO.
+    """
+    from plugins.purchase_order.services import load_po
+
+    po = load_po(po_id)
+    state = db.session.get(PoSync, po_id)
+    conn = db.session.get(SupplierConnection, po.vendor_id) if po is not None else None
+    if po is None or conn is None or state is None or not state.auto_sync or state.supplier_ref:
+        db.session.rollback()
+        return None
+    order = {"buyer_po_number": po.number, "lines": [
+        {"line_ref": str(ln.line_no), "item_code": ln.vendor_item_code or ln.item.code,
+         "description": ln.description, "qty": f"{ln.qty_ordered.normalize():f}",
+         "unit_price": f"{ln.unit_cost.normalize():f}",
+         "required_date": ln.required_date.isoformat() if ln.required_date else None} for ln in po.lines]}
+    conn = _detached_connection(po.vendor_id)  # ends the transaction: no lock held while calling out
+    connector = connectors().get(conn.connector)
+    if connector is None or not hasattr(connector, "submit_order"):
+        return None
+    try:
+        ref = connector.submit_order(conn, order)
+    except ConnectorError as exc:
+        log.warning("sending purchase order %s to the supplier failed: %s", order["buyer_po_number"], exc)
+        db.session.execute(sa.update(PoSync).where(PoSync.po_id == po_id).values(
+            last_error=f"sending to the supplier failed: {exc}", last_error_at=utcnow()))
+        db.session.commit()
+        return None
+    db.session.execute(sa.update(PoSync).where(PoSync.po_id == po_id, PoSync.supplier_ref.is_(None))
+                       .values(supplier_ref=ref[:60]))
+    db.session.commit()
+    return ref

@@ -11,8 +11,13 @@ from core.models import Item, Partner
 
 
 def make_po(lines, vendor: str = "V2000", send: bool = True):
-    """A PO through purchase_order's service; ``lines``: (item code, qty, cost[, origin label])."""
-    from plugins.purchase_order.services import create_purchase_order, send_purchase_order
+    """A PO through purchase_order's service; ``lines``: (item code, qty, cost[, origin label]).
+
+    ``send`` marks it sent as if it went out before the supplier connection existed (no
+    submission to the simulator: each test makes the supplier order it needs).
+    """
+    from core.models import utcnow
+    from plugins.purchase_order.services import create_purchase_order
 
     vendor_id = db.session.scalar(sa.select(Partner.id).where(Partner.number == vendor))
     items = {i.code: i.id for i in db.session.scalars(sa.select(Item))}
@@ -20,7 +25,7 @@ def make_po(lines, vendor: str = "V2000", send: bool = True):
         {"item_id": items[ln[0]], "qty_ordered": Decimal(str(ln[1])), "unit_cost": Decimal(str(ln[2])),
          "origin_label": ln[3] if len(ln) > 3 else None} for ln in lines])
     if send:
-        send_purchase_order(po, user_id=None)
+        po.sent_at, po.status = utcnow(), "sent"
     db.session.commit()
     return po.id, po.number
 

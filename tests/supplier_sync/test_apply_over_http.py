@@ -166,3 +166,19 @@ def test_notifications_are_ignored_while_auto_sync_is_off_for_the_po(app, wired)
     wired.sim.control(f"orders/{ref}/lines/1", {"qty": "10"})
     with app.app_context():
         assert po_lines(po_id)["BOLT-10"][0] == D("100")
+
+
+def test_sending_a_po_submits_it_to_the_supplier_and_links_the_order(app, wired, client):
+    with app.app_context():
+        po_id, number = make_po([("BOLT-10", 30, "4.20"), ("LADDER-8", 2, "45")], send=False)
+    client.login("purchasing")
+    assert client.post(f"/purchase-orders/{po_id}/send").status_code == 302
+    state = wired.sim.control("state", method="GET")
+    order = next(o for o in state["orders"] if o["buyer_po_number"] == number)
+    assert [(ln["line_ref"], ln["item_code"], ln["qty"]) for ln in order["lines"]] == [
+        ("1", "NW-B10", "30"), ("2", "NW-L8", "2")]
+    with app.app_context():
+        assert db.session.get(PoSync, po_id).supplier_ref == order["order_ref"]
+    wired.sim.control(f"orders/{order['order_ref']}/lines/2", {"qty": "1", "status": "back_ordered"})
+    with app.app_context():
+        assert po_lines(po_id)["LADDER-8"][0] == D("1")
