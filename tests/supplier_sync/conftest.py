@@ -127,7 +127,3 @@ def wired(app, demo, sim, ob) -> Wired:
     webhook_url = f"{ob.url}/supplier-sync/webhook/{vendor_id}"
     sim.control("config", {"webhook_url": webhook_url, "secret": SECRET})
     return Wired(sim, ob, vendor_id, webhook_url)
-
-
-# Playwright fixtures of the browser suite (Debian's Chromium; skipped with the reason when absent)
-from tests.browser.conftest import browser, login, page  # noqa: E402,F401

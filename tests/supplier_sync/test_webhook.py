@@ -80,6 +80,8 @@ def test_a_signed_body_without_an_order_reference_is_refused(app, wired):
     assert http("POST", wired.webhook_url, raw=raw, headers=headers)[0] == 400
     raw, headers = signed(SECRET, {"type": "order.changed", "data": {"order_ref": "x" * 61}})
     assert http("POST", wired.webhook_url, raw=raw, headers=headers)[0] == 400
+    raw, headers = signed(SECRET, {"type": "order.changed", "data": {"order_ref": "SUP-1"}}, msg_id="m" * 121)
+    assert http("POST", wired.webhook_url, raw=raw, headers=headers)[0] == 400
     with app.app_context():
         assert count(InboxMessage) == 0
 

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from core.db import db
 from plugins.supplier_sync.models import PoSync
-
-from .conftest import login
-from .helpers import make_po
-
-pytestmark = pytest.mark.browser
+from tests.browser.conftest import login
+from tests.supplier_sync.conftest import ob, sim, wired  # noqa: F401,F811  (simulator and OrderBridge on loopback)
+from tests.supplier_sync.helpers import make_po
 
 
-def test_the_buyer_watches_a_po_follow_the_supplier(app, wired, page):
+def test_the_buyer_watches_a_po_follow_the_supplier(app, wired, page):  # noqa: F811
     with app.app_context():
         po_id, number = make_po([("BOLT-10", 100, "4.20"), ("GLOVES", 50, "2.10")])
     ref = wired.sim.control("orders", {"buyer_po_number": number, "lines": [
