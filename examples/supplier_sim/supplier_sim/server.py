@@ -266,6 +266,12 @@ def demo_orders(sim: Simulator) -> None:
                                    "unit_cost": "11.50", "list_price": "19.90"}
 
 
+# what `orderbridge demo` wires vendor V2000 (id 4 in a fresh demo database) with:
+# plugins/supplier_sync/demo.py holds the same values
+DEMO = {"api_key": "demo-key", "secret": "whsec_ZGVtby1zdXBwbGllci1zZWNyZXQtMDAwMDAw",
+        "webhook_url": "http://127.0.0.1:5000/supplier-sync/webhook/4"}
+
+
 def main(argv: list[str] | None = None) -> None:
     env = os.environ.get
     p = argparse.ArgumentParser(prog="supplier-sim", description=__doc__.split("\n")[0])
@@ -275,8 +281,13 @@ def main(argv: list[str] | None = None) -> None:
                    help="OrderBridge's webhook address for this vendor (…/supplier-sync/webhook/<vendor id>)")
     p.add_argument("--secret", default=env("SUPPLIER_SIM_SECRET"), help="the webhook signing secret (whsec_…)")
     p.add_argument("--api-key", default=env("SUPPLIER_SIM_API_KEY", ""))
-    p.add_argument("--demo", action="store_true", help="start with the demo orders and catalog")
+    p.add_argument("--demo", action="store_true",
+                   help="start with the demo orders and catalog, wired to `make run`'s demo vendor V2000")
     args = p.parse_args(argv)
+    if args.demo:
+        for key, value in DEMO.items():
+            if not getattr(args, key):
+                setattr(args, key, value)
     sim = Simulator(webhook_url=args.webhook_url, secret=args.secret, api_key=args.api_key)
     if args.demo:
         demo_orders(sim)
