@@ -36,13 +36,15 @@ browser-deps:
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 # Lint and both legs always run; the target fails when any of them failed.
+# TEST_PATHS: OrderBridge's suite and the example plugin's own (orderbridge.testing fixtures).
+TEST_PATHS ?= tests examples/ob_order_limit/tests
 test: $(STAMP) browser-deps
 	@rc=0; echo "== ruff check ."; $(BIN)/ruff check . || rc=$$?; \
 	echo "== SQLite leg"; \
-	ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_ARGS) || rc=$$?; \
 	if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== PostgreSQL leg: $$TEST_DATABASE_URL"; \
-	  ORDERBRIDGE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	  ORDERBRIDGE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_ARGS) || rc=$$?; \
 	fi; \
 	if [ $$rc -ne 0 ]; then echo "== tests FAILED (exit $$rc)"; else echo "== all test legs passed"; fi; \
 	exit $$rc

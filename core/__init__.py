@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_path=os.environ.get("ORDERBRIDGE_INSTANCE", str(ROOT / "instance")),
-        template_folder=str(ROOT / "templates"),
+        template_folder="templates",  # core/templates: shipped inside the package
         static_folder="static",
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

@@ -18,23 +18,18 @@ def build_form(form_name: str, base: type[Form], obj: Any = None, **kwargs: Any)
     The extra fields live on a subclass made for this request only, so the shared
     class is never changed and a disabled plugin's fields are simply absent.
     """
-    host = host_of(current_app)
     extra: dict[str, Any] = {}
-    enabled = host.enabled()
-    for name in host.order():
-        if name not in enabled:
+    for plugin, fields in host_of(current_app).contributions("extend_form", form_name=form_name, obj=obj):
+        if isinstance(fields, HookError):
+            flash(str(fields), "error")
             continue
-        try:
-            for plugin, fields in host.call_one("extend_form", name, form_name=form_name, obj=obj):
-                for field_name, unbound in (fields or {}).items():
-                    if hasattr(base, field_name) or field_name in extra:
-                        # a plugin adds fields; it never replaces the form's own (or another plugin's)
-                        flash(f"Plugin '{plugin}' tried to add field '{field_name}' to the {form_name} "
-                              "form, which already has it; it was left out.", "error")
-                        continue
-                    extra[field_name] = unbound
-        except HookError as exc:
-            flash(str(exc), "error")
+        for field_name, unbound in (fields or {}).items():
+            if hasattr(base, field_name) or field_name in extra:
+                # a plugin adds fields; it never replaces the form's own (or another plugin's)
+                flash(f"Plugin '{plugin}' tried to add field '{field_name}' to the {form_name} "
+                      "form, which already has it; it was left out.", "error")
+                continue
+            extra[field_name] = unbound
     cls = type(base.__name__, (base,), extra) if extra else base
     form = cls(obj=obj, **kwargs)
     form.extra_field_names = list(extra)  # type: ignore[attr-defined]

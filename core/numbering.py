@@ -14,11 +14,19 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .db import db
+from .errors import ValidationError
 from .models import Sequence
 
 
-class SequenceExhausted(Exception):
-    pass
+class SequenceExhausted(ValidationError):
+    """The counter is past its maximum: a refusal the user sees, not a server error.
+
+    The owning plugin usually catches it to name the document ("No credit note numbers are left").
+    """
+
+    def __init__(self, name: str, maximum: int | None):
+        self.name, self.maximum = name, maximum
+        super().__init__(None, f"sequence '{name}' has no numbers left (maximum {maximum})")
 
 
 def format_number(value: int, width: int = 0, prefix: str = "") -> str:
@@ -50,7 +58,7 @@ def next_number(name: str, *, start: int = 1, width: int = 0, min_value: int = 1
         row = db.session.execute(stmt).one_or_none()
         if row is None:  # the counter is past its maximum: nothing was advanced
             top = db.session.scalar(sa.select(Sequence.max_value).where(Sequence.name == name))
-            raise SequenceExhausted(f"sequence '{name}' has no numbers left (maximum {top})")
+            raise SequenceExhausted(name, top)
     return format_number(row.next_value - 1, row.width, row.prefix)
 
 

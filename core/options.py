@@ -273,7 +273,10 @@ class OptionRegistry:
         for key, opt in self.declared.get(plugin, {}).items():
             if opt.type == "sequence":
                 live = peek(opt.sequence.get("name", key))
-                values[key] = opt.default if live is None else live
+                high = opt.bounds[1]
+                # a used-up counter sits one past its maximum: read it as its last number, so the
+                # setup page stays valid and saves (drawing from it is still refused)
+                values[key] = opt.default if live is None else live if high is None else min(live, high)
             else:
                 values[key] = stored.get(key, opt.default)
         return values

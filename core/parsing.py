@@ -73,10 +73,11 @@ def parse_decimal(raw: object, column_type: sa.Numeric, *, low: Decimal | None =
     if not value.is_finite():
         raise ParseError("Enter a number like 12 or 12.50.")
     largest, scale = decimal_bounds(column_type)
-    if value != value.quantize(Decimal(1).scaleb(-scale), rounding="ROUND_DOWN"):
-        raise ParseError(f"Use at most {scale} decimal places." if scale else "Enter a whole number.")
+    # the magnitude first: quantize() itself fails on values like 1e308
     if abs(value) > largest:
-        raise ParseError(f"Enter a number of at most {largest:,.0f}.")
+        raise ParseError(f"Enter a number of at most {largest:,f}.")
+    if value and value.normalize().as_tuple().exponent < -scale:
+        raise ParseError(f"Use at most {scale} decimal places." if scale else "Enter a whole number.")
     if low is not None and value < low:
         raise ParseError(f"Enter a number of at least {low}.")
     return value

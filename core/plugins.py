@@ -6,6 +6,9 @@ plugins (pluggy's ``subset_hook_caller``) and a disabled plugin's pages answer 4
 The enabled set lives in the database (``core_plugin_state``) and is cached per
 process against a version counter, so a change made by one worker is honoured by
 every other on its next request.
+
+Every hook call goes through pluggy's callers (``PluginHost.caller``): the calling-order
+rule and how a plugin publishes hooks of its own are in :mod:`core.hookspecs`.
 """
 
 from __future__ import annotations
@@ -113,24 +116,35 @@ class PluginHost:
         self.plugins: dict[str, LoadedPlugin] = {}
         self.failed: dict[str, str] = {}
         self.blueprint_owner: dict[str, str] = {}
+        # hook name -> the plugin that declared it ("core" for core.hookspecs)
+        self.hook_owner: dict[str, str] = {n: "core" for n in _spec_names(hookspecs)}
+        self._spec_modules: list[ModuleType] = [hookspecs]  # added with pm.add_hookspecs
         self._cache: tuple[int, frozenset[str]] | None = None
-        self._subset_cache: dict[tuple[str, frozenset[str]], Any] = {}
+        self._callers: dict[tuple[str, frozenset[str]], Any] = {}
         self.last_event_errors: list[str] = []  # on_plugin_enabled/disabled failures of the last change
         self.hook = _HookProxy(self)
 
     # -- loading -----------------------------------------------------------------
+    #
+    # Three steps, so that a plugin's own hookspecs are known before anything that
+    # implements them registers: import every plugin and check its manifest; add the
+    # ``hookspecs`` each loaded plugin publishes (dependencies first); register the
+    # implementations in reverse dependency order (pluggy calls the last registered
+    # first, so calls run in dependency order: core.hookspecs states the rule).
 
     def load(self, core_module: ModuleType, allow: set[str] | None = None) -> None:
-        self._add("core", lambda: core_module, "core")
+        self._import("core", lambda: core_module, "core")
         for name, path in BUILTIN_PLUGINS.items():
             if allow is None or name in allow:
-                self._add(name, lambda path=path: importlib.import_module(path), "builtin")
+                self._import(name, lambda path=path: importlib.import_module(path), "builtin")
         for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
             if ep.name in self.plugins or ep.name in self.failed:
                 continue
             if allow is None or ep.name in allow:
-                self._add(ep.name, lambda ep=ep: self._load_entry_point(ep), ep.dist.name if ep.dist else "?")
+                self._import(ep.name, lambda ep=ep: self._load_entry_point(ep), ep.dist.name if ep.dist else "?")
         self._resolve_dependencies()
+        self._add_plugin_hookspecs()
+        self._register_all()
 
     def _load_entry_point(self, ep: importlib.metadata.EntryPoint) -> Any:
         # pluggy's own entry-point loading, one entry point at a time so that one
@@ -139,10 +153,10 @@ class PluginHost:
         module = self.pm.get_plugin(ep.name)
         if module is None:
             raise RuntimeError("entry point did not register")
-        self.pm.unregister(module)  # re-registered, validated, by _add
+        self.pm.unregister(module)  # re-registered, validated, by _register_all
         return module
 
-    def _add(self, name: str, loader: Callable[[], Any], source: str) -> None:
+    def _import(self, name: str, loader: Callable[[], Any], source: str) -> None:
         try:
             module = loader()
             manifest = getattr(module, "manifest", None)
@@ -150,20 +164,70 @@ class PluginHost:
                 raise TypeError("has no `manifest = Manifest(...)`")
             if manifest.name != name:
                 raise ValueError(f"manifest name '{manifest.name}' differs from entry point name '{name}'")
-            self.pm.register(module, name=name)
-            unknown = [c.name for c in self.pm.get_hookcallers(module) or [] if c.spec is None]
-            if unknown:
-                self.pm.unregister(module)
-                raise TypeError(f"implements unknown hook(s): {', '.join(unknown)}")
         except Exception as exc:  # a broken plugin must not stop the site
-            # pluggy's register() leaves the implementations it added before a failing
-            # signature check in place: take every trace of the plugin out again.
-            if self.pm.has_plugin(name):
-                self.pm.unregister(name=name)
+            self._drop_registration(name)
             self.failed[name] = f"{type(exc).__name__}: {exc}"
             log.warning("plugin %s failed to load: %s", name, self.failed[name])
             return
         self.plugins[name] = LoadedPlugin(manifest, module, source)
+
+    def _drop_registration(self, name: str) -> None:
+        # pluggy's register() leaves the implementations it added before a failing
+        # signature check in place: take every trace of the plugin out again.
+        if self.pm.has_plugin(name):
+            self.pm.unregister(name=name)
+        self._callers.clear()
+
+    def _add_plugin_hookspecs(self) -> None:
+        """``pm.add_hookspecs`` for the ``hookspecs`` module each loaded plugin exposes."""
+        for name in self.order():
+            plugin = self.plugins.get(name)
+            specs = getattr(plugin.module, "hookspecs", None) if plugin else None
+            if specs is None or any(specs is m for m in self._spec_modules):
+                continue  # none, or a module already added (core's, or a dependency's re-exported)
+            try:
+                names = _spec_names(specs)
+                if not names:
+                    raise TypeError("its `hookspecs` declares no hook (mark them with core.hookspecs.hookspec)")
+                taken = [f"{n} (declared by '{self.hook_owner[n]}')" for n in names if n in self.hook_owner]
+                if taken:
+                    raise ValueError(f"declares hook(s) already declared: {', '.join(taken)}")
+                self.pm.add_hookspecs(specs)
+            except Exception as exc:
+                self._fail(name, f"{type(exc).__name__} in its hookspecs: {exc}")
+                continue
+            self._spec_modules.append(specs)
+            self.hook_owner.update(dict.fromkeys(names, name))
+        self._resolve_dependencies()
+
+    def _register_all(self) -> None:
+        for name in reversed(self.order()):
+            plugin = self.plugins.get(name)
+            if plugin is None:
+                continue
+            try:
+                self.pm.register(plugin.module, name=name)
+                self._check_hooks(name, plugin.module)
+            except Exception as exc:
+                self._drop_registration(name)
+                self._fail(name, f"{type(exc).__name__}: {exc}")
+        self._resolve_dependencies()
+
+    def _check_hooks(self, name: str, module: Any) -> None:
+        """A plugin implements only the hooks of core, its own and its dependencies'."""
+        allowed = {"core", name, *self.dependencies_of(name)}
+        unknown, foreign = [], []
+        for caller in self.pm.get_hookcallers(module) or []:
+            owner = self.hook_owner.get(caller.name)
+            if caller.spec is None or owner is None:
+                unknown.append(caller.name)
+            elif owner not in allowed:
+                foreign.append(f"{caller.name} (of '{owner}')")
+        if unknown:
+            raise TypeError(f"implements unknown hook(s): {', '.join(sorted(unknown))}")
+        if foreign:
+            raise TypeError(f"implements hook(s) of plugins it does not depend on: {', '.join(sorted(foreign))}; "
+                            "add them to its manifest's `depends`")
 
     def _resolve_dependencies(self) -> None:
         changed = True
@@ -207,6 +271,7 @@ class PluginHost:
         if plugin is not None and self.pm.is_registered(plugin.module):
             self.pm.unregister(plugin.module)
         self.failed[name] = reason
+        self._callers.clear()
         log.warning("plugin %s failed: %s", name, reason)
 
     def order(self) -> list[str]:
@@ -225,34 +290,82 @@ class PluginHost:
             visit(n)
         return done
 
-    def call_each(self, hook_name: str, *, enabled_only: bool = False, **kwargs) -> list[tuple[str, Any]]:
-        """Call one hook plugin by plugin, returning (plugin name, result) in load order.
+    # -- hook calls: always through pluggy's callers ------------------------------------
 
-        Used for contributions (blueprints, options, migrations) whose owner matters.
+    def caller(self, hook_name: str, plugins: Iterable[str]) -> pluggy.HookCaller:
+        """pluggy's caller for ``hook_name`` holding only the implementations of ``plugins``.
+
+        ``pm.subset_hook_caller`` with every other plugin removed, cached per set, so
+        wrappers, ``firstresult`` and ``tryfirst``/``trylast`` work as pluggy defines them.
         """
-        results = []
-        enabled = self.enabled() if enabled_only else None
-        impls = {i.plugin_name: i for i in getattr(self.pm.hook, hook_name).get_hookimpls()}
-        for name in self.order():
-            impl = impls.get(name)
-            if impl is None or (enabled is not None and name not in enabled):
-                continue
-            argnames = impl.argnames
-            try:
-                results.append((name, impl.function(**{k: kwargs[k] for k in argnames})))
-            except Exception as exc:
-                raise HookError(name, hook_name, exc) from exc
-        return results
+        keep = frozenset(plugins)
+        key = (hook_name, keep)
+        found = self._callers.get(key)
+        if found is None:
+            if self.hook_spec(hook_name) is None:
+                raise AttributeError(f"no hook called {hook_name!r}")
+            remove = [p.module for n, p in self.plugins.items() if n not in keep]
+            found = self.pm.subset_hook_caller(hook_name, remove_plugins=remove)
+            self._callers[key] = found
+        return found
 
-    def call_one(self, hook_name: str, plugin_name: str, **kwargs) -> list[tuple[str, Any]]:
-        """Call one plugin's implementation of ``hook_name`` (if any); failures name it."""
-        impl = _impl(self.pm, hook_name, plugin_name)
-        if impl is None:
-            return []
+    def hook_spec(self, hook_name: str) -> Any:
+        """pluggy's ``HookSpec`` of ``hook_name``, or ``None`` when nobody declares it."""
+        hc = getattr(self.pm.hook, hook_name, None)
+        return hc.spec if hc is not None else None
+
+    def call_plugin(self, hook_name: str, plugin_name: str, **kwargs) -> tuple[bool, Any]:
+        """Call one plugin's implementation through a one-plugin subset caller.
+
+        Returns ``(implemented, value)``; a failure raises :class:`HookError` naming it.
+        """
+        caller = self.caller(hook_name, (plugin_name,))
+        if not caller.get_hookimpls():
+            return False, None
         try:
-            return [(plugin_name, impl.function(**{k: kwargs[k] for k in impl.argnames}))]
+            result = caller(**kwargs)
+        except HookError:
+            raise
         except Exception as exc:
             raise HookError(plugin_name, hook_name, exc) from exc
+        spec = self.hook_spec(hook_name)
+        if spec.opts.get("firstresult"):
+            return True, result
+        return True, (result[0] if result else None)  # one plugin: at most one result
+
+    def call_each(self, hook_name: str, *, enabled_only: bool = False, **kwargs) -> list[tuple[str, Any]]:
+        """Call a hook plugin by plugin in dependency order: ``[(plugin name, its result)]``.
+
+        For contributions whose owner matters (blueprints, options, migrations, demo
+        data); the first failure raises :class:`HookError` naming its plugin.
+        """
+        enabled = self.enabled() if enabled_only else None
+        results = []
+        for name in self.order():
+            if enabled is None or name in enabled:
+                implemented, value = self.call_plugin(hook_name, name, **kwargs)
+                if implemented:
+                    results.append((name, value))
+        return results
+
+    def contributions(self, hook_name: str, **kwargs) -> list[tuple[str, Any]]:
+        """Like ``call_each`` for the enabled plugins, but a failing plugin yields its
+        :class:`HookError` in place of a result and the others still contribute
+        (menus, form fields, page panels and actions)."""
+        out: list[tuple[str, Any]] = []
+        enabled = self.enabled()
+        for name in self.order():
+            if name not in enabled:
+                continue
+            try:
+                implemented, value = self.call_plugin(hook_name, name, **kwargs)
+            except HookError as exc:
+                log.warning("%s", exc)
+                out.append((name, exc))
+                continue
+            if implemented:
+                out.append((name, value))
+        return out
 
     def collect_contributions(self, app: Flask) -> None:
         """Blueprints, options and commands of every loaded plugin, once, at start-up."""
@@ -264,16 +377,12 @@ class PluginHost:
             if plugin is None:
                 continue
             try:
-                for hook_name in ("register_blueprints", "setup_options"):
-                    impl = _impl(self.pm, hook_name, name)
-                    result = impl.function() if impl else None
-                    if hook_name == "register_blueprints":
-                        plugin.blueprints = list(result or [])
-                    else:
-                        plugin.options = list(result or [])
+                plugin.blueprints = list(self.call_plugin("register_blueprints", name)[1] or [])
+                plugin.options = list(self.call_plugin("setup_options", name)[1] or [])
                 registry.declare(name, plugin.options)
             except Exception as exc:
-                self._fail(name, f"{type(exc).__name__} while registering: {exc}")
+                cause = exc.original if isinstance(exc, HookError) else exc
+                self._fail(name, f"{type(cause).__name__} while registering: {cause}")
                 registry.forget(name)
                 continue
             for bp in plugin.blueprints:
@@ -283,13 +392,12 @@ class PluginHost:
 
     def register_commands(self, cli: click.Group) -> None:
         for name in self.order():
-            impl = _impl(self.pm, "register_commands", name)
-            if impl is None:
+            if name not in self.plugins:
                 continue
             try:
-                impl.function(cli=cli)
-            except Exception as exc:
-                self._fail(name, f"{type(exc).__name__} while adding commands: {exc}")
+                self.call_plugin("register_commands", name, cli=cli)
+            except HookError as exc:
+                self._fail(name, f"{type(exc.original).__name__} while adding commands: {exc.original}")
         self._resolve_dependencies()
 
     # -- enabled state --------------------------------------------------------------
@@ -396,13 +504,11 @@ class PluginHost:
                 )
             names = [*reversed(dependants), name] if name in self.enabled() else list(reversed(dependants))
         now = datetime.now(UTC).replace(tzinfo=None)
-        for n in names:
+        # a plugin disabled only through its dependencies is stored as disabled too
+        stored = names if enabled or name in names else [*names, name]
+        for n in stored:
             row = db.session.get(PluginState, n) or PluginState(name=n)
             row.enabled, row.changed_at, row.changed_by_id = enabled, now, user_id
-            db.session.add(row)
-        if not enabled and name not in names:
-            row = db.session.get(PluginState, name) or PluginState(name=name)
-            row.enabled, row.changed_at, row.changed_by_id = False, now, user_id
             db.session.add(row)
         bump_settings_version()
         db.session.commit()
@@ -411,11 +517,8 @@ class PluginHost:
         self.last_event_errors = []
         for n in names:
             try:
-                if enabled:
-                    self.hook.on_plugin_enabled(name=n)
-                else:
-                    # the plugin being disabled hears about it too
-                    _call_for(self, event, n, name=n)
+                # the enabled plugins, plus the one being disabled: it hears about it too
+                self.hook.call_with(event, self.enabled() | {n}, name=n)
             except HookError as exc:
                 # reported next to the change (Modules page, CLI); the change stays
                 db.session.rollback()
@@ -435,71 +538,46 @@ class PluginHost:
             })
         return rows
 
-    # -- hook calls with the plugin named on failure -----------------------------
-
-    def _subset(self, hook_name: str) -> Any:
-        disabled = frozenset(n for n in self.plugins if n not in self.enabled())
-        key = (hook_name, disabled)
-        caller = self._subset_cache.get(key)
-        if caller is None:
-            remove = [self.plugins[n].module for n in disabled]
-            caller = self.pm.subset_hook_caller(hook_name, remove_plugins=remove) if remove else getattr(
-                self.pm.hook, hook_name
-            )
-            self._subset_cache[key] = caller
-        return caller
-
     def blame(self, hook_name: str, exc: BaseException) -> str:
-        """Which plugin's implementation raised ``exc``: its function is on the traceback."""
-        codes = {}
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            codes[impl.function.__code__] = impl.plugin_name
+        """Which plugin's implementation raised ``exc``: the innermost of their functions
+        on the traceback (a wrapper around it is further out)."""
+        codes = {impl.function.__code__: impl.plugin_name for impl in getattr(self.pm.hook, hook_name).get_hookimpls()}
+        found = "unknown"
         for frame, _ in traceback.walk_tb(exc.__traceback__):
-            if frame.f_code in codes:
-                return codes[frame.f_code]
-        return "unknown"
+            found = codes.get(frame.f_code, found)
+        return found
 
 
-def _impl(pm: pluggy.PluginManager, hook_name: str, plugin_name: str):
-    for impl in getattr(pm.hook, hook_name).get_hookimpls():
-        if impl.plugin_name == plugin_name:
-            return impl
-    return None
-
-
-def _call_for(host: PluginHost, hook_name: str, plugin_name: str, **kwargs) -> list[Any]:
-    """Call ``hook_name`` on the enabled plugins plus ``plugin_name`` (used for its own disable event)."""
-    results = []
-    keep = set(host.enabled()) | {plugin_name}
-    for impl in reversed(getattr(host.pm.hook, hook_name).get_hookimpls()):
-        if impl.plugin_name in keep:
-            try:
-                results.append(impl.function(**{k: kwargs[k] for k in impl.argnames}))
-            except Exception as exc:
-                raise HookError(impl.plugin_name, hook_name, exc) from exc
-    return results
+def _spec_names(module: Any) -> list[str]:
+    """Names of the functions in ``module`` marked with :data:`core.hookspecs.hookspec`."""
+    marker = f"{hookspecs.PROJECT}_spec"
+    return [n for n in dir(module) if callable(getattr(module, n, None)) and hasattr(getattr(module, n), marker)]
 
 
 class _HookProxy:
-    """``host.hook.on_receipt(receipt=r)`` calls the enabled plugins' implementations."""
+    """``host.hook.on_receipt(receipt=r)`` calls the enabled plugins' implementations.
+
+    One pluggy caller per enabled set (``PluginHost.caller``); an exception becomes a
+    :class:`HookError` naming the plugin whose implementation raised it.
+    """
 
     def __init__(self, host: PluginHost):
         self._host = host
 
-    def __getattr__(self, hook_name: str) -> Callable[..., list[Any]]:
+    def call_with(self, hook_name: str, plugins: Iterable[str], **kwargs) -> Any:
         host = self._host
-        if not hasattr(host.pm.hook, hook_name):
+        caller = host.caller(hook_name, plugins)
+        try:
+            return caller(**kwargs)
+        except HookError:
+            raise
+        except Exception as exc:
+            raise HookError(host.blame(hook_name, exc), hook_name, exc) from exc
+
+    def __getattr__(self, hook_name: str) -> Callable[..., Any]:
+        if self._host.hook_spec(hook_name) is None:
             raise AttributeError(f"no hook called {hook_name!r}")
-
-        def call(**kwargs):
-            try:
-                return host._subset(hook_name)(**kwargs)
-            except HookError:
-                raise
-            except Exception as exc:
-                raise HookError(host.blame(hook_name, exc), hook_name, exc) from exc
-
-        return call
+        return lambda **kwargs: self.call_with(hook_name, self._host.enabled(), **kwargs)
 
 
 def host_of(app: Flask) -> PluginHost:

@@ -88,7 +88,7 @@ def fmt_date(value: date | datetime | None) -> str:
 
 def menu() -> dict[str, list[MenuItem]]:
     items: list[MenuItem] = []
-    for _name, result in _safe_each("menu_items"):
+    for _name, result in host_of(current_app).contributions("menu_items"):
         if not isinstance(result, HookError):
             items.extend(result or [])
     views = current_app.view_functions
@@ -103,24 +103,9 @@ def menu() -> dict[str, list[MenuItem]]:
     return sections
 
 
-def _safe_each(hook_name: str, **kwargs) -> list[tuple[str, Any]]:
-    host = host_of(current_app)
-    out = []
-    enabled = host.enabled()
-    for name in host.order():
-        if name not in enabled:
-            continue
-        try:
-            out.extend(host.call_one(hook_name, name, **kwargs))
-        except HookError as exc:
-            log.warning("%s", exc)
-            out.append((name, exc))
-    return out
-
-
 def panels(page: str, obj: Any) -> list[Panel]:
     result: list[Panel] = []
-    for name, value in _safe_each("page_panels", page=page, obj=obj):
+    for name, value in host_of(current_app).contributions("page_panels", page=page, obj=obj):
         if isinstance(value, HookError):
             result.append(Panel(f"{name}", Markup(f"<p class='error'>Plugin '{escape(name)}' could not show "
                                                    f"its panel: {escape(value.original)}</p>")))
@@ -131,7 +116,7 @@ def panels(page: str, obj: Any) -> list[Panel]:
 
 def actions(page: str, obj: Any) -> list[Action]:
     result: list[Action] = []
-    for _name, value in _safe_each("page_actions", page=page, obj=obj):
+    for _name, value in host_of(current_app).contributions("page_actions", page=page, obj=obj):
         if not isinstance(value, HookError):
             result.extend(a for a in (value or []) if user_can(*a.roles))
     return result

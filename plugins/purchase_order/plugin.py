@@ -8,7 +8,10 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
-from . import models  # noqa: F401  (tables known to migrations)
+from . import (
+    hookspecs,  # noqa: F401  (this plugin's own hooks: the host adds them, core.hookspecs)
+    models,  # noqa: F401  (tables known to migrations)
+)
 
 manifest = Manifest(
     name="purchase_order",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -22,31 +23,24 @@ from wtforms.validators import Email, Length, Optional
 
 from core.db import db
 from core.models import Item, Partner, Warehouse
+from core.parsing import ParseError, parse_id
 
 from .models import ORDER_TYPES
-
-
-def _int_or_none(value):
-    if value in (None, "", "None"):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from .rules import parse_number
 
 
 class LineForm(Form):
     id = HiddenField()
-    item_id = SelectField("Item", coerce=_int_or_none, validate_choice=False)
+    item_id = SelectField("Item", coerce=parse_id, validate_choice=False)
     description = StringField("Description", validators=[Length(max=200)])
     qty_ordered = DecimalField("Quantity", validators=[Optional()])
     unit_price = DecimalField("Unit price", places=5, validators=[Optional()],
                               description="Blank: the item's list price.")
     discount_pct = DecimalField("Discount %", validators=[Optional()])
     promise_date = DateField("Promise date", validators=[Optional()])
-    warehouse_id = SelectField("Warehouse", coerce=_int_or_none, validate_choice=False)
+    warehouse_id = SelectField("Warehouse", coerce=parse_id, validate_choice=False)
     drop_ship = BooleanField("Drop ship")
-    vendor_id = SelectField("Vendor", coerce=_int_or_none, validate_choice=False)
+    vendor_id = SelectField("Vendor", coerce=parse_id, validate_choice=False)
 
     @property
     def is_blank(self) -> bool:
@@ -55,12 +49,12 @@ class LineForm(Form):
 
 class OrderForm(FlaskForm):
     number = StringField("Order number", validators=[Length(max=20)])
-    customer_id = SelectField("Customer", coerce=_int_or_none, validate_choice=False)
+    customer_id = SelectField("Customer", coerce=parse_id, validate_choice=False)
     customer_po_number = StringField("Customer PO number", validators=[Length(max=40)])
     order_date = DateField("Order date", validators=[Optional()])
     requested_ship_date = DateField("Requested ship date", validators=[Optional()])
     order_type = SelectField("Order type", choices=list(ORDER_TYPES.items()))
-    warehouse_id = SelectField("Warehouse", coerce=_int_or_none, validate_choice=False)
+    warehouse_id = SelectField("Warehouse", coerce=parse_id, validate_choice=False)
     ship_to_address = TextAreaField("Ship-to address", description="Blank: the customer's ship-to address.")
     ship_via = StringField("Ship via", validators=[Length(max=40)])
     fob = StringField("FOB", validators=[Length(max=40)])
@@ -99,11 +93,24 @@ class ReleaseForm(FlaskForm):
     """Quantities to release come as ``release-<line id>`` fields."""
 
 
-def decimal_or_none(raw) -> Decimal | None | str:
-    if raw is None or str(raw).strip() == "":
-        return None
-    try:
-        value = Decimal(str(raw).strip())
-    except Exception:
-        return "invalid"
-    return value if value.is_finite() else "invalid"
+def line_quantities(formdata: Mapping[str, str], prefix: str, column_type: sa.Numeric
+                    ) -> tuple[dict[int, Decimal], dict[str, str], dict[int, str]]:
+    """``<prefix><line id>`` fields: (non-zero quantities by line id, errors by field, text as typed)."""
+    values: dict[int, Decimal] = {}
+    errors: dict[str, str] = {}
+    typed: dict[int, str] = {}
+    for key, raw in formdata.items():
+        line_id = parse_id(key[len(prefix):]) if key.startswith(prefix) else None
+        if line_id is None:
+            continue
+        typed[line_id] = raw
+        if not raw.strip():
+            continue
+        try:
+            value = parse_number(raw, column_type)
+        except ParseError as exc:
+            errors[key] = str(exc)
+            continue
+        if value:
+            values[line_id] = value
+    return values, errors, typed

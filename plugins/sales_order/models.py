@@ -78,6 +78,11 @@ class SalesOrder(db.Model):
         return STATUSES.get(self.status, self.status)
 
     @property
+    def done(self) -> bool:
+        """Complete or cancelled: the order can no longer change."""
+        return self.status in DONE_STATUSES
+
+    @property
     def order_type_label(self) -> str:
         return ORDER_TYPES.get(self.order_type, self.order_type)
 

@@ -6,8 +6,6 @@ from decimal import Decimal
 
 from core.options import Option
 
-YES = True
-
 OPTIONS: list[Option] = [
     # -- General --------------------------------------------------------------------
     Option("allow_negative_qty", "bool", False, "Allow negative quantities for sales orders", tab="General",

@@ -7,10 +7,14 @@ from pathlib import Path
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
-from . import models  # noqa: F401  (tables registered with the metadata at start-up)
+from . import (  # noqa: F401
+    PLUGIN,
+    hookspecs,  # this plugin's own hooks: the host adds them (core.hookspecs)
+    models,  # tables registered with the metadata at start-up
+)
 
 manifest = Manifest(
-    name="sales_order",
+    name=PLUGIN,
     title="Sales orders",
     version="0.1.0",
     description="Sales order entry, back orders, credit and margin checks, pricing, numbering and purge "

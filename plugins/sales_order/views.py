@@ -1,93 +1,62 @@
-"""Sales order pages: thin views over :mod:`plugins.sales_order.services`."""
+"""Sales order pages: each view loads its arguments, checks access, calls a service and renders.
+
+Views never commit or roll back: :mod:`core.lifecycle` does it once per request. A
+refusal (:class:`core.errors.ValidationError`) is put beside its fields and the page is
+shown again with what was typed (status 422, rolled back).
+"""
 
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload, selectinload
 
 from core import stock
 from core.auth import require
 from core.db import ZERO, db
-from core.models import Item, Partner
-from core.plugins import HookError
+from core.errors import ValidationError
+from core.lifecycle import attach_errors, rollback_request
+from core.parsing import parse_id
 from core.web import paginate
 
-from . import services
-from .forms import LineForm, OrderForm, ReleaseForm, ShipForm, decimal_or_none
-from .models import STATUSES, SalesInvoice, SalesOrder, SalesOrderLine
-from .services import CREDIT_ROLES, LineInput, OrderInput, OrderRefused
+from . import CREDIT_ROLES, PURGERS, WRITERS, options, queries, services
+from .forms import LineForm, OrderForm, ReleaseForm, ShipForm, line_quantities
+from .models import DONE_STATUSES, STATUSES, SalesOrder, SalesOrderLine
+from .rules import MAX_LINES
 
 bp = Blueprint("sales_order", __name__, template_folder="templates", url_prefix="/sales-orders")
-WRITERS = ("sales",)
-
-
-def _parse_date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+QTY = SalesOrderLine.__table__.c.qty_shipped.type
 
 
 # -- list --------------------------------------------------------------------------------------
 
 
-def list_statement(args) -> tuple[sa.Select, dict]:
-    f = {k: (args.get(k) or "").strip() for k in ("q", "status", "customer", "item", "date_from", "date_to")}
-    stmt = (sa.select(SalesOrder)
-            .options(joinedload(SalesOrder.customer), selectinload(SalesOrder.lines))
-            .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
-    if f["q"]:
-        like = f"%{f['q']}%"
-        stmt = stmt.join(Partner, SalesOrder.customer_id == Partner.id).where(sa.or_(
-            SalesOrder.number.ilike(like), SalesOrder.customer_po_number.ilike(like),
-            Partner.name.ilike(like), Partner.number.ilike(like)))
-    if f["status"] in STATUSES:
-        stmt = stmt.where(SalesOrder.status == f["status"])
-    elif f["status"] == "open":
-        stmt = stmt.where(SalesOrder.status.notin_(("9", "*")))
-    if f["customer"].isdigit():
-        stmt = stmt.where(SalesOrder.customer_id == int(f["customer"]))
-    if f["item"].isdigit():
-        stmt = stmt.where(sa.exists().where(SalesOrderLine.order_id == SalesOrder.id,
-                                            SalesOrderLine.item_id == int(f["item"])))
-    if d := _parse_date(f["date_from"]):
-        stmt = stmt.where(SalesOrder.order_date >= d)
-    if d := _parse_date(f["date_to"]):
-        stmt = stmt.where(SalesOrder.order_date <= d)
-    return stmt, f
-
-
 @bp.route("")
 @require()
 def index():
-    stmt, f = list_statement(request.args)
-    customers = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
-                                   .where(Partner.is_customer).order_by(Partner.number)).all()
-    items = db.session.execute(sa.select(Item.id, Item.code).order_by(Item.code)).all()
-    return render_template("sales_order/index.html", page=paginate(stmt), f=f, statuses=STATUSES,
-                           customers=customers, items=items)
+    f = queries.list_filters(request.args)
+    return render_template("sales_order/index.html", page=paginate(queries.list_statement(f)), f=f,
+                           statuses=STATUSES, **queries.filter_choices())
 
 
 # -- entry -------------------------------------------------------------------------------------
 
 
-def _form_input(form: OrderForm) -> OrderInput:
+def _form_input(form: OrderForm) -> services.OrderInput:
     lines = []
     for i, entry in enumerate(form.lines.entries):
         lf = entry.form
         if lf.is_blank:
             continue
-        lines.append(LineInput(
-            item_id=lf.item_id.data, qty_ordered=lf.qty_ordered.data, id=_int(lf.id.data),
+        lines.append(services.LineInput(
+            item_id=lf.item_id.data, qty_ordered=lf.qty_ordered.data, id=parse_id(lf.id.data),
             description=lf.description.data or "", unit_price=lf.unit_price.data, discount_pct=lf.discount_pct.data,
             promise_date=lf.promise_date.data, warehouse_id=lf.warehouse_id.data,
             drop_ship=lf.drop_ship.data if lf.id.data or lf.drop_ship.data else None,
             vendor_id=lf.vendor_id.data, index=i))
-    return OrderInput(
+    return services.OrderInput(
         customer_id=form.customer_id.data, lines=lines, order_date=form.order_date.data,
         number=form.number.data or "", customer_po_number=form.customer_po_number.data or "",
         requested_ship_date=form.requested_ship_date.data, ship_to_address=form.ship_to_address.data or "",
@@ -96,71 +65,45 @@ def _form_input(form: OrderForm) -> OrderInput:
         notes=form.notes.data or "", margin_override=form.margin_override.data)
 
 
-def _int(raw) -> int | None:
-    try:
-        return int(raw) if raw not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _attach(form: OrderForm, messages) -> list[str]:
-    """Put each error beside its field; return those that belong to no field."""
-    loose = []
-    for m in messages:
-        if m.level != "error":
-            flash(m.text, "warning")
-            continue
-        target = None
-        if m.field and m.field.startswith("lines-"):
-            _, idx, name = m.field.split("-", 2)
-            if idx.isdigit() and int(idx) < len(form.lines.entries):
-                target = getattr(form.lines.entries[int(idx)].form, name, None)
-        elif m.field and m.field in form:
-            target = form[m.field]
-        if target is not None:
-            target.errors = [*target.errors, m.text] if isinstance(target.errors, list) else [m.text]
-        else:
-            loose.append(m.text + (f" ({m.plugin})" if m.plugin and m.plugin != services.PLUGIN else ""))
-    return loose
-
-
-def _edit(order: SalesOrder | None):
-    o = services.opts()
-    if request.method == "GET" and order is None:
-        form = OrderForm(order_date=date.today())
-    else:
-        form = OrderForm(obj=order)
+def _new_form(order: SalesOrder | None) -> OrderForm:
+    form = OrderForm(order_date=date.today()) if request.method == "GET" and order is None else OrderForm(obj=order)
     form.fill_choices()
     if order is None and request.method == "GET" and form.warehouse_id.choices:
         form.warehouse_id.data = min(wid for wid, _ in form.warehouse_id.choices)  # the first warehouse made
+    return form
+
+
+def _edit(order: SalesOrder | None):
+    form = _new_form(order)
+    # what the heading shows, taken before the save changes the order in memory
+    heading = order and SimpleNamespace(id=order.id, number=order.number, status_label=order.status_label)
     loose: list[str] = []
     if request.method == "POST":
-        if form.validate():
+        if not form.validate():
+            loose = ["Please correct the fields marked below."]
+        else:
             try:
                 saved, warnings = services.save_order(_form_input(form), order)
-                db.session.commit()
-            except OrderRefused as exc:
-                db.session.rollback()
-                loose = _attach(form, exc.messages)
-            except HookError as exc:
-                db.session.rollback()
-                loose = [f"Not saved: plugin '{exc.plugin}' failed: {exc.original}"]
+            except ValidationError as exc:
+                loose = attach_errors(form, exc)
             else:
-                for m in warnings:
-                    flash(m.text, "warning")
+                for text in warnings:
+                    flash(text, "warning")
                 flash(f"Saved sales order {saved.number} ({saved.status_label}).", "success")
                 return redirect(url_for(".view", order_id=saved.id))
-        else:
-            loose = ["Please correct the fields marked below."]
-        if order is not None:
-            order = db.session.get(SalesOrder, order.id)
+    return _render_form(form, heading, loose)
+
+
+def _render_form(form: OrderForm, heading, loose: list[str]):
     template_line = LineForm(prefix="lines-999")
     template_line.item_id.choices = form.choice_sets["item"]
     template_line.vendor_id.choices = form.choice_sets["vendor"]
     template_line.warehouse_id.choices = form.choice_sets["warehouse"]
     status = 422 if request.method == "POST" else 200
-    return render_template("sales_order/form.html", form=form, order=order, loose=loose, opts=o,
-                           template_line=template_line), status
+    # a refused save leaves half-built lines in the session: nothing may flush them while the page renders
+    with db.session.no_autoflush:
+        return render_template("sales_order/form.html", form=form, order=heading, loose=loose,
+                               opts=options.current(), template_line=template_line, max_lines=MAX_LINES), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -170,7 +113,7 @@ def new():
 
 
 def _get(order_id: int, lock: bool = False) -> SalesOrder:
-    order = services.lock_order(order_id) if lock else db.session.get(SalesOrder, order_id)
+    order = queries.lock_order(order_id) if lock else queries.get_order(order_id)
     if order is None:
         abort(404)
     return order
@@ -180,7 +123,7 @@ def _get(order_id: int, lock: bool = False) -> SalesOrder:
 @require(*WRITERS)
 def edit(order_id: int):
     order = _get(order_id, lock=request.method == "POST")
-    if order.status in ("9", "*"):
+    if order.status in DONE_STATUSES:
         flash(f"Order {order.number} is {order.status_label.lower()} and cannot be changed.", "error")
         return redirect(url_for(".view", order_id=order.id))
     return _edit(order)
@@ -189,34 +132,27 @@ def edit(order_id: int):
 @bp.route("/<int:order_id>")
 @require()
 def view(order_id: int):
-    order = db.session.scalars(
-        sa.select(SalesOrder).where(SalesOrder.id == order_id)
-        .options(joinedload(SalesOrder.customer), joinedload(SalesOrder.warehouse),
-                 selectinload(SalesOrder.lines).joinedload(SalesOrderLine.item),
-                 selectinload(SalesOrder.lines).joinedload(SalesOrderLine.vendor),
-                 selectinload(SalesOrder.invoices).selectinload(SalesInvoice.lines))).one_or_none()
+    order = queries.order_for_page(order_id)
     if order is None:
         abort(404)
-    return render_template("sales_order/view.html", order=order, opts=services.opts(), credit_roles=CREDIT_ROLES)
+    return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES)
 
 
 def _action(order_id: int, fn, done: str):
+    """A button on the order page: the service's refusal or warnings are flashed on the order page."""
     order = _get(order_id, lock=True)
+    number = order.number
     try:
         warnings = fn(order) or []
-        db.session.commit()
-    except OrderRefused as exc:
-        db.session.rollback()
-        for m in exc.messages:
-            flash(m.text, "error")
-    except HookError as exc:
-        db.session.rollback()
-        flash(f"Nothing was changed: plugin '{exc.plugin}' failed: {exc.original}", "error")
+    except ValidationError as exc:
+        rollback_request()  # a redirect is a success to the lifecycle: the refusal must not be kept
+        for _field, message in exc.errors:
+            flash(message, "error")
     else:
-        for m in warnings:
-            flash(m.text, "warning")
+        for text in warnings:
+            flash(text, "warning")
         if not warnings:
-            flash(done.format(number=order.number), "success")
+            flash(done.format(number=number), "success")
     return redirect(url_for(".view", order_id=order_id))
 
 
@@ -251,6 +187,12 @@ def authorise(order_id: int):
                    "Credit authorised: order {number} is released from suspense.")
 
 
+def _split(exc: ValidationError) -> tuple[dict[str, str], list[str]]:
+    """A refusal on a page of quantity inputs: messages by input name, and the others."""
+    by_field = {name: message for name, message in exc.errors if name}
+    return by_field, [message for name, message in exc.errors if not name]
+
+
 @bp.route("/<int:order_id>/ship", methods=["GET", "POST"])
 @require(*WRITERS)
 def ship(order_id: int):
@@ -258,52 +200,37 @@ def ship(order_id: int):
     form = ShipForm()
     errors: dict[str, str] = {}
     loose: list[str] = []
-    typed = {}
+    typed: dict[int, str] = {}
     if form.validate_on_submit():
-        quantities = {}
-        for line in order.lines:
-            raw = request.form.get(f"ship-{line.id}", "")
-            typed[line.id] = raw
-            value = decimal_or_none(raw)
-            if value == "invalid":
-                errors[f"ship-{line.id}"] = "Enter a number."
-            elif value is not None:
-                quantities[line.id] = value
+        quantities, errors, typed = line_quantities(request.form, "ship-", QTY)
         if not errors:
             try:
-                invoice = services.ship_order(order, quantities, user_id=current_user.id)
-                db.session.commit()
-            except OrderRefused as exc:
-                db.session.rollback()
-                for m in exc.messages:
-                    if m.field:
-                        errors[m.field] = m.text
-                    else:
-                        loose.append(m.text)
-            except HookError as exc:
-                db.session.rollback()
-                loose.append(f"Nothing was shipped: plugin '{exc.plugin}' failed: {exc.original}")
+                invoice, warnings = services.ship_order(order, quantities, user_id=current_user.id)
+            except ValidationError as exc:
+                errors, loose = _split(exc)
             else:
-                flash(f"Shipped: invoice {invoice.number} for {invoice.total:,.2f}. Order {order.number} is now "
-                      f"{order.status_label.lower()}.", "success")
+                for text in warnings:
+                    flash(text, "warning")
+                if invoice is not None:
+                    flash(f"Shipped: invoice {invoice.number} for {invoice.total:,.2f}. Order {order.number} is "
+                          f"now {order.status_label.lower()}.", "success")
                 return redirect(url_for(".view", order_id=order.id))
-        order = _get(order_id)
     elif request.method == "POST":
         loose.append("The form expired; try again.")
-    return render_template("sales_order/ship.html", order=order, form=form, errors=errors, loose=loose,
-                           typed=typed), (422 if request.method == "POST" else 200)
+    with db.session.no_autoflush:
+        return render_template("sales_order/ship.html", order=order, form=form, errors=errors, loose=loose,
+                               typed=typed), (422 if request.method == "POST" else 200)
 
 
 # -- back orders -----------------------------------------------------------------------------------
 
 
 def _backorder_page(errors=None, loose=None, typed=None, status=200):
-    lines = list(db.session.scalars(services.backorder_lines_stmt()))
+    lines = queries.backorder_lines()
     avail = stock.available_many({(line.item_id, line.warehouse_id) for line in lines})
-    forward = db.session.scalar(sa.select(sa.func.count()).select_from(SalesOrder).where(SalesOrder.status == "F"))
     return render_template("sales_order/backorders.html", lines=lines, avail=avail, form=ReleaseForm(),
-                           errors=errors or {}, loose=loose or [], typed=typed or {}, forward=forward,
-                           zero=ZERO), status
+                           errors=errors or {}, loose=loose or [], typed=typed or {},
+                           forward=queries.forward_order_count(), zero=ZERO), status
 
 
 @bp.route("/back-orders")
@@ -315,55 +242,34 @@ def backorders():
 @bp.route("/back-orders/release", methods=["POST"])
 @require(*WRITERS)
 def backorders_release():
-    form = ReleaseForm()
-    if not form.validate_on_submit():
+    if not ReleaseForm().validate_on_submit():
         abort(400)
-    errors, typed, wanted = {}, {}, {}
-    for key, raw in request.form.items():
-        if not key.startswith("release-") or not key[8:].isdigit():
-            continue
-        typed[int(key[8:])] = raw
-        value = decimal_or_none(raw)
-        if value == "invalid":
-            errors[key] = "Enter a number."
-        elif value:
-            wanted[int(key[8:])] = value
+    wanted, errors, typed = line_quantities(request.form, "release-", QTY)
     if not wanted and not errors:
         return _backorder_page(loose=["Enter a quantity to release on at least one line."], status=422)
-    done = []
     if not errors:
         try:
-            for line_id, qty in sorted(wanted.items()):
-                line = db.session.get(SalesOrderLine, line_id)
-                if line is None:
-                    continue
-                services.lock_order(line.order_id)
-                services.release_backorder(line, qty)
-                done.append(f"{line.order.number}/{line.line_no}")
-            db.session.commit()
-        except OrderRefused as exc:
-            db.session.rollback()
-            errors.update({m.field or "": m.text for m in exc.messages})
-    if errors:
-        return _backorder_page(errors=errors, typed=typed, loose=[errors.pop("", "")] if "" in errors else [],
-                               status=422)
-    flash(f"Released {len(done)} back-ordered line(s): {', '.join(done)}.", "success")
-    return redirect(url_for(".backorders"))
+            done = services.release_backorders(wanted)
+        except ValidationError as exc:
+            rollback_request()  # the page below is shown again; nothing of the release is kept
+            errors, loose = _split(exc)
+            return _backorder_page(errors=errors, typed=typed, loose=loose, status=422)
+        flash(f"Released {len(done)} back-ordered line(s): {', '.join(done)}.", "success")
+        return redirect(url_for(".backorders"))
+    return _backorder_page(errors=errors, typed=typed, status=422)
 
 
 @bp.route("/back-orders/allocate-scheduled", methods=["POST"])
 @require(*WRITERS)
 def allocate_scheduled():
     done = services.allocate_scheduled()
-    db.session.commit()
     flash(f"Allocated {len(done)} scheduled order(s).", "success")
     return redirect(url_for(".backorders"))
 
 
 @bp.route("/purge", methods=["POST"])
-@require("admin")
+@require(*PURGERS)
 def purge():
     result = services.purge()
-    db.session.commit()
     flash(result.summary(), "success")
     return redirect(url_for(".index"))

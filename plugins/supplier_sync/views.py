@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError as FieldError
 from core.auth import require, user_can
 from core.db import db
 from core.models import Partner
-from core.parsing import parse_id
+from core.parsing import has_nul, parse_id
 from core.plugins import Action, Panel
 from core.web import paginate
 
@@ -34,7 +34,9 @@ BUYERS = ("purchasing",)
 def notifications():
     a = request.args
     f = {k: a.get(k, "").strip()[:60] for k in ("state", "vendor", "kind", "q")}
-    f["state"] = f["state"] or "open"
+    f["state"] = f["state"] if f["state"] in ("open", "resolved", "all") else "open"
+    f["kind"] = f["kind"] if f["kind"] in NOTIFICATION_KINDS else ""
+    f["q"] = "" if has_nul(f["q"]) else f["q"]
     stmt = services.notifications_query(state=f["state"], vendor_id=parse_id(f["vendor"]), kind=f["kind"],
                                         text=f["q"])
     return render_template("supplier_sync/notifications.html", page=paginate(stmt), f=f,

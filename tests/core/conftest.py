@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import core.plugins
-from tests.conftest import Client
+from core.testing import Client
+from core.testing import client_of as client_for  # noqa: F401  (imported by the core tests)
 from tests.platform_plugins import probe
 
 PKG = "tests.platform_plugins"
@@ -17,14 +18,6 @@ def add_plugins(monkeypatch, *names: str, **aliases: str) -> None:
         monkeypatch.setitem(core.plugins.BUILTIN_PLUGINS, name, f"{PKG}.{name}")
     for name, module in aliases.items():
         monkeypatch.setitem(core.plugins.BUILTIN_PLUGINS, name, f"{PKG}.{module}")
-
-
-def client_for(app, username: str | None = None) -> Client:
-    app.test_client_class = Client
-    c = app.test_client()
-    if username:
-        c.login(username)
-    return c
 
 
 @pytest.fixture(autouse=True)

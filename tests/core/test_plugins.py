@@ -210,15 +210,21 @@ def test_disabled_plugin_hooks_pages_menu_options_go_and_data_stays(probe_app, p
     assert pc.get("/probe/").get_data(as_text=True) == "probe page; max_lines=77"
 
 
-def test_plugin_enabled_and_disabled_events(probe_app, pc):
-    """on_plugin_enabled fires for each plugin switched on (dependencies first), on_plugin_disabled likewise."""
+def test_hook_on_plugin_enabled(probe_app, pc):
+    """Fires for each plugin switched on, dependencies first."""
+    pc.post("/admin/modules/probe/disable", data={"cascade": "yes"})
+    probe.EVENTS.clear()
+    pc.post("/admin/modules/probe_child/enable")
+    assert probe.EVENTS == [("enabled", "probe"), ("enabled", "probe_child")]
+
+
+def test_hook_on_plugin_disabled(probe_app, pc):
+    """Fires for the plugins still enabled and for the one being disabled (it hears about itself)."""
     pc.post("/admin/modules/probe_child/disable")
-    assert ("disabled", "probe_child") in probe.EVENTS
+    assert probe.EVENTS == [("disabled", "probe_child")]
     probe.EVENTS.clear()
     pc.post("/admin/modules/probe/disable")  # no enabled dependants now: no confirmation
-    assert probe.EVENTS == [("disabled", "probe")]  # the plugin hears its own on_plugin_disabled
-    pc.post("/admin/modules/probe_child/enable")
-    assert probe.EVENTS[-2:] == [("enabled", "probe"), ("enabled", "probe_child")]
+    assert probe.EVENTS == [("disabled", "probe")]
 
 
 def test_event_failure_is_reported_and_does_not_undo_the_change(probe_app, pc, monkeypatch):
@@ -237,7 +243,60 @@ def test_event_failure_is_reported_and_does_not_undo_the_change(probe_app, pc, m
 # -- contributions -------------------------------------------------------------------------
 
 
-def test_extend_form_adds_a_field_per_request_and_its_value_reaches_the_saved_hooks(probe_app, pc):
+def test_hook_register_blueprints(probe_app, pc):
+    """The probe's blueprint is served, owned by the probe, and answers 404 while it is disabled."""
+    assert host_of(probe_app).blueprint_owner["probe"] == "probe"
+    assert pc.get("/probe/").get_data(as_text=True) == "probe page; max_lines=50"
+    pc.post("/admin/modules/probe/disable", data={"cascade": "yes"})
+    assert pc.get("/probe/").status_code == 404
+
+
+def test_hook_setup_options(probe_app, pc):
+    """The declared options make the plugin's tabbed options page."""
+    assert "max_lines" in probe_app.extensions["orderbridge_options"].declared["probe"]
+    page = pc.get("/admin/options/probe").get_data(as_text=True)
+    assert 'name="max_lines"' in page and "Maximum lines" in page and "Cut-off date" in page
+
+
+def test_hook_menu_items(probe_app, pc):
+    home = pc.get("/").get_data(as_text=True)
+    assert 'href="/probe/"' in home and "Probe page" in home and "Probe child page" in home
+
+
+def test_hook_migrations_dir(probe_app):
+    """A plugin's own Alembic history is found through its migrations_dir."""
+    from core.migrate import script_dirs
+
+    dirs = dict(script_dirs(host_of(probe_app)))
+    assert dirs["probe"] == str(ROOT / "tests" / "platform_plugins" / "probe_migrations")
+    assert {"core", "sales_order", "purchase_order"} <= set(dirs)
+
+
+def test_hook_on_options_changed(probe_app, pc):
+    """Fires with key -> (old, new) inside the options' transaction; raising rolls the change back."""
+    pc.post("/admin/options/probe", data={"max_lines": "60", "mode": "a", "doc_number": "1000", "note": "hi"})
+    assert ("options", "probe", {"max_lines": (50, 60), "note": ("", "hi")}) in probe.EVENTS
+    resp = pc.post("/admin/options/probe", data={"max_lines": "70", "mode": "a", "doc_number": "1000",
+                                                  "note": "boom"})
+    assert "probe rejects the note" in resp.get_data(as_text=True)
+    with probe_app.app_context():
+        assert db.session.get(OptionValue, ("probe", "max_lines")).value == "60"
+
+
+def test_hook_on_partner_saved(probe_app, pc):
+    """Fires after the row is flushed; form_data carries the extend_form fields."""
+    pc.post("/partners/new", data={"number": "C7", "name": "Seven", "is_customer": "y", "probe_code": "P7"})
+    assert probe.EVENTS == [("partner", "C7", True, "P7")]
+
+
+def test_hook_on_item_saved(probe_app, pc):
+    pc.post("/items/new", data={"code": "I7", "uom": "EA", "supply_method": "stock", "probe_code": "X7"})
+    assert probe.EVENTS == [("item", "I7", True, "X7")]
+
+
+
+
+def test_hook_extend_form(probe_app, pc):
     """extend_form fields appear on the partner and item forms; on_partner_saved / on_item_saved get them."""
     from core.masterdata import ItemForm, PartnerForm
 
@@ -273,21 +332,28 @@ def test_partner_saved_hook_exception_rolls_back_and_names_the_plugin(probe_app,
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 0
 
 
-def test_page_panels_and_actions_render_and_a_raising_panel_becomes_a_notice(probe_app, pc):
-    """page_panels and page_actions contributions on another page (the home page)."""
+def test_hook_page_panels(probe_app, pc):
+    """A page_panels contribution on another plugin's page (the home page); a raising one becomes a notice."""
     page = pc.get("/").get_data(as_text=True)
     assert "<h2>Probe panel</h2>" in page and "<p id='probe-panel'>hello from probe</p>" in page
-    assert "Probe action" in page and 'action="/probe/act"' in page  # a POST action: form + CSRF token
-    assert 'href="/probe/"' in page and "Probe link" in page
-    readonly = client_for(probe_app, "readonly").get("/").get_data(as_text=True)
-    assert "Probe action" not in readonly and "Probe link" in readonly  # roles of an action
     probe.SWITCHES["panel_raises"] = True
     resp = pc.get("/")
     assert resp.status_code == 200
-    assert "Plugin 'probe' could not show its panel: panel exploded" in resp.get_data(as_text=True)
+    page = resp.get_data(as_text=True)
+    assert "Plugin 'probe' could not show its panel: panel exploded" in page
+    assert "Probe action" in page  # the same plugin's other contributions stay
 
 
-def test_register_commands_adds_a_command_that_refuses_when_disabled(probe_app):
+def test_hook_page_actions(probe_app, pc):
+    """page_actions buttons on the home page: a POST action is a form with the CSRF token; roles apply."""
+    page = pc.get("/").get_data(as_text=True)
+    assert "Probe action" in page and 'action="/probe/act"' in page
+    assert 'href="/probe/"' in page and "Probe link" in page
+    readonly = client_for(probe_app, "readonly").get("/").get_data(as_text=True)
+    assert "Probe action" not in readonly and "Probe link" in readonly  # roles of an action
+
+
+def test_hook_register_commands(probe_app):
     """register_commands: `orderbridge probe hello`, refused while the plugin is disabled."""
     runner = probe_app.test_cli_runner()
     result = runner.invoke(args=["probe", "hello"])
@@ -297,7 +363,7 @@ def test_register_commands_adds_a_command_that_refuses_when_disabled(probe_app):
     assert result.exit_code == 1 and "plugin 'probe' is disabled" in result.output
 
 
-def test_demo_data_hook_and_its_failure_rolls_everything_back(probe_app):
+def test_hook_demo_data(probe_app):
     """demo_data of every enabled plugin in one transaction."""
     runner = probe_app.test_cli_runner()
     probe.SWITCHES["demo_raises"] = True
@@ -337,3 +403,140 @@ def test_a_raising_extend_form_is_named_and_the_form_renders_without_its_fields(
     page = resp.get_data(as_text=True)
     assert resp.status_code == 200 and 'name="number"' in page and 'name="probe_code"' not in page
     assert "Plugin &#39;probe&#39; failed in extend_form: no fields today" in page
+
+
+# -- hooks a plugin publishes; pluggy's callers -----------------------------------------------
+
+
+@pytest.fixture
+def pub_app(app, users, app_factory, monkeypatch):
+    """publisher (declares probe_collect / probe_pick), subscriber and hook_user (implement them)."""
+    from tests.platform_plugins import hook_user, publisher
+
+    add_plugins(monkeypatch, "publisher", "subscriber", "hook_user")
+    publisher.CALLS.clear()
+    hook_user.SEEN.clear()
+    return app_factory()
+
+
+def test_core_imports_no_plugin_and_declares_only_platform_hooks():
+    """The business events live in their owners' hookspecs; core's contract names no plugin type."""
+    import subprocess
+    import sys
+
+    code = ("import sys, core.hookspecs, core.plugins, core.web, core.forms; "
+            "print(sorted(m for m in sys.modules if m == 'plugins' or m.startswith('plugins.')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stdout + out.stderr
+    from core import hookspecs
+    from core.plugins import _spec_names
+
+    assert "on_sales_order_saved" not in _spec_names(hookspecs) and "on_receipt" not in _spec_names(hookspecs)
+    assert {"register_blueprints", "menu_items", "on_partner_saved", "page_actions"} <= set(_spec_names(hookspecs))
+
+
+def test_a_plugin_publishes_hooks_that_its_dependants_implement(pub_app):
+    host = host_of(pub_app)
+    assert {"publisher", "subscriber", "hook_user"} <= set(host.plugins), host.failed
+    assert host.hook_owner["probe_collect"] == "publisher" and host.hook_owner["probe_pick"] == "publisher"
+    assert host.hook_owner["on_receipt"] == "purchase_order" and host.hook_owner["menu_items"] == "core"
+    with pub_app.app_context():
+        assert "subscriber:w" in host.hook.probe_collect(word="w")
+
+
+def test_wrappers_and_tryfirst_trylast_work_through_the_host(pub_app):
+    """Dependency order is publisher, hook_user, subscriber; the markers reorder, the wrapper sees all."""
+    host = host_of(pub_app)
+    with pub_app.app_context():
+        result = host.hook.probe_collect(word="w")
+        # subscriber is tryfirst, hook_user trylast; the new-style wrapper appended its note
+        assert result == ["subscriber:w", "publisher:w", "hook_user:w", "wrapped 3"]
+        host.set_enabled("subscriber", False)
+        assert host.hook.probe_collect(word="w") == ["publisher:w", "hook_user:w", "wrapped 2"]
+        host.set_enabled("hook_user", False)  # its wrapper goes with it
+        assert host.hook.probe_collect(word="w") == ["publisher:w"]
+
+
+def test_firstresult_hook_returns_the_first_answer_and_stops(pub_app):
+    from tests.platform_plugins import hook_user, publisher
+
+    host = host_of(pub_app)
+    with pub_app.app_context():
+        assert host.hook.probe_pick(choices=["a", "b"]) == "a"  # one value, not a list
+        assert publisher.CALLS == []  # the trylast fallback was not reached
+        assert host.hook.probe_pick(choices=[]) == "default"  # subscriber returned None
+        assert publisher.CALLS == ["publisher.probe_pick"]
+        assert hook_user.SEEN == ["a", "default"]  # the old-style hookwrapper saw each outcome
+
+
+def test_calls_go_through_one_cached_pluggy_caller_per_enabled_set(pub_app, monkeypatch):
+    """No implementation is called by hand: pluggy's own calling machinery runs every call."""
+    import pluggy._hooks
+
+    host = host_of(pub_app)
+    calls = []
+    real = pluggy._hooks.HookCaller.__call__
+    monkeypatch.setattr(pluggy._hooks.HookCaller, "__call__", lambda self, **kw: calls.append(self.name) or real(self, **kw))
+    with pub_app.app_context():
+        enabled = host.enabled()
+        host.hook.probe_collect(word="x")
+        assert host.caller("probe_collect", enabled) is host.caller("probe_collect", set(enabled))
+        host.call_each("migrations_dir")
+    assert calls[0] == "probe_collect" and calls.count("migrations_dir") >= 3
+
+
+def test_implementing_a_hook_of_a_plugin_it_does_not_depend_on_fails_only_that_plugin(app_factory, monkeypatch,
+                                                                                      users):
+    add_plugins(monkeypatch, "publisher", "subscriber", "stranger")
+    app = app_factory()
+    host = host_of(app)
+    assert host.failed["stranger"] == ("TypeError: implements hook(s) of plugins it does not depend on: "
+                                       "probe_collect (of 'publisher'); add them to its manifest's `depends`")
+    assert not host.pm.has_plugin("stranger")
+    with app.app_context():
+        assert host.hook.probe_collect(word="w") == ["subscriber:w", "publisher:w"]
+    assert client_for(app, "admin").get("/admin/modules").status_code == 200
+
+
+def test_implementing_hooks_of_a_plugin_that_failed_to_load_fails_only_the_implementer(app_factory, monkeypatch,
+                                                                                       users):
+    """And a plugin publishing a hook under a name already taken fails alone too."""
+    add_plugins(monkeypatch, "subscriber", "stranger", "probe", "clash", publisher="broken_import")
+    app = app_factory()
+    host = host_of(app)
+    assert "ModuleNotFoundError" in host.failed["publisher"]
+    assert host.failed["subscriber"] == "depends on unknown plugin 'publisher' (failed)"
+    assert host.failed["stranger"] == "TypeError: implements unknown hook(s): probe_collect"
+    assert host.failed["clash"] == ("ValueError in its hookspecs: declares hook(s) already declared: "
+                                    "menu_items (declared by 'core')")
+    assert "probe" in host.plugins
+    page = client_for(app, "admin").get("/admin/modules").get_data(as_text=True)
+    assert "<code>stranger</code>" in page and "<code>subscriber</code>" in page
+
+
+# -- every hook has its own test ----------------------------------------------------------------
+
+
+def _hook_test_names() -> set[str]:
+    """Names of the ``test_hook_*`` functions of every test module, found by importing them."""
+    import importlib
+    import inspect
+
+    names = set()
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        module = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        names |= {n for n, fn in vars(module).items() if n.startswith("test_hook_") and inspect.isfunction(fn)}
+    return names
+
+
+def test_every_hook_has_its_own_test_hook_function():
+    """Datasette's rule: each hook of core or of a built-in plugin has a ``test_hook_<name>``."""
+    from core.hookdocs import hooks
+
+    declared = {h.name: h.owner for h in hooks()}
+    assert {"menu_items", "on_sales_order_saved", "on_receipt"} <= set(declared)
+    tested = _hook_test_names()
+    missing = sorted(f"{name} (declared by {owner})" for name, owner in declared.items()
+                     if f"test_hook_{name}" not in tested)
+    assert missing == [], "hooks without a test_hook_<name> test: " + ", ".join(missing)
+    assert _hook_test_names() - {f"test_hook_{n}" for n in declared} == set(), "test_hook_ of an unknown hook"

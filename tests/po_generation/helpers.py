@@ -1,12 +1,13 @@
 """Shared helpers for the po_generation tests."""
 
 from decimal import Decimal
+from functools import partial
 
 import sqlalchemy as sa
 
 from core.db import db
 from core.models import Item, Partner
-from core.options import apply_changes
+from core.testing import apply_options
 
 
 def ids(model, col, *codes):
@@ -21,9 +22,7 @@ def partner(number):
     return db.session.scalar(sa.select(Partner).where(Partner.number == number))
 
 
-def set_options(plugin="po_generation", **values):
-    apply_changes(plugin, values, user_id=None, source="page")
-    db.session.commit()
+set_options = partial(apply_options, "po_generation")  # the testing kit's option setter
 
 
 def make_order(lines, customer="C1000", number="", **header):

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
 
 import sqlalchemy as sa
 
 from core.db import db
 from core.models import Item, Partner, StockLevel, Warehouse
-from core.options import apply_changes
+from core.testing import apply_options
 
-
-def set_options(**values) -> None:
-    apply_changes("purchase_order", values, user_id=None, source="page")
-    db.session.commit()
+set_options = partial(apply_options, "purchase_order")  # the testing kit's option setter
 
 
 def ids() -> dict:

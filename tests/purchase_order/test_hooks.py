@@ -37,7 +37,8 @@ def papp(app, monkeypatch):
         db.engine.dispose()
 
 
-def test_on_purchase_order_saved_sent_cancelled(papp):
+def test_hook_on_purchase_order_saved(papp):
+    """Fires on PO entry saves, new (created=True) and edited (created=False)."""
     with papp.app_context():
         k = ids()
         po = svc.save_purchase_order(None, vendor_id=k["V2000"], order_type="S", header={},
@@ -46,8 +47,19 @@ def test_on_purchase_order_saved_sent_cancelled(papp):
         svc.save_purchase_order(po, vendor_id=k["V2000"], order_type="S", header={},
                                 lines=[{"id": po.lines[0].id, "item_id": k["BOLT-10"], "qty_ordered": Decimal(4)}])
         assert probe.CALLS[-1] == ("on_purchase_order_saved", po.number, False)
+
+
+def test_hook_on_purchase_order_sent(papp):
+    with papp.app_context():
+        po = make_po()
         svc.send_purchase_order(po, user_id=None)
-        assert probe.CALLS[-1] == ("on_purchase_order_sent", po.number, True)
+        assert probe.CALLS[-1] == ("on_purchase_order_sent", po.number, True)  # sent_at already set
+
+
+def test_hook_on_purchase_order_cancelled(papp):
+    """Fires on cancel and on delete, before the lines are removed."""
+    with papp.app_context():
+        po = make_po()
         svc.cancel_purchase_order(po)
         assert probe.CALLS[-1] == ("on_purchase_order_cancelled", po.number, 1)
         other = make_po()
@@ -55,12 +67,20 @@ def test_on_purchase_order_saved_sent_cancelled(papp):
         assert probe.CALLS[-1] == ("on_purchase_order_cancelled", other.number, 1)  # fired before the delete
 
 
-def test_on_receipt_and_on_return_carry_lines(papp):
+def test_hook_on_receipt(papp):
+    """Fires with the posted receipt; its lines carry each PO line and quantity."""
     with papp.app_context():
         po = make_po(lines=(("BOLT-10", 10, "1"), ("GLOVES", 4, "1")))
         a, b = po.lines
         r = svc.post_receipt(po.id, {a.id: 6, b.id: 4}).document
         assert probe.CALLS[-1] == ("on_receipt", r.number, [(1, Decimal(6)), (2, Decimal(4))])
+
+
+def test_hook_on_return(papp):
+    with papp.app_context():
+        po = make_po(lines=(("BOLT-10", 10, "1"), ("GLOVES", 4, "1")))
+        b = po.lines[1]
+        svc.post_receipt(po.id, {b.id: 4})
         ret = svc.post_return(po.id, {b.id: 1}).document
         assert probe.CALLS[-1] == ("on_return", ret.number, [(2, Decimal(1))])
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from core.models import Item, Partner, StockLevel, Warehouse
-from core.options import apply_changes
+from core.testing import apply_options
 
 
 class SO:
@@ -18,8 +18,7 @@ class SO:
 
     def opts(self, **values):
         with self.app.app_context():
-            apply_changes("sales_order", values, user_id=None, source="test")
-            db.session.commit()
+            apply_options("sales_order", **values)
 
     def item(self, code) -> int:
         with self.app.app_context():
@@ -67,7 +66,7 @@ class SO:
         with self.app.app_context():
             order, warnings = save_order(data, today=today)
             db.session.commit()
-            self.last_warnings = [w.text for w in warnings]
+            self.last_warnings = list(warnings)
             return order.id
 
     def order(self, order_id):

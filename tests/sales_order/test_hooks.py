@@ -57,10 +57,10 @@ def count(app, model):
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-def test_validate_sales_order_and_on_sales_order_saved_fire_with_changes(pso):
+def test_hook_on_sales_order_saved(pso):
+    """Fires with the order and its line changes (added, changed, removed) inside the save."""
     oid = pso.save(lines=[("BOLT-10", "5"), ("DRILL-18V", "20"), ("GLOVES", "1")])
-    validate, saved = probe_plugin.CALLS
-    assert validate[0] == "validate_sales_order" and validate[2] == D("2023.30")  # built, not yet numbered
+    _validate, saved = probe_plugin.CALLS
     assert saved[:4] == ("on_sales_order_saved", "0100001", True, [1, 2, 3])
     assert saved[7] == [0, 8, 0]  # back order known when the hook runs
     from plugins.sales_order.services import LineInput, OrderInput, save_order
@@ -99,14 +99,19 @@ def test_on_sales_order_saved_exception_rolls_back_and_names_plugin(pso, pclient
         assert peek("so_order") in (None, 100001)  # the number was given back
 
 
-def test_validate_sales_order_errors_stop_warnings_show(pso, pclient):
+def test_hook_validate_sales_order(pso, pclient):
+    """Fires with the built order before its flush; errors stop the save, warnings show."""
+    pso.save(lines=[("BOLT-10", "5"), ("DRILL-18V", "20"), ("GLOVES", "1")])
+    validate = probe_plugin.CALLS[0]
+    assert validate[0] == "validate_sales_order" and validate[2] == D("2023.30")  # built, not yet numbered
+    assert validate[1] in ("", None)
     resp = pclient.post("/sales-orders/new", data=form_data(pso, [("BOLT-10", "1")], notes="PROBE-ERROR"))
     assert resp.status_code == 422 and "The probe does not like this order." in resp.get_data(as_text=True)
-    assert count(pso.app, SalesOrder) == 0
+    assert count(pso.app, SalesOrder) == 1
     resp = pclient.post("/sales-orders/new", data=form_data(pso, [("BOLT-10", "1")], notes="PROBE-WARN"),
                         follow_redirects=True)
     assert resp.status_code == 200 and "The probe has doubts." in resp.get_data(as_text=True)
-    assert count(pso.app, SalesOrder) == 1
+    assert count(pso.app, SalesOrder) == 2
 
 
 def test_validate_sales_order_exception_names_plugin(pso, pclient):
@@ -116,7 +121,8 @@ def test_validate_sales_order_exception_names_plugin(pso, pclient):
     assert count(pso.app, SalesOrder) == 0
 
 
-def test_on_sales_order_cancelled_fires_and_its_exception_aborts(pso, pclient):
+def test_hook_on_sales_order_cancelled(pso, pclient):
+    """Fires inside the cancellation; an exception aborts it and names the plugin."""
     oid = pso.save(lines=[("BOLT-10", "5")])
     probe_plugin.RAISE.add("on_sales_order_cancelled")
     resp = pclient.post(f"/sales-orders/{oid}/cancel", follow_redirects=True)
@@ -128,7 +134,8 @@ def test_on_sales_order_cancelled_fires_and_its_exception_aborts(pso, pclient):
     assert pso.order(oid)["status"] == "*"
 
 
-def test_on_sales_order_shipped_fires_and_its_exception_aborts(pso, pclient):
+def test_hook_on_sales_order_shipped(pso, pclient):
+    """Fires inside the shipment; an exception aborts it and names the plugin."""
     oid = pso.save(lines=[("BOLT-10", "5")])
     line_id = pso.order(oid)["lines"][0]["id"]
     probe_plugin.RAISE.add("on_sales_order_shipped")

@@ -120,46 +120,4 @@ def test_demo_data_adds_sales_orders(app):
         assert any(line.qty_backordered for o in orders for line in o.lines)
 
 
-# -- the third-party example plugin (examples/ob_order_limit, installed with its entry point) -----
-
-
-def _limit_opts(so, **values):
-    from core.options import apply_changes
-
-    with so.app.app_context():
-        apply_changes("order_limit", values, user_id=None, source="test")
-        db.session.commit()
-
-
-def test_example_plugin_is_discovered_through_its_entry_point(so, admin_client):
-    host = host_of(so.app)
-    assert host.plugins["order_limit"].source == "ob-order-limit"
-    with so.app.app_context():
-        assert host.is_enabled("order_limit")
-    assert "order_limit" in admin_client.get("/admin/modules").get_data(as_text=True)
-
-
-def test_example_plugin_validate_sales_order_holds_big_orders_and_can_be_disabled(so, client):
-    from tests.sales_order.test_hooks import form_data
-
-    _limit_opts(so, max_order_total=D("100"))
-    client.login("sales")
-    resp = client.post("/sales-orders/new", data=form_data(so, [("DRILL-18V", "2")]))
-    assert resp.status_code == 422 and "above the limit of 100.00" in resp.get_data(as_text=True)
-    assert numbers(so) == set()
-    with so.app.app_context():
-        host_of(so.app).set_enabled("order_limit", False)
-    assert client.post("/sales-orders/new", data=form_data(so, [("DRILL-18V", "2")])).status_code == 302
-    assert len(numbers(so)) == 1
-
-
-def test_example_plugin_exception_in_on_sales_order_saved_rolls_back(so, client):
-    from tests.sales_order.test_hooks import form_data
-
-    _limit_opts(so, fail_on_save_marker="FAIL-NOW")
-    client.login("sales")
-    before = so.stock("BOLT-10")
-    resp = client.post("/sales-orders/new", data=form_data(so, [("BOLT-10", "3")], notes="please FAIL-NOW"))
-    page = resp.get_data(as_text=True)
-    assert resp.status_code == 422 and "plugin &#39;order_limit&#39; failed" in page and "FAIL-NOW" in page
-    assert numbers(so) == set() and so.stock("BOLT-10") == before
+# The example third-party plugin (order_limit) has its own tests: examples/ob_order_limit/tests.

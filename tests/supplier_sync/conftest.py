@@ -9,27 +9,20 @@ simulator (base URL, API key, webhook secret, auto-sync on).
 from __future__ import annotations
 
 import json
-import sys
 import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from supplier_sim import Simulator, serve  # importable: tests/supplier_sync/__init__.py
+from supplier_sim.notify import signed
 from werkzeug.serving import make_server
 
 from core.db import db
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT / "examples" / "supplier_sim") not in sys.path:
-    sys.path.insert(0, str(ROOT / "examples" / "supplier_sim"))
-
-from supplier_sim import Simulator, serve  # noqa: E402
-from supplier_sim.notify import signed  # noqa: E402
 
 SECRET = "whsec_dGVzdC1zdXBwbGllci1zZWNyZXQtMDEyMzQ1Njc="
 OLD_SECRET = "whsec_b2xkLXN1cHBsaWVyLXNlY3JldC0wMTIzNDU2Nzg="

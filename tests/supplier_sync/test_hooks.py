@@ -44,7 +44,7 @@ def _notify_and_pull(papp, ref: str) -> str:
         return sync.pull_and_apply(inbox_id)
 
 
-def test_supplier_connectors_a_third_party_connector_syncs_a_po(probe_app):
+def test_hook_supplier_connectors(probe_app):
     with probe_app.app_context():
         po_id, number = make_po([("SAW-TABLE", 2, "310")], vendor="V2001")
         assert "memory" in sync.connectors() and "http_json" in sync.connectors()
@@ -58,7 +58,7 @@ def test_supplier_connectors_a_third_party_connector_syncs_a_po(probe_app):
         assert db.session.get(PoSync, po_id).supplier_ref == "M-1"
 
 
-def test_supplier_catalog_lookup_a_third_party_catalog_adds_the_item(probe_app):
+def test_hook_supplier_catalog_lookup(probe_app):
     probe_connector.CATALOG["GX-NEW"] = {"code": "VISE-6", "description": "Bench vise 6in", "unit_cost": "38"}
     probe_connector.ORDERS["M-2"] = {"order_ref": "M-2", "changed_at": "2026-11-30T08:00:00Z", "lines": [
         {"line_ref": "1", "item_code": "GX-NEW", "qty": "2", "unit_price": "37.5"}]}

@@ -2,7 +2,9 @@
 
 A third-party plugin in its own distribution, found through the ``orderbridge.plugins``
 entry point. It shows the whole contract from outside the project: a manifest, setup
-options, a validation hook and a save hook.
+options, a validation hook and a save hook (both declared by ``sales_order``, which it
+depends on), and its own tests (``tests/``) using the ``orderbridge.testing`` fixtures.
+Off on a fresh install.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ manifest = Manifest(
     version="0.1.0",
     description="Example third-party plugin: stops sales orders above a set amount.",
     depends=("sales_order",),
-    default_enabled=True,
+    default_enabled=False,  # its "Testing" tab can make saves fail on purpose: an administrator switches it on
     table_prefix="orderlimit_",
 )
 

@@ -1,0 +1,125 @@
+"""Stock on sales order lines: reserving, releasing, back orders and their release."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from core import stock
+from core.db import ZERO, db
+from core.errors import ValidationError
+
+from . import options
+from .models import SalesOrder, SalesOrderLine
+from .queries import BACKORDER_STATUSES, forward_orders_locked, lock_order
+from .rules import within_schedule_window
+
+
+def release_line(line: SalesOrderLine, item_id: int | None = None, warehouse_id: int | None = None) -> None:
+    """Give back the stock reserved for a line (for its old item/warehouse when they changed)."""
+    if line.qty_allocated:
+        stock.release(item_id or line.item_id, warehouse_id or line.warehouse_id, line.qty_allocated)
+        line.qty_allocated = ZERO
+    line.qty_to_ship = ZERO
+
+
+def allocate_line(line: SalesOrderLine, back_orders: str) -> None:
+    """Bring to-ship / back order / reserved stock in line with the outstanding quantity."""
+    outstanding = line.qty_outstanding
+    if not line.stock_controlled or line.qty_ordered < 0:
+        line.qty_to_ship = outstanding - (line.qty_backordered or ZERO)
+        return
+    to_ship, backordered = line.qty_to_ship or ZERO, line.qty_backordered or ZERO
+    cover = to_ship + backordered
+    if outstanding < cover:
+        excess = cover - outstanding
+        cut = min(excess, backordered)
+        backordered -= cut
+        excess -= cut
+        if excess:
+            stock.release(line.item_id, line.warehouse_id, excess)
+            to_ship -= excess
+            line.qty_allocated = (line.qty_allocated or ZERO) - excess
+    elif outstanding > cover:
+        need = outstanding - cover
+        granted = stock.reserve(line.item_id, line.warehouse_id, need)
+        to_ship += granted
+        line.qty_allocated = (line.qty_allocated or ZERO) + granted
+        if back_orders != "not_required":
+            backordered += need - granted
+    line.qty_to_ship, line.qty_backordered = to_ship, backordered
+
+
+def auto_release(order: SalesOrder, non_stocked_action: str) -> bool:
+    """Move back orders to ship where stock allows (stocked) or the option says (non-stocked)."""
+    moved = False
+    for line in order.lines:
+        bo = line.qty_backordered or ZERO
+        if bo <= 0:
+            continue
+        if line.stock_controlled:
+            granted = stock.reserve(line.item_id, line.warehouse_id, bo)
+            qty = granted
+            line.qty_allocated = (line.qty_allocated or ZERO) + granted
+        elif non_stocked_action == "always" or (non_stocked_action == "if_unattached" and not line.supply_ref):
+            qty = bo
+        else:
+            qty = ZERO
+        if qty:
+            line.qty_backordered = bo - qty
+            line.qty_to_ship = (line.qty_to_ship or ZERO) + qty
+            moved = True
+    return moved
+
+
+def release_backorder(line: SalesOrderLine, qty: Decimal) -> None:
+    """Move ``qty`` of a line's back order into ship, reserving stock for stocked lines."""
+    field = f"release-{line.id}"
+    if qty <= 0 or qty > (line.qty_backordered or ZERO):
+        raise ValidationError(field, f"Release between 0 and {line.qty_backordered.normalize():f}.")
+    if line.order.status not in BACKORDER_STATUSES:
+        raise ValidationError(None, f"Order {line.order.number} is {line.order.status_label.lower()}.")
+    if line.stock_controlled:
+        granted = stock.reserve(line.item_id, line.warehouse_id, qty)
+        if granted < qty:
+            stock.release(line.item_id, line.warehouse_id, granted)
+            raise ValidationError(field, f"Only {granted.normalize():f} of {line.item.code} in stock.")
+        line.qty_allocated = (line.qty_allocated or ZERO) + qty
+    line.qty_backordered -= qty
+    line.qty_to_ship = (line.qty_to_ship or ZERO) + qty
+    if line.order.status == "2":
+        line.order.status = "3"
+    db.session.flush()
+
+
+def release_backorders(wanted: dict[int, Decimal]) -> list[str]:
+    """Back Order Release for several lines (by line id), each order locked; returns "number/line".
+
+    All or nothing: a refused line undoes the others (a savepoint), so the page shown again
+    with the refusal reads the lines as they were.
+    """
+    done = []
+    with db.session.begin_nested():
+        for line_id, qty in sorted(wanted.items()):
+            line = db.session.get(SalesOrderLine, line_id)
+            if line is None:
+                continue
+            lock_order(line.order_id)
+            release_backorder(line, qty)
+            done.append(f"{line.order.number}/{line.line_no}")
+    return done
+
+
+def allocate_scheduled(today: date | None = None) -> list[SalesOrder]:
+    """The Scheduled Order Allocation program: allocate forward orders now inside the window."""
+    o = options.current()
+    today = today or date.today()
+    done = []
+    for order in forward_orders_locked():
+        if within_schedule_window(today, order.requested_ship_date, o["scheduled_days"]):
+            order.status = "1"
+            for line in order.lines:
+                allocate_line(line, o["back_orders"])
+            done.append(order)
+    db.session.flush()
+    return done

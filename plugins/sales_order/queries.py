@@ -1,0 +1,158 @@
+"""Read-side statements of the sales order pages and services (no writes here)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from core.db import ZERO, db
+from core.models import Item, Partner
+from core.parsing import has_nul, parse_date, parse_id
+
+from .models import DONE_STATUSES, STATUSES, SalesInvoice, SalesOrder, SalesOrderLine
+
+FILTERS = ("q", "status", "customer", "item", "date_from", "date_to")
+BACKORDER_STATUSES = ("1", "2", "3", "4", "8")  # orders whose back orders can be released
+CREDIT_OUTSTANDING_STATUSES = ("1", "2", "3", "4", "8", "S")  # orders counted against the credit limit
+
+
+def list_filters(args: Mapping[str, str]) -> dict[str, str]:
+    """The list page's filters as typed (a value with a NUL byte is dropped: it matches nothing)."""
+    values = {k: (args.get(k) or "").strip() for k in FILTERS}
+    return {k: ("" if has_nul(v) else v) for k, v in values.items()}
+
+
+def list_statement(f: Mapping[str, str]) -> sa.Select:
+    stmt = (sa.select(SalesOrder)
+            .options(joinedload(SalesOrder.customer), selectinload(SalesOrder.lines))
+            .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
+    if f["q"]:
+        like = f"%{f['q']}%"
+        stmt = stmt.join(Partner, SalesOrder.customer_id == Partner.id).where(sa.or_(
+            SalesOrder.number.ilike(like), SalesOrder.customer_po_number.ilike(like),
+            Partner.name.ilike(like), Partner.number.ilike(like)))
+    if f["status"] in STATUSES:
+        stmt = stmt.where(SalesOrder.status == f["status"])
+    elif f["status"] == "open":
+        stmt = stmt.where(SalesOrder.status.notin_(DONE_STATUSES))
+    if (customer_id := parse_id(f["customer"])) is not None:
+        stmt = stmt.where(SalesOrder.customer_id == customer_id)
+    if (item_id := parse_id(f["item"])) is not None:
+        stmt = stmt.where(sa.exists().where(SalesOrderLine.order_id == SalesOrder.id,
+                                            SalesOrderLine.item_id == item_id))
+    if d := parse_date(f["date_from"]):
+        stmt = stmt.where(SalesOrder.order_date >= d)
+    if d := parse_date(f["date_to"]):
+        stmt = stmt.where(SalesOrder.order_date <= d)
+    return stmt
+
+
+def filter_choices() -> dict[str, list]:
+    """Customers and items offered by the list page's filters."""
+    customers = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
+                                   .where(Partner.is_customer).order_by(Partner.number)).all()
+    items = db.session.execute(sa.select(Item.id, Item.code).order_by(Item.code)).all()
+    return {"customers": customers, "items": items}
+
+
+def order_for_page(order_id: int) -> SalesOrder | None:
+    """An order with everything its page shows, in a few queries."""
+    return db.session.scalars(
+        sa.select(SalesOrder).where(SalesOrder.id == order_id)
+        .options(joinedload(SalesOrder.customer), joinedload(SalesOrder.warehouse),
+                 selectinload(SalesOrder.lines).joinedload(SalesOrderLine.item),
+                 selectinload(SalesOrder.lines).joinedload(SalesOrderLine.vendor),
+                 selectinload(SalesOrder.invoices).selectinload(SalesInvoice.lines))).one_or_none()
+
+
+def get_order(order_id: int) -> SalesOrder | None:
+    return db.session.get(SalesOrder, order_id)
+
+
+def lock_order(order_id: int) -> SalesOrder | None:
+    """The order, its row locked for the rest of the transaction (PostgreSQL)."""
+    return db.session.scalars(
+        sa.select(SalesOrder).where(SalesOrder.id == order_id).with_for_update(of=SalesOrder)
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
+def order_number_used(number: str) -> bool:
+    return bool(db.session.scalar(sa.select(sa.func.count()).select_from(SalesOrder)
+                                  .where(SalesOrder.number == number)))
+
+
+def invoice_number_used(number: str) -> bool:
+    return bool(db.session.scalar(sa.select(sa.func.count()).select_from(SalesInvoice)
+                                  .where(SalesInvoice.number == number)))
+
+
+def orders_with_customer_po(po_number: str, *, exclude_id: int | None, customer_id: int | None) -> list[str]:
+    """Numbers of other orders with this customer PO number, compared without regard to case."""
+    stmt = sa.select(SalesOrder.number).where(
+        sa.func.lower(SalesOrder.customer_po_number) == po_number.lower(), SalesOrder.id != (exclude_id or -1))
+    if customer_id is not None:
+        stmt = stmt.where(SalesOrder.customer_id == customer_id)
+    return list(db.session.scalars(stmt.order_by(SalesOrder.number).limit(3)))
+
+
+def outstanding_order_value(customer_id: int, exclude_id: int | None = None,
+                            statuses: Iterable[str] = CREDIT_OUTSTANDING_STATUSES) -> Decimal:
+    """Value not yet invoiced of the customer's open orders (one query)."""
+    rows = db.session.execute(
+        sa.select(SalesOrderLine.line_value, SalesOrderLine.qty_ordered, SalesOrderLine.qty_shipped)
+        .join(SalesOrder).where(SalesOrder.customer_id == customer_id, SalesOrder.status.in_(tuple(statuses)),
+                                SalesOrder.id != (exclude_id or -1))
+    ).all()
+    total = ZERO
+    for value, ordered, shipped in rows:
+        if ordered:
+            total += Decimal(value or 0) * (Decimal(ordered) - Decimal(shipped or 0)) / Decimal(ordered)
+    return total.quantize(Decimal("0.01"))
+
+
+def ship_value_ready(customer_id: int, exclude_id: int | None = None) -> Decimal:
+    """Ship value of the customer's orders in status 8 (ready to invoice)."""
+    rows = db.session.execute(
+        sa.select(SalesOrderLine.line_value, SalesOrderLine.qty_ordered, SalesOrderLine.qty_to_ship)
+        .join(SalesOrder).where(SalesOrder.customer_id == customer_id, SalesOrder.status == "8",
+                                SalesOrder.id != (exclude_id or -1))
+    ).all()
+    total = sum((Decimal(v or 0) * Decimal(s or 0) / Decimal(o) for v, o, s in rows if o), ZERO)
+    return total.quantize(Decimal("0.01"))
+
+
+def backorder_lines_stmt() -> sa.Select:
+    return (sa.select(SalesOrderLine).join(SalesOrder)
+            .where(SalesOrderLine.qty_backordered > 0, SalesOrder.status.in_(BACKORDER_STATUSES))
+            .options(selectinload(SalesOrderLine.item), selectinload(SalesOrderLine.order)
+                     .selectinload(SalesOrder.customer), selectinload(SalesOrderLine.warehouse))
+            .order_by(SalesOrder.order_date, SalesOrder.id, SalesOrderLine.line_no))
+
+
+def backorder_lines() -> list[SalesOrderLine]:
+    return list(db.session.scalars(backorder_lines_stmt()))
+
+
+def forward_order_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(SalesOrder).where(SalesOrder.status == "F")) or 0
+
+
+def forward_orders_locked() -> list[SalesOrder]:
+    return list(db.session.scalars(sa.select(SalesOrder).where(SalesOrder.status == "F")
+                                   .options(selectinload(SalesOrder.lines).selectinload(SalesOrderLine.item))
+                                   .order_by(SalesOrder.id).with_for_update(of=SalesOrder)))
+
+
+def purgeable_orders(cutoff) -> list[SalesOrder]:
+    """Completed and cancelled orders dated before ``cutoff``, with what an archive keeps."""
+    when = sa.func.coalesce(SalesOrder.completed_on, SalesOrder.order_date)
+    return list(db.session.scalars(
+        sa.select(SalesOrder).where(SalesOrder.status.in_(DONE_STATUSES), when < cutoff)
+        .options(selectinload(SalesOrder.customer),
+                 selectinload(SalesOrder.lines).selectinload(SalesOrderLine.item),
+                 selectinload(SalesOrder.invoices).selectinload(SalesInvoice.lines))
+        .order_by(SalesOrder.id)))
