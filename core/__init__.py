@@ -7,14 +7,24 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, g, request
+from flask import Flask, abort, current_app, g, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from .db import configure_engine, db, engine_options
+from .parsing import ID_MAX, has_nul
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
+
+
+class IdConverter(IntegerConverter):
+    """``<int:id>`` that matches only ids an id column can hold (INTEGER: 32-bit on PostgreSQL)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's own signature
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
 
 
 def _secret_key(instance_path: str) -> str:
@@ -39,13 +49,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db_uri = os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'orderbridge.db'}"
     if db_uri.startswith("postgresql://"):
         db_uri = "postgresql+psycopg://" + db_uri[len("postgresql://"):]
+    https = os.environ.get("ORDERBRIDGE_HTTPS", "").lower() in ("1", "yes", "true", "on")
     app.config.update(
         SQLALCHEMY_DATABASE_URI=db_uri,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        WTF_CSRF_TIME_LIMIT=None,
+        HTTPS=https,  # served over HTTPS only: cookies get the Secure flag
+        WTF_CSRF_TIME_LIMIT=8 * 3600,  # a form left open a working day still saves; older tokens expire
+        MAX_CONTENT_LENGTH=int(os.environ.get("ORDERBRIDGE_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
+        MAX_FORM_FIELDS=5000,  # some 600 document lines; more answers 413
         PAGE_SIZE=50,
     )
     if config:
@@ -55,17 +69,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config["SQLALCHEMY_DATABASE_URI"]))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(app.instance_path)
+    if app.config.get("HTTPS"):
+        app.config.setdefault("SESSION_COOKIE_SECURE", True)
+        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+    # ids in URLs fit their column: /items/99999999999999999999 is "not found", not a database error
+    app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
     csrf.init_app(app)
 
-    from . import auth, lifecycle, web
+    from . import auth, lifecycle, ratelimit, security, web
     from .options import OptionRegistry
     from .plugins import PluginHost, allow_list_from_env
 
     auth.login_manager.init_app(app)
+    ratelimit.init_app(app)
     app.extensions["orderbridge_options"] = OptionRegistry()
     host = PluginHost()
     app.extensions["orderbridge"] = host
@@ -77,22 +98,49 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     host.register_commands(app.cli)
     web.init_app(app)
     lifecycle.init_app(app)
+    security.init_app(app)
 
-    @app.before_request
-    def _gate() -> None:
-        # per-request caches start empty even when a test reuses one app context
-        g.pop("_ob_enabled", None)
-        g.pop("_ob_options", None)
-        endpoint = request.endpoint
-        if endpoint is None:
-            return
-        view = app.view_functions.get(endpoint)
-        is_static = endpoint == "static" or endpoint.endswith(".static")
-        if view is not None and not getattr(view, "_ob_public", False) and not is_static:
-            if not current_user.is_authenticated:
-                return auth.login_manager.unauthorized()
-        owner = host.blueprint_owner.get(request.blueprint or "")
-        if owner and owner not in host.enabled():
-            abort(404)
-
+    app.before_request(_refuse_nul)
+    app.before_request(_gate)
     return app
+
+
+def _refuse_nul() -> None:
+    """Form bodies with more than ``MAX_FORM_FIELDS`` values answer 413.
+
+    A NUL byte in the path, a query or a form value is never valid text: answer 400 here.
+
+    PostgreSQL refuses NUL in text (a ``DataError``) and SQLite would store it; nobody
+    types one. File uploads are checked by their importers, row by row.
+    """
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        # a document of thousands of lines would hold a worker for many seconds: refused here
+        if sum(len(v) for v in request.form.lists()) > current_app.config["MAX_FORM_FIELDS"]:
+            abort(413)
+        values += [*request.form.keys(), *request.form.values()]
+    if any(has_nul(v) for v in values):
+        abort(400, description="The request contains an invisible control character (NUL). "
+                               "Remove it from what you typed or pasted and try again.")
+
+
+def _gate() -> None:
+    """Sign-in and switched-off modules, for every page that is not public."""
+    from . import auth
+
+    app = current_app
+    host = app.extensions["orderbridge"]
+    # per-request caches start empty even when a test reuses one app context
+    g.pop("_ob_enabled", None)
+    g.pop("_ob_options", None)
+    endpoint = request.endpoint
+    if endpoint is None:
+        return
+    view = app.view_functions.get(endpoint)
+    is_static = endpoint == "static" or endpoint.endswith(".static")
+    if view is not None and not getattr(view, "_ob_public", False) and not is_static:
+        if not current_user.is_authenticated:
+            return auth.login_manager.unauthorized()
+    owner = host.blueprint_owner.get(request.blueprint or "")
+    if owner and owner not in host.enabled():
+        abort(404)

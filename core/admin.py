@@ -7,25 +7,27 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    FileField,
-    IntegerField,
-    PasswordField,
-    SelectField,
-    StringField,
-)
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from flask_login import current_user, login_user
+from wtforms import BooleanField, DateField, FileField, SelectField
+from wtforms import ValidationError as FieldError
+from wtforms.validators import DataRequired, Length, Optional
 
 from .auth import require
 from .db import db
+from .errors import ValidationError
+from .fields import (
+    BoundedDecimalField,
+    BoundedIntegerField,
+    PasswordField,
+    SafeForm,
+    TextField,
+    redisplay_data,
+)
 from .forms import Email
+from .lifecycle import attach_errors
 from .models import ROLES, OptionAudit, User
 from .options import (
+    DocumentError,
     Option,
     OptionError,
     apply_changes,
@@ -33,10 +35,11 @@ from .options import (
     export_all,
     import_all,
     is_available,
+    load_document,
     ref_choices,
     registry,
 )
-from .plugins import DependencyError, HookError, host_of
+from .plugins import DependencyError, host_of
 
 home_bp = Blueprint("core", __name__)
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -51,7 +54,7 @@ def home():
 # -- modules -------------------------------------------------------------------------
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(SafeForm):
     """CSRF token only: for buttons that POST."""
 
 
@@ -103,16 +106,17 @@ def _field_for(opt: Option) -> Any:
     if opt.type == "bool":
         return BooleanField(**kw)
     if opt.type in ("int", "sequence"):
-        return IntegerField(validators=[_option_validator(opt)], **kw)
+        return BoundedIntegerField(validators=[_option_validator(opt)], **kw)
     if opt.type == "decimal":
-        return DecimalField(places=None, validators=[_option_validator(opt)], **kw)
+        return BoundedDecimalField(column_type=sa.Numeric(18, opt.places), places=None,
+                                   validators=[_option_validator(opt)], **kw)
     if opt.type == "choice":
         return SelectField(choices=list(opt.choices), validators=[_option_validator(opt)], **kw)
     if opt.type == "date":
         return DateField(validators=[Optional()], **kw)
     if opt.type == "ref":
         return SelectField(choices=[], validate_choice=False, validators=[_option_validator(opt)], **kw)
-    return StringField(validators=[Length(max=500)], **kw)
+    return TextField(validators=[Length(max=500)], **kw)
 
 
 def _option_validator(opt: Option):
@@ -122,15 +126,15 @@ def _option_validator(opt: Option):
         try:
             coerce(opt, field.data)
         except OptionError as exc:
-            raise ValidationError(exc.message) from None
+            raise FieldError(exc.message) from None
 
     return check
 
 
-def options_form(plugin: str, formdata=None) -> FlaskForm:
+def options_form(plugin: str, formdata=None) -> SafeForm:
     declared = registry().declared[plugin]
     attrs = {key: _field_for(opt) for key, opt in declared.items()}
-    form_cls = type(f"{plugin.title()}OptionsForm", (FlaskForm,), attrs)
+    form_cls = type(f"{plugin.title()}OptionsForm", (SafeForm,), attrs)
     form = form_cls(formdata=formdata, data=registry().current(plugin))
     for key, opt in declared.items():
         if opt.type == "ref":
@@ -159,7 +163,7 @@ def options(plugin: str):
     _check_options_plugin(plugin)
     reg = registry()
     declared = reg.declared[plugin]
-    form = options_form(plugin, formdata=request.form if request.method == "POST" else None)
+    form = options_form(plugin, formdata=request.form if request.method == "POST" else redisplay_data())
     current = reg.current(plugin)
     if request.method == "POST":
         submitted = {k: form[k].data for k in declared}
@@ -180,11 +184,10 @@ def options(plugin: str):
                 values[key] = coerce(declared[key], form[key].data)
             try:
                 changes = apply_changes(plugin, values, user_id=current_user.id, source="page")
-                db.session.commit()
-            except HookError as exc:
-                db.session.rollback()
+            except ValidationError as exc:  # a plugin's hook refused the change (HookError)
                 reg.forget_cache()
-                flash(str(exc), "error")
+                for message in attach_errors(form, exc):
+                    flash(message, "error")
             else:
                 flash(f"Saved {len(changes)} change(s)." if changes else "No changes.", "success")
                 return redirect(url_for(".options", plugin=plugin, tab=request.form.get("_tab") or None))
@@ -204,7 +207,7 @@ def options(plugin: str):
         "core/options.html", plugin=plugin, manifest=manifest, form=form, tabs=reg.tabs(plugin),
         availability=availability, audit=audit, declared=declared,
         active_tab=request.values.get("_tab") or request.args.get("tab"),
-    ), (200 if not form.errors else 422)
+    ), (422 if form.errors or request.method == "POST" else 200)
 
 
 @bp.route("/options/export.json")
@@ -215,7 +218,7 @@ def options_export():
                     headers={"Content-Disposition": "attachment; filename=orderbridge-options.json"})
 
 
-class ImportForm(FlaskForm):
+class ImportForm(SafeForm):
     document = FileField("Options file (JSON)")
 
 
@@ -227,14 +230,14 @@ def options_import():
     if form.validate_on_submit():
         upload = request.files.get("document")
         try:
-            document = json.loads((upload.read() if upload else b"").decode("utf-8"))
-        except (ValueError, UnicodeDecodeError) as exc:
-            errors = [f"not valid JSON: {exc}"]
+            document = load_document(upload.read() if upload else b"")
+        except DocumentError as exc:
+            errors = [str(exc)]
         else:
             try:
                 changed, errors = import_all(document, user_id=current_user.id)
-            except HookError as exc:
-                errors = [str(exc)]
+            except ValidationError as exc:  # a plugin's hook refused the change (HookError)
+                errors = [message for _field, message in exc.errors]
             if not errors:
                 total = sum(len(c) for c in changed.values())
                 flash(f"Imported options: {total} change(s).", "success")
@@ -245,10 +248,10 @@ def options_import():
 # -- users -----------------------------------------------------------------------------
 
 
-class UserForm(FlaskForm):
-    username = StringField("User name", validators=[DataRequired(), Length(max=64)])
-    full_name = StringField("Full name", validators=[Length(max=120)])
-    email = StringField("E-mail", validators=[Optional(), Email(), Length(max=254)])
+class UserForm(SafeForm):
+    username = TextField("User name", validators=[DataRequired(), Length(max=64)])
+    full_name = TextField("Full name", validators=[Length(max=120)])
+    email = TextField("E-mail", validators=[Optional(), Email(), Length(max=254)])
     role = SelectField("Role", choices=list(ROLES.items()))
     active = BooleanField("Active", default=True)
     password = PasswordField("Password", validators=[Optional(), Length(min=8, max=200)],
@@ -271,23 +274,39 @@ def user_edit(user_id: int | None = None):
         abort(404)
     form = UserForm(obj=user)
     if form.validate_on_submit():
-        clash = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip(),
-                                                        User.id != (user.id if user else -1)))
-        if clash:
-            form.username.errors.append("This user name is taken.")
-        elif user is None and not form.password.data:
-            form.password.errors.append("A new user needs a password.")
-        elif user is not None and user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
-            form.role.errors.append("You cannot remove your own administrator rights.")
+        try:
+            user = save_user(user, form)
+        except ValidationError as exc:
+            for message in attach_errors(form, exc):
+                flash(message, "error")
         else:
-            user = user or User()
-            user.username = form.username.data.strip()
-            user.full_name, user.email = form.full_name.data or "", form.email.data or ""
-            user.role, user.active = form.role.data, form.active.data
-            if form.password.data:
-                user.set_password(form.password.data)
-            db.session.add(user)
-            db.session.commit()
             flash(f"User {user.username} saved.", "success")
             return redirect(url_for(".users"))
-    return render_template("core/user_form.html", form=form, user=user), (422 if form.errors else 200)
+    return render_template("core/user_form.html", form=form, user=user), (422 if request.method == "POST" else 200)
+
+
+def save_user(user: User | None, form: UserForm) -> User:
+    """Create or change a user from a validated form. Raises ValidationError.
+
+    A new password signs the user out everywhere (their session token changes); when
+    administrators change their own, this session is signed in again with the new token.
+    """
+    clash = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip(),
+                                                    User.id != (user.id if user else -1)))
+    if clash:
+        raise ValidationError("username", "This user name is taken.")
+    if user is None and not form.password.data:
+        raise ValidationError("password", "A new user needs a password.")
+    if user is not None and user.id == current_user.id and (form.role.data != "admin" or not form.active.data):
+        raise ValidationError("role", "You cannot remove your own administrator rights.")
+    user = user or User()
+    user.username = form.username.data.strip()
+    user.full_name, user.email = form.full_name.data or "", form.email.data or ""
+    user.role, user.active = form.role.data, form.active.data
+    if form.password.data:
+        user.set_password(form.password.data)
+    db.session.add(user)
+    db.session.flush()
+    if form.password.data and user.id == current_user.id:
+        login_user(user)
+    return user

@@ -8,6 +8,7 @@ also refuses anonymous access to anything not public, as a second line.
 from __future__ import annotations
 
 import functools
+import hmac
 import secrets
 from collections.abc import Callable
 from typing import TypeVar
@@ -16,12 +17,14 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField
 from wtforms.validators import DataRequired, Length
 
 from .db import db
+from .fields import PasswordField, SafeForm, TextField
 from .models import ROLES, User
+from .parsing import parse_id
+from .ratelimit import guard_login, mark_failed
 
 F = TypeVar("F", bound=Callable)
 
@@ -33,12 +36,19 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    # a user deactivated after signing in loses access on the next request
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
+    """The session's (or remember-me cookie's) ``"<id>.<session token>"`` back to its user.
+
+    A user deactivated after signing in, or whose token changed since (sign-out, password
+    change), loses access on the next request: a replayed old cookie is refused.
+    """
+    raw_id, _, token = str(user_id).partition(".")
+    record_id = parse_id(raw_id)
+    if record_id is None:
         return None
-    return user if user is not None and user.active else None
+    user = db.session.get(User, record_id)
+    if user is None or not user.active or not hmac.compare_digest(user.session_token or "", token):
+        return None
+    return user
 
 
 def public(view: F) -> F:
@@ -91,9 +101,9 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-class LoginForm(FlaskForm):
-    username = StringField("User name", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Password", validators=[DataRequired()])
+class LoginForm(SafeForm):
+    username = TextField("User name", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     remember = BooleanField("Keep me signed in")
 
 
@@ -113,17 +123,25 @@ def _dummy_user() -> User:
     return _DUMMY_HASHES[method]
 
 
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this name and password, else ``None``."""
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip()))
+    # check a password even for an unknown name, so timing does not tell them apart either
+    ok = (user or _dummy_user()).check_password(password) and user is not None and user.active
+    return user if ok else None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
+@guard_login
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
-        # check a password even for an unknown name, so timing does not tell them apart either
-        ok = (user or _dummy_user()).check_password(form.password.data) and user is not None and user.active
-        if ok:
+        user = authenticate(form.username.data, form.password.data)
+        if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
+        mark_failed()
         # one message for either mistake: do not reveal which one it was
         flash("Unknown user name or wrong password.", "error")
     return render_template("core/login.html", form=form)
@@ -132,6 +150,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @require()
 def logout():
+    # a new token voids this session and any remember-me cookie, wherever they were copied to
+    current_user.rotate_session_token()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

@@ -3,6 +3,7 @@ and the master data every plugin uses (partners, items, warehouses, stock levels
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -29,12 +30,17 @@ def password_method() -> str:
     return "scrypt"
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "core_user"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -43,9 +49,20 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the id Flask-Login signs into the session and the remember-me cookie: a new
+    # token (sign-out, password change) makes every session and cookie issued before it void.
+    session_token: Mapped[str] = mapped_column(sa.String(32), default=new_session_token, server_default="")
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=password_method())
+        self.rotate_session_token()
+
+    def rotate_session_token(self) -> None:
+        """Sign this user out everywhere: sessions and remember-me cookies issued so far stop working."""
+        self.session_token = new_session_token()
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token or ''}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -96,6 +113,7 @@ class OptionValue(db.Model):
 
 class OptionAudit(db.Model):
     __tablename__ = "core_option_audit"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     plugin: Mapped[str] = mapped_column(sa.String(64), index=True)
     key: Mapped[str] = mapped_column(sa.String(64))
@@ -123,6 +141,7 @@ class Partner(db.Model):
     """A customer, a vendor, or both (one table with flags)."""
 
     __tablename__ = "core_partner"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), index=True)
@@ -154,6 +173,7 @@ SUPPLY_METHODS = {"stock": "Stock", "buy_to_order": "Buy to order", "drop_ship":
 
 class Item(db.Model):
     __tablename__ = "core_item"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(30), unique=True)
     description: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -178,6 +198,7 @@ class Item(db.Model):
 
 class Warehouse(db.Model):
     __tablename__ = "core_warehouse"
+    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(10), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
@@ -192,6 +213,7 @@ class StockLevel(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("item_id", "warehouse_id", name="uq_core_stock_level_item_warehouse"),
         sa.CheckConstraint("allocated >= 0", name="allocated_not_negative"),
+        {"sqlite_autoincrement": True},
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id", ondelete="CASCADE"))

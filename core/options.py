@@ -410,6 +410,53 @@ def export_all() -> dict:
     }
 
 
+MAX_DEPTH = 20
+
+
+class DocumentError(ValueError):
+    """The uploaded options file cannot be read; ``str()`` is the message for the page."""
+
+
+def load_document(raw: bytes) -> Any:
+    """Parse an uploaded options export; refuses bad JSON and nesting deeper than an export has.
+
+    ``json.loads`` recurses once per nesting level, so ``[[[[...]]]]`` 100,000 deep would
+    raise ``RecursionError``: the depth is checked on the text first, and the error caught
+    as a second line.
+    """
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DocumentError("the file is not UTF-8 text") from None
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:  # brackets outside strings only
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string, escaped = True, False
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_DEPTH:
+                raise DocumentError(f"the file nests deeper than {MAX_DEPTH} levels; "
+                                    "it is not an OrderBridge options export")
+        elif char in "]}":
+            depth -= 1
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise DocumentError("the file nests too deeply; it is not an OrderBridge options export") from None
+    except ValueError as exc:
+        raise DocumentError(f"not valid JSON: {exc}") from None
+
+
 def validate_import(document: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """Check a whole export document; returns (typed values per plugin, errors)."""
     reg = registry()

@@ -16,6 +16,10 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 
 INT64_MAX = 2**63 - 1
+# Record ids and plain whole-number columns are INTEGER: 32-bit on PostgreSQL (64-bit on
+# SQLite). An id above this names no record anywhere, and PostgreSQL refuses to compare with it.
+INT32_MAX = 2**31 - 1
+ID_MAX = INT32_MAX
 # ASCII digits only: str.isdigit() also accepts "²" and "١", which int() refuses or reads differently
 _INT = re.compile(r"[+-]?[0-9]{1,19}")
 _DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
@@ -47,7 +51,7 @@ def parse_int(raw: object, *, low: int | None = None, high: int | None = None) -
 def parse_id(raw: object) -> int | None:
     """A record id from a query string or form (``?customer=12``); ``None`` when it cannot be one."""
     try:
-        return parse_int(raw, low=1)
+        return parse_int(raw, low=1, high=ID_MAX)
     except ParseError:
         return None
 

@@ -7,15 +7,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, flash, g, redirect, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from .auth import user_can
 from .db import db
+from .parsing import ParseError, parse_int
 from .plugins import Action, HookError, MenuItem, Panel, host_of
 
 log = logging.getLogger(__name__)
@@ -44,25 +48,26 @@ class Page:
 
 
 def paginate(stmt: sa.Select, *, per_page: int | None = None) -> Page:
+    """One page of ``stmt``; ``?page=`` that is not a page number shows the first, one past the end the last."""
     per_page = per_page or current_app.config["PAGE_SIZE"]
     try:
-        page = max(1, int(request.args.get("page", 1)))
-    except ValueError:
+        page = parse_int(request.args.get("page", "1"), low=1)
+    except ParseError:
         page = 1
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    page = min(page, max(1, -(-total // per_page)))  # the offset stays within 64 bits
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).unique())
     return Page(items, page, per_page, total)
 
 
 def url_with(**changes: Any) -> str:
-    args = request.args.to_dict()
-    args.update({k: v for k, v in changes.items() if v is not None})
-    for k, v in changes.items():
-        if v is None:
-            args.pop(k, None)
-    from urllib.parse import urlencode
-
-    return request.path + ("?" + urlencode(args) if args else "")
+    """The current URL with some query arguments changed (``None`` removes one); all values kept."""
+    args = MultiDict(request.args)
+    for key, value in changes.items():
+        args.pop(key, None)
+        if value is not None:
+            args[key] = value
+    return request.path + ("?" + urlencode(list(args.items(multi=True))) if args else "")
 
 
 def money(value: Any, places: int = 2) -> str:
@@ -122,6 +127,46 @@ def actions(page: str, obj: Any) -> list[Action]:
     return result
 
 
+EXPIRED = ("This page was open too long, so nothing was saved. Check what you typed "
+           "and submit it again.")
+
+
+def expired_form():
+    """Answer a POST whose CSRF token expired: the same page again, with what was typed.
+
+    The page is answered as a GET (which never saves) with the posted values stashed for
+    the form (:class:`core.fields.SafeForm` picks them up), a message on top and status 400,
+    so nothing of the request is kept. An action with no page of its own (a POST-only button)
+    sends the user back where they were, with the message.
+    """
+    from .auth import safe_next
+    from .fields import REDISPLAY_KEY
+
+    rule = request.url_rule
+    flash(EXPIRED, "error")
+    if rule is None or "GET" not in (rule.methods or ()):
+        back = safe_next(request.referrer)
+        return redirect(back, code=303) if back else _error_page(400, "Form expired", EXPIRED)
+    typed = MultiDict(request.form)
+    typed.poplist("csrf_token")
+    setattr(g, REDISPLAY_KEY, typed)
+    request.method = "GET"
+    try:
+        rv = current_app.preprocess_request()
+        if rv is None:
+            rv = current_app.dispatch_request()
+    except Exception as exc:  # an abort or a ValidationError of the view: its own handler answers
+        rv = current_app.handle_user_exception(exc)
+    response = current_app.make_response(rv)
+    if response.status_code < 400:
+        response.status_code = 400  # nothing was saved; the lifecycle rolls back
+    return response
+
+
+def _error_page(code: int, title: str, text: str):
+    return render_template("core/error.html", code=code, title=title, text=text), code
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, qty=qty, date=fmt_date)
     app.jinja_env.globals.update(url_with=url_with, panels=panels, actions=actions, user_can=user_can)
@@ -132,8 +177,7 @@ def init_app(app: Flask) -> None:
             return {"menu_sections": {}}
         return {"menu_sections": menu()}
 
-    def _error(code: int, title: str, text: str):
-        return render_template("core/error.html", code=code, title=title, text=text), code
+    _error = _error_page
 
     @app.errorhandler(403)
     def _forbidden(_e):
@@ -147,8 +191,39 @@ def init_app(app: Flask) -> None:
     def _method(_e):
         return _error(405, "Not allowed", "That action cannot be done this way.")
 
+    @app.errorhandler(400)
+    def _bad_request(e):
+        text = e.description if isinstance(e, HTTPException) and e.description else \
+            "The request could not be understood."
+        return _error(400, "Not understood", text)
+
+    @app.errorhandler(413)
+    def _too_large(_e):
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _error(413, "Too large", f"What you sent is larger than this site accepts (files up to "
+                      f"{limit // (1024 * 1024)} MB, forms up to a few hundred lines). Nothing was saved. "
+                      "Split the file or the document into smaller ones and send them one by one.")
+
+    @app.errorhandler(429)
+    def _too_many(e):
+        return _error(429, "Too many attempts", getattr(e, "description", "") or "Wait a minute and try again.")
+
+    @app.errorhandler(sa.exc.DataError)
+    @app.errorhandler(OverflowError)
+    def _out_of_range(exc):
+        # The last line behind core.parsing: a value no column can hold (a 20-digit id, NUL,
+        # text longer than its column) that a page passed to the database unchecked. Nothing
+        # was saved; the page that let it through is logged so it can parse with core.fields.
+        db.session.rollback()
+        log.warning("unparsed value reached the database at %s %s: %s", request.method, request.endpoint,
+                    str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        return _error(400, "Value out of range", "A value you sent is too large, too long or not valid "
+                      "for what it is stored in. Nothing was saved. Go back, correct it and try again.")
+
     @app.errorhandler(CSRFError)
     def _csrf(e):
+        if request.method == "POST" and "expired" in (e.description or ""):
+            return expired_form()
         return _error(400, "Form expired", f"The form could not be checked ({e.description}). "
                       "Go back, reload the page and try again.")
 

@@ -1,5 +1,17 @@
 // Small progressive enhancements; every page works without them.
+// No inline script anywhere (the Content-Security-Policy forbids it): pages mark behaviour
+// with data- attributes and this file wires it up.
 document.addEventListener("DOMContentLoaded", () => {
+  // data-confirm on a form (asked on submit) or on a submit button (asked on click)
+  document.addEventListener("submit", (e) => {
+    const text = e.target.dataset && e.target.dataset.confirm;
+    if (text && !window.confirm(text)) e.preventDefault();
+  });
+  document.addEventListener("click", (e) => {
+    const button = e.target.closest("button[data-confirm], input[data-confirm]");
+    if (button && !window.confirm(button.dataset.confirm)) e.preventDefault();
+    if (e.target.closest("[data-print]")) { e.preventDefault(); window.print(); }
+  });
   // Tabs: show one section at a time; without JS all sections are visible.
   document.querySelectorAll("[data-tabs]").forEach((root) => {
     const buttons = root.querySelectorAll(".tabs button[data-tab]");

@@ -24,8 +24,8 @@ def test_partner_create_and_edit_with_errors_beside_fields(app, admin_client):
     assert resp.status_code == 422
     assert "This field is required." in page.split('id="field-name"')[1].split('class="field')[0]
     assert "Enter an e-mail address" in page.split('id="field-email"')[1].split('class="field')[0]
-    assert "Number must be at least 0." in page.split('id="field-credit_limit"')[1].split('class="field')[0]
-    assert "Not a valid integer value." in page.split('id="field-terms_days"')[1].split('class="field')[0]
+    assert "Enter a number of at least 0." in page.split('id="field-credit_limit"')[1].split('class="field')[0]
+    assert "Enter a whole number." in page.split('id="field-terms_days"')[1].split('class="field')[0]
     assert "A partner must be a customer, a vendor or both." in page
     assert 'value="UPS"' in page and 'value="C1"' in page  # what was typed stays
     assert _count(app, Partner) == 0
@@ -57,7 +57,7 @@ def test_item_create_and_edit(app, admin_client, demo):
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422
     assert "This item code is already used." not in page  # field errors come first
-    assert "Not a valid decimal value." in page.split('id="field-unit_cost"')[1].split('class="field')[0]
+    assert "Enter a number like 12 or 12.50." in page.split('id="field-unit_cost"')[1].split('class="field')[0]
     assert "Choose a vendor." in page.split('id="field-default_vendor_id"')[1].split('class="field')[0]
     resp = admin_client.post("/items/new", data={"code": "BOLT-10", "uom": "EA", "supply_method": "stock"})
     assert resp.status_code == 422 and "This item code is already used." in resp.get_data(as_text=True)
@@ -190,7 +190,7 @@ def test_partner_csv_import_reports_every_bad_line_and_imports_nothing(app, admi
     assert resp.status_code == 422
     errors = page.split('id="import-errors"')[1]
     for expected in ("line 4: name: This field is required.", "line 5: email: Enter an e-mail address",
-                     "line 5: credit_limit: Not a valid decimal value.",
+                     "line 5: credit_limit: Enter a number like 12 or 12.50.",
                      "line 6: is_vendor: A partner must be a customer, a vendor or both.",
                      "line 7: number: &#39;C100&#39; repeats line 2", "line 8: more values than columns"):
         assert expected in errors, expected
@@ -222,7 +222,7 @@ def test_item_csv_import(app, admin_client, demo):
     resp = _upload(admin_client, "items", bad)
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "line 3: unit_cost: Number must be at least 0." in page
+    assert "line 3: unit_cost: Enter a number of at least 0." in page
     assert "line 4: default_vendor: no vendor numbered &#39;V9999&#39;" in page
     assert "line 5: supply_method: Not a valid choice." in page
     assert _count(app, Item) == before
@@ -230,7 +230,7 @@ def test_item_csv_import(app, admin_client, demo):
         as_text=True)
     assert "unknown column(s): colour" in _upload(admin_client, "items", "code,colour\nA,red\n").get_data(as_text=True)
     good = "code,description,unit_cost,supply_method,default_vendor,stocked\nN1,New one,1.50,stock,V2000,y\n" \
-           "N2,Two,2,buy_to_order,,n\n"
+           "N2,Two,2,buy_to_order,V2000,n\n"
     assert _upload(admin_client, "items", good).status_code == 302
     with app.app_context():
         n1 = db.session.scalar(sa.select(Item).where(Item.code == "N1"))
