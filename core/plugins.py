@@ -46,6 +46,7 @@ BUILTIN_PLUGINS: dict[str, str] = {
     "po_generation": "plugins.po_generation.plugin",
     "po_allocation": "plugins.po_allocation.plugin",
     "email_templates": "plugins.email_templates.plugin",
+    "supplier_sync": "plugins.supplier_sync.plugin",
 }
 
 

@@ -1,0 +1,133 @@
+"""Supplier sync: purchase orders that stay in step with the supplier's order (seed 003)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.hookspecs import hookimpl
+from core.plugins import Manifest, MenuItem
+
+from . import (
+    hookspecs,  # noqa: F401  (this plugin's own hooks: the host adds them, core.hookspecs)
+    models,  # noqa: F401  (tables known to migrations)
+)
+
+manifest = Manifest(
+    name="supplier_sync",
+    title="Supplier sync",
+    version="0.1.0",
+    description="Supplier connectors, signed change notifications, auto-sync of purchase orders, "
+                "catalog look-up and syncing notifications.",
+    depends=("purchase_order",),
+    default_enabled=True,
+    table_prefix="ss_",
+)
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+    from .webhook import bp as webhook_bp
+
+    return [bp, webhook_bp]
+
+
+@hookimpl
+def setup_options():
+    from .options import OPTIONS
+
+    return OPTIONS
+
+
+@hookimpl
+def migrations_dir():
+    return str(Path(__file__).parent / "migrations")
+
+
+@hookimpl
+def menu_items():
+    return [
+        MenuItem("Syncing notifications", "supplier_sync.notifications", order=33),
+        MenuItem("Supplier connections", "supplier_sync.connections", section="admin", roles=("admin",), order=63),
+    ]
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import register
+
+    register(cli)
+
+
+@hookimpl
+def supplier_connectors():
+    from .connectors import REFERENCE
+
+    return [REFERENCE]
+
+
+@hookimpl
+def supplier_catalog_lookup(conn, vendor_item_code):
+    from .connectors import REFERENCE
+
+    if conn.connector != REFERENCE.name:
+        return None
+    return REFERENCE.lookup_item(conn, vendor_item_code)
+
+
+@hookimpl
+def extend_form(form_name, obj):
+    if form_name != "partner" or obj is None:
+        return None
+    from .vendor_form import fields_for
+
+    return fields_for(obj)
+
+
+@hookimpl
+def on_partner_saved(partner, created, form_data):
+    from .vendor_form import saved
+
+    saved(partner, form_data)
+
+
+@hookimpl
+def on_purchase_order_saved(po, created):
+    from . import services
+
+    if created:
+        services.on_po_created(po)
+    else:
+        services.check_synced_fields(po)
+
+
+@hookimpl
+def on_purchase_order_sent(po):
+    from . import services
+
+    services.on_po_sent(po)
+
+
+@hookimpl
+def page_panels(page, obj):
+    from . import views
+
+    if page == "purchase_order.view":
+        return views.po_panels(obj)
+    if page == "masterdata.partner":
+        return views.partner_panels(obj)
+    return []
+
+
+@hookimpl
+def page_actions(page, obj):
+    from . import views
+
+    return views.po_actions(obj) if page == "purchase_order.view" else []
+
+
+@hookimpl
+def demo_data(session):
+    from .demo import add_demo
+
+    add_demo(session)
