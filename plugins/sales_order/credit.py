@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from core.db import db
+from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import utcnow
 
 from . import options
-from .models import SalesOrder
-from .queries import outstanding_order_value
+from .models import SalesOrder, SalesOrderLine
+from .queries import outstanding_order_value, ship_value_ready
 from .rules import credit_limit_excess, terms_days_over
 
 
@@ -64,3 +65,28 @@ def authorise(order: SalesOrder, user_id: int | None) -> None:
     order.credit_authorised_at = utcnow()
     order.credit_authorised_total = order.total
     db.session.flush()
+
+
+def ship_share(line: SalesOrderLine, qty: Decimal) -> Decimal:
+    """The money value of ``qty`` of a line (its value pro rata)."""
+    if not line.qty_ordered:
+        return ZERO
+    return ((line.line_value or ZERO) * qty / line.qty_ordered).quantize(Decimal("0.01"))
+
+
+def ship_move_problem(order: SalesOrder, moved_value: Decimal) -> str | None:
+    """*Apply check when quantity moved to ship*: why moving ``moved_value`` more to ship fails.
+
+    Credit limit only, as the seed says: the customer's balance, the ship value of their
+    orders ready to invoice, this order's ship value and what is being moved.
+    """
+    if not options.credit_check_on_ship_move or order.order_type != "O" or authorised(order):
+        return None  # unavailable unless the limit is checked on current orders only
+    customer = order.customer
+    on_ship = sum((ship_share(line, line.qty_to_ship or ZERO) for line in order.lines), ZERO)
+    excess = credit_limit_excess(limit=customer.credit_limit, balance=customer.current_balance,
+                                 outstanding=ship_value_ready(customer.id, order.id),
+                                 this_order=on_ship + moved_value)
+    if excess > 0:
+        return f"Credit limit {customer.credit_limit:,.2f} exceeded by {excess:,.2f} by moving quantity to ship."
+    return None

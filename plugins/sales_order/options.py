@@ -161,4 +161,35 @@ OPTIONS: list[Option] = [
                 "entry of 9999 indicates that an unlimited number of sales orders can be archived into a single "
                 "file. This option is only available if you selected the option: Archive completed sales "
                 "orders."),
+    Option("delete_completed_lines", "bool", False, "Delete completed order lines", tab="History",
+           available_if={"archive_completed": False},
+           help="Select this to remove the fully shipped lines of orders that are not yet complete when the "
+                "order purge next runs. A complete order loses its lines only when the whole order is purged. "
+                "Available only if completed orders are not archived."),
+    # -- Entry: what happens while a line is entered ------------------------------------
+    Option("allow_description_change", "bool", True, "Allow change to description for stocked items",
+           tab="Entry",
+           help="Select this to be able to change the description of a stocked item on a sales order line. The "
+                "change applies to that order only; the item's own description stays as it is. When cleared, "
+                "a stocked line always carries the item's description."),
+    # -- Back orders (release) --------------------------------------------------------
+    Option("update_ship_date_on_release", "bool", False, "Update ship date with release date",
+           tab="General",
+           help="Select this so that releasing an open back order (status 2) sets the order's ship date to the "
+                "date of the release."),
+    # -- Credit (moving quantity to ship) ---------------------------------------------------
+    Option("credit_check_on_ship_move", "bool", False, "Apply check when quantity moved to ship", tab="Credit",
+           available_if={"check_credit_limit": True, "credit_current_only": True},
+           help="Select this to check the customer's credit limit each time quantity moves from back order to "
+                "ship (back order release, automatic release after an invoice). The check adds the value moved "
+                "to ship to the customer's balance and the ship value of orders ready to invoice. An order "
+                "that fails is placed in suspense. Available only if the credit limit is checked on current "
+                "orders only."),
+    Option("exclude_failing_lines", "bool", False, "Exclude lines that fail the credit check in back order "
+           "release", tab="Credit",
+           available_if={"check_credit_limit": True, "credit_current_only": True, "credit_check_on_ship_move": True},
+           help="Select this so that, in back order release, lines that would take the customer over the credit "
+                "limit are left on back order and their order stays an open back order (status 2). When "
+                "cleared, the order goes into suspense if any of its lines fails. Available only if the check "
+                "is applied when quantity moves to ship."),
 ]

@@ -240,7 +240,7 @@ def _fill_line(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput,
     o = s.o
     qty = li.qty_ordered
     line.item = item
-    line.description = (li.description or "").strip() or item.description
+    line.description = _line_description(s, line, li, item)
     line.qty_ordered = qty
     line.unit_price = li.unit_price if li.unit_price is not None else item.list_price
     line.discount_pct = li.discount_pct or ZERO
@@ -257,6 +257,18 @@ def _fill_line(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput,
     if not line.unit_cost and not o["ignore_zero_cost"]:
         s.warnings.append(f"Line {line.line_no}: item {item.code} has a zero cost.")
     _check_margin(s, order, line, li, item)
+
+
+def _line_description(s: _Save, line: SalesOrderLine, li: LineInput, item: Item) -> str:
+    """The typed description, unless *Allow change to description for stocked items* forbids it."""
+    typed = (li.description or "").strip()
+    if not typed:
+        return item.description
+    kept = line.description if line.id is not None else None  # a change made while it was allowed stays
+    if item.stocked and not s.o["allow_description_change"] and typed not in (item.description, kept):
+        s.error(li.field("description"), f"The description of stocked item {item.code} cannot be changed "
+                                         "(setup option Allow change to description for stocked items).")
+    return typed
 
 
 def _check_margin(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput, item: Item) -> None:

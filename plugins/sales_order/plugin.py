@@ -66,6 +66,16 @@ def on_partner_saved(partner, created):
 
 
 @hookimpl
+def on_options_changed(plugin, changes):
+    # the seed asks the clerk to rerun the scheduled allocation after changing the window;
+    # we do it in the same transaction, so forward orders never disagree with the option
+    if plugin == PLUGIN and "scheduled_days" in changes:
+        from .allocation import allocate_scheduled
+
+        allocate_scheduled()
+
+
+@hookimpl
 def demo_data(session):
     from .demo import add_demo_orders
 

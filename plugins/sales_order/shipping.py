@@ -15,7 +15,7 @@ from core.options import Options
 
 from . import hook, options, pricing
 from .allocation import auto_release
-from .credit import authorised, hold
+from .credit import authorised, hold, ship_move_problem
 from .models import DONE_STATUSES, SalesInvoice, SalesInvoiceLine, SalesOrder, SalesOrderLine
 from .queries import invoice_number_used, ship_value_ready
 from .rules import credit_limit_excess, number_problem
@@ -137,6 +137,8 @@ def _after_invoice(order: SalesOrder, shipped: set[int], o: Options, today: date
     released = auto_release(order, o["non_stocked_action"]) if mode == "automatic" else False
     if released:
         order.status = "3"
+        if problem := ship_move_problem(order, ZERO):  # what was moved is already on ship
+            hold(order, [problem])
     elif any((line.qty_backordered or ZERO) > 0 for line in order.lines):
         order.status = "2"
     elif not any(line.qty_to_ship for line in order.lines):

@@ -255,6 +255,8 @@ def backorders_release():
             errors, loose = _split(exc)
             return _backorder_page(errors=errors, typed=typed, loose=loose, status=422)
         flash(f"Released {len(done)} back-ordered line(s): {', '.join(done)}.", "success")
+        for text in done.warnings:
+            flash(text, "warning")
         return redirect(url_for(".backorders"))
     return _backorder_page(errors=errors, typed=typed, status=422)
 

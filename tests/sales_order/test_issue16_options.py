@@ -1,0 +1,181 @@
+"""Issue 16: the seed's remaining sales order options, each shown through its option."""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+import pytest
+
+from core.db import db
+from core.errors import ValidationError
+from plugins.sales_order.models import SalesInvoiceLine, SalesOrder
+from plugins.sales_order.services import purge, release_backorders, save_order, ship_order
+
+TODAY = date.today()
+
+
+def _release(so, oid, qty, today=None):
+    with so.app.app_context():
+        line = db.session.get(SalesOrder, oid).lines[0]
+        done = release_backorders({line.id: D(str(qty))}, today=today)
+        db.session.commit()
+        return list(done), done.warnings
+
+
+def _ship(so, oid, qty):
+    with so.app.app_context():
+        order = db.session.get(SalesOrder, oid)
+        invoice, _ = ship_order(order, {order.lines[0].id: D(str(qty))})
+        db.session.commit()
+        return invoice
+
+
+# -- 19. changing the scheduled-order window re-evaluates forward orders ---------------------
+
+
+def test_widening_the_schedule_window_allocates_forward_orders(so):
+    oid = so.save(requested_ship_date=TODAY + timedelta(days=20), order_date=TODAY)
+    assert so.order(oid)["status"] == "F" and so.order(oid)["lines"][0]["qty_to_ship"] == 0
+    so.opts(scheduled_days=30)  # through the options page's service: the hook fires
+    o = so.order(oid)
+    assert o["status"] == "1" and o["lines"][0]["qty_to_ship"] == 5 and o["lines"][0]["qty_allocated"] == 5
+    assert so.stock("BOLT-10") == (D(400), D(5))
+
+
+def test_other_option_changes_leave_forward_orders_alone(so):
+    oid = so.save(requested_ship_date=TODAY + timedelta(days=20), order_date=TODAY)
+    so.opts(allow_negative_qty=True)
+    assert so.order(oid)["status"] == "F"
+
+
+# -- 8. change to the description of stocked items ----------------------------------------------
+
+
+def test_description_of_stocked_item_can_change_by_default(so):
+    oid = so.save(lines=[("BOLT-10", "5", {"description": "Bolts, blue box"})])
+    with so.app.app_context():
+        assert db.session.get(SalesOrder, oid).lines[0].description == "Bolts, blue box"
+
+
+def test_description_change_refused_for_stocked_items_when_not_allowed(so):
+    so.opts(allow_description_change=False)
+    data = so.data(lines=[("BOLT-10", "5", {"description": "Bolts, blue box"}),
+                          ("SAW-TABLE", "1", {"description": "Saw, customer's model"})])
+    with so.app.app_context(), pytest.raises(ValidationError) as exc:
+        save_order(data)
+    fields = [f for f, _ in exc.value.errors]
+    assert fields == ["lines-0-description"]  # the non-stocked saw may change
+    # the item's own description (as the form shows it) is not a change
+    oid = so.save(lines=[("BOLT-10", "5", {"description": "Hex bolt M10 (box of 50)"})])
+    assert so.order(oid)["status"] == "1"
+
+
+# -- 5. update ship date with release date --------------------------------------------------------
+
+
+@pytest.mark.parametrize("on", [False, True])
+def test_release_of_open_back_order_updates_ship_date(so, on):
+    so.set_stock("BOLT-10", 10)
+    ship_date = TODAY + timedelta(days=3)
+    oid = so.save(lines=[("BOLT-10", "30")], requested_ship_date=ship_date, order_date=TODAY)
+    _ship(so, oid, 10)
+    assert so.order(oid)["status"] == "2"
+    so.set_stock("BOLT-10", 100)
+    if on:
+        so.opts(update_ship_date_on_release=True)
+    release_day = TODAY + timedelta(days=9)
+    _release(so, oid, 20, today=release_day)
+    with so.app.app_context():
+        order = db.session.get(SalesOrder, oid)
+        assert order.status == "3"
+        assert order.requested_ship_date == (release_day if on else ship_date)
+
+
+# -- 18. delete completed order lines on incomplete orders ------------------------------------------
+
+
+def test_purge_deletes_completed_lines_of_open_orders_only_with_the_option(so):
+    oid = so.save(lines=[("BOLT-10", "5"), ("GLOVES", "4")])
+    with so.app.app_context():
+        order = db.session.get(SalesOrder, oid)
+        ship_order(order, {order.lines[0].id: D("5")})  # bolts complete, gloves still to ship
+        db.session.commit()
+    with so.app.app_context():
+        assert purge().lines_removed == 0
+        db.session.commit()
+    assert len(so.order(oid)["lines"]) == 2
+    so.opts(delete_completed_lines=True)
+    with so.app.app_context():
+        result = purge()
+        db.session.commit()
+        assert result.lines_removed == 1 and "Removed 1 completed line(s)" in result.summary()
+        order = db.session.get(SalesOrder, oid)
+        assert [line.item.code for line in order.lines] == ["GLOVES"] and order.status == "1"
+        assert db.session.query(SalesInvoiceLine).one().so_line_id is None  # the invoice keeps its line
+
+
+def test_delete_completed_lines_is_unavailable_when_archiving(so):
+    so.opts(archive_completed=True, delete_completed_lines=True)
+    oid = so.save(lines=[("BOLT-10", "5"), ("GLOVES", "4")])
+    _ship(so, oid, 5)
+    with so.app.app_context():
+        assert purge().lines_removed == 0
+        db.session.commit()
+
+
+# -- 12 and 13. credit check when quantity moves to ship; excluding failing lines ------------------
+
+
+def _backordered_over_limit(so) -> int:
+    """C1001: limit 10,000, balance 8,500. 100 bolts on ship (750), 250 on back order (1,875)."""
+    so.set_stock("BOLT-10", 100)
+    oid = so.save(customer="C1001", lines=[("BOLT-10", "350")])
+    so.set_stock("BOLT-10", 1000)
+    return oid
+
+
+CURRENT_ONLY = {"check_credit_limit": True, "credit_current_only": True}
+
+
+def test_move_to_ship_not_checked_without_the_option(so):
+    so.opts(**CURRENT_ONLY)
+    oid = _backordered_over_limit(so)
+    done, warnings = _release(so, oid, 250)
+    assert done and not warnings and so.order(oid)["lines"][0]["qty_to_ship"] == 350
+
+
+def test_move_to_ship_fails_credit_check_puts_order_in_suspense(so):
+    so.opts(**CURRENT_ONLY, credit_check_on_ship_move=True)
+    oid = _backordered_over_limit(so)
+    done, warnings = _release(so, oid, 250)
+    o = so.order(oid)
+    assert done and o["status"] == "S" and o["lines"][0]["qty_to_ship"] == 350
+    assert "exceeded by 1,125.00 by moving quantity to ship" in o["hold_reason"] and "suspense" in warnings[0]
+
+
+def test_move_to_ship_check_needs_current_orders_only(so):
+    so.opts(check_credit_limit=True, credit_check_on_ship_move=True)  # unavailable: ignored
+    so.set_stock("BOLT-10", 100)
+    oid = so.save(customer="C1000", lines=[("BOLT-10", "350")])
+    so.set_stock("BOLT-10", 1000)
+    _release(so, oid, 250)
+    assert so.order(oid)["status"] == "1"
+
+
+def test_exclude_failing_lines_leaves_them_on_back_order(so):
+    so.opts(**CURRENT_ONLY, credit_check_on_ship_move=True, exclude_failing_lines=True)
+    oid = _backordered_over_limit(so)
+    small = so.save(customer="C1000", lines=[("GLOVES", "5")])  # another customer's order is released
+    done, warnings = _release(so, oid, 250)
+    o = so.order(oid)
+    assert done == [] and o["status"] == "2" and o["lines"][0]["qty_backordered"] == 250
+    assert "left on back order" in warnings[0]
+    assert so.order(small)["status"] == "1"
+
+
+def test_automatic_back_order_release_after_invoice_is_checked(so):
+    so.opts(**CURRENT_ONLY, credit_check_on_ship_move=True, back_orders="automatic")
+    so.set_stock("BOLT-10", 100)
+    oid = so.save(customer="C1001", lines=[("BOLT-10", "350")])
+    so.set_stock("BOLT-10", 1000)  # the back order can be moved to ship after the invoice
+    _ship(so, oid, 100)  # 750 invoiced; 250 (1,875) moved to ship: 8,500 + 1,875 > 10,000
+    assert so.order(oid)["status"] == "S"
