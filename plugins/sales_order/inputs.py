@@ -72,3 +72,4 @@ class OrderInput:
     order_type: str = "O"
     notes: str = ""
     margin_override: bool = False
+    reason_code: str = ""

@@ -59,6 +59,13 @@ class SalesOrder(db.Model):
     credit_authorised_at: Mapped[datetime | None]
     credit_authorised_total: Mapped[Decimal | None] = mapped_column(Money)
     margin_override: Mapped[bool] = mapped_column(default=False)
+    # the code is kept as typed: a credit note prints the reason it was given, whatever the list becomes
+    reason_code: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
+    # put in suspense by hand (not by a credit check): *Credit authority needed to release ...*
+    suspended_manually: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # asked when the order leaves the warehouse (status 4) for invoicing; used by its next invoice
+    release_invoice_number: Mapped[str | None] = mapped_column(sa.String(20))
+    release_invoice_date: Mapped[date | None]
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     completed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -185,3 +192,23 @@ class SalesInvoiceLine(db.Model):
     invoice: Mapped[SalesInvoice] = relationship(back_populates="lines")
     so_line: Mapped[SalesOrderLine | None] = relationship()
     item: Mapped[Item] = relationship()
+
+
+class ReasonCode(db.Model):
+    """Why a credit note was raised (*Ask reason code when entering new credit notes*)."""
+
+    __tablename__ = "so_reason_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(60), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ShipViaCode(db.Model):
+    """A shipping instruction code and the message printed for it (*Shipping via usage*: coded)."""
+
+    __tablename__ = "so_ship_via"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(40), default="")  # fits the order's Ship via
+    active: Mapped[bool] = mapped_column(default=True)

@@ -172,6 +172,21 @@ OPTIONS: list[Option] = [
            help="Select this to be able to change the description of a stocked item on a sales order line. The "
                 "change applies to that order only; the item's own description stays as it is. When cleared, "
                 "a stocked line always carries the item's description."),
+    Option("ask_reason_code", "bool", False, "Ask reason code when entering new credit notes", tab="Entry",
+           help="Select this so that a new credit note cannot be saved without a reason code. Reason codes are "
+                "kept on their own page (Sales order codes) and are shown with the credit note."),
+    Option("ship_via_usage", "choice", "free_form", "Shipping via usage", tab="Entry",
+           choices=(("free_form", "Free form"), ("coded", "Coded")),
+           help="Free form: the Ship via of an order is any text, and a new order without one takes the "
+                "customer's instruction or else the default shipping message below. Coded: a ship-via code "
+                "typed at Ship via is replaced by its message from the list of ship-via codes (Sales order "
+                "codes); text that is no code is kept as the order's own message of at most 28 characters. "
+                "Only the message is printed on documents."),
+    Option("default_ship_message", "text", "", "Default shipping message", tab="Entry",
+           available_if={"ship_via_usage": "free_form"},
+           help="The shipping message a new order shows at Ship via when neither the clerk nor the customer "
+                "gives one; it can be overwritten on the order (at most 40 characters are used). Available only "
+                "if the shipping via usage is free form."),
     # -- Back orders (release) --------------------------------------------------------
     Option("update_ship_date_on_release", "bool", False, "Update ship date with release date",
            tab="General",

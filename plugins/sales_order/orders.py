@@ -21,6 +21,7 @@ from core.options import Options
 
 from . import PLUGIN, hook, options, pricing
 from .allocation import allocate_line, release_line
+from .codes import check_reason_code, ship_via_for
 from .credit import authorised, credit_problems, hold, lift_hold
 from .inputs import LineChange, LineChanges, LineInput, OrderInput, RemovedLine
 from .models import DONE_STATUSES, OPEN_STATUSES, ORDER_TYPES, SalesOrder, SalesOrderLine
@@ -54,6 +55,8 @@ class _Save:
     changes: LineChanges = field(default_factory=LineChanges)
     old_place: dict[int, tuple[int, int]] = field(default_factory=dict)  # line id: (item, warehouse) before
     removed: list[SalesOrderLine] = field(default_factory=list)
+    reason_code: str = ""
+    old_ship_via: str = ""
 
     def error(self, fld: str | None, text: str) -> None:
         self.errors.append((fld, text))
@@ -113,6 +116,7 @@ def _load(data: OrderInput, order: SalesOrder | None, today: date) -> _Save:
         s.warehouses = {w.id: w for w in db.session.scalars(sa.select(Warehouse)
                                                             .where(Warehouse.id.in_(warehouse_ids)))}
     s.existing = {line.id: line for line in order.lines} if order is not None else {}
+    s.old_ship_via = order.ship_via if order is not None else ""
     return s
 
 
@@ -133,6 +137,20 @@ def _check_header(s: _Save, order: SalesOrder | None) -> None:
             s.error("number", "Enter the order number (order numbering is manual).")
         elif order_number_used(number):
             s.error("number", f"Order number {number} is already used.")
+    _check_reason_code(s, order)
+
+
+def _check_reason_code(s: _Save, order: SalesOrder | None) -> None:
+    """*Ask reason code when entering new credit notes*; a code typed on any order must exist."""
+    typed = (s.data.reason_code or "").strip()
+    if order is not None and typed == order.reason_code:
+        s.reason_code = typed  # kept as given, even if the code has been retired since
+        return
+    required = s.created and s.data.order_type == "C" and s.o["ask_reason_code"]
+    try:
+        s.reason_code = check_reason_code(typed, required) or ""
+    except ValidationError as exc:
+        s.errors.extend(exc.errors)
 
 
 def _apply_header(s: _Save, order: SalesOrder) -> None:
@@ -144,9 +162,11 @@ def _apply_header(s: _Save, order: SalesOrder) -> None:
     order.order_type = data.order_type if data.order_type in SEQUENCES else "O"
     order.notes = data.notes or ""
     order.margin_override = bool(data.margin_override)
+    order.reason_code = s.reason_code
     if s.customer is not None:
         order.customer = s.customer
         _customer_defaults(order, s.customer, data, s.created)
+        _ship_via(s, order)
     if s.warehouse is not None:
         order.warehouse = s.warehouse
 
@@ -162,6 +182,20 @@ def _customer_defaults(order: SalesOrder, customer: Partner, data: OrderInput, c
     order.ship_via = data.ship_via or (customer.ship_via if created else order.ship_via) or ""
     order.fob = data.fob or (customer.fob if created else order.fob) or ""
     order.email = data.email or (customer.email if created else order.email) or ""
+
+
+def _ship_via(s: _Save, order: SalesOrder) -> None:
+    """*Shipping via usage* and *Default shipping message* on what ``_customer_defaults`` chose."""
+    o = s.o
+    text = order.ship_via or ""
+    if not text and s.created and o["ship_via_usage"] == "free_form":
+        text = (o["default_ship_message"] or "")[:40]  # the order's column holds 40
+    if not s.created and text == s.old_ship_via:
+        return  # unchanged: already a message (a code's message may be longer than a typed one)
+    try:
+        order.ship_via = ship_via_for(text, o["ship_via_usage"])
+    except ValidationError as exc:
+        s.errors.extend(exc.errors)
 
 
 # -- lines --------------------------------------------------------------------------------------

@@ -25,9 +25,10 @@ manifest = Manifest(
 
 @hookimpl
 def register_blueprints():
+    from .code_views import bp as codes
     from .views import bp
 
-    return [bp]
+    return [bp, codes]
 
 
 @hookimpl
@@ -42,6 +43,7 @@ def menu_items():
     return [
         MenuItem("Sales orders", "sales_order.index", order=10),
         MenuItem("Back orders", "sales_order.backorders", order=11),
+        MenuItem("Sales order codes", "sales_order_codes.index", section="admin", order=12),
     ]
 
 

@@ -62,7 +62,8 @@ def _form_input(form: OrderForm) -> services.OrderInput:
         requested_ship_date=form.requested_ship_date.data, ship_to_address=form.ship_to_address.data or "",
         ship_via=form.ship_via.data or "", fob=form.fob.data or "", confirm_to=form.confirm_to.data or "",
         email=form.email.data or "", warehouse_id=form.warehouse_id.data, order_type=form.order_type.data or "O",
-        notes=form.notes.data or "", margin_override=form.margin_override.data)
+        notes=form.notes.data or "", margin_override=form.margin_override.data,
+        reason_code=form.reason_code.data or "")
 
 
 def _new_form(order: SalesOrder | None) -> OrderForm:

@@ -179,3 +179,81 @@ def test_automatic_back_order_release_after_invoice_is_checked(so):
     so.set_stock("BOLT-10", 1000)  # the back order can be moved to ship after the invoice
     _ship(so, oid, 100)  # 750 invoiced; 250 (1,875) moved to ship: 8,500 + 1,875 > 10,000
     assert so.order(oid)["status"] == "S"
+
+
+# -- 6. reason codes for new credit notes; 7. ship-via codes; 9. default shipping message ------------
+
+
+def _add_code(so, slug, code, text, active=True):
+    from plugins.sales_order.codes import KINDS, save_code
+
+    with so.app.app_context():
+        save_code(KINDS[slug], None, code, text, active)
+        db.session.commit()
+
+
+def _refused_fields(so, **kw):
+    with so.app.app_context(), pytest.raises(ValidationError) as exc:
+        save_order(so.data(**kw))
+    return dict(exc.value.errors)
+
+
+def test_reason_code_required_for_new_credit_notes_only_with_the_option(so):
+    _add_code(so, "reason-codes", "dmg", "Damaged in transit")
+    _add_code(so, "reason-codes", "OLD", "Retired reason", active=False)
+    so.save(order_type="C")  # not asked by default
+    so.opts(ask_reason_code=True)
+    assert "reason_code" in _refused_fields(so, order_type="C")
+    assert "not an active reason code" in _refused_fields(so, order_type="C", reason_code="OLD")["reason_code"]
+    oid = so.save(order_type="C", reason_code="dmg")
+    with so.app.app_context():
+        assert db.session.get(SalesOrder, oid).reason_code == "DMG"
+    assert so.order(so.save())["status"] == "1"  # a normal order is not asked
+
+
+def test_reason_code_page_and_order_form(so, admin_client, client):
+    page = admin_client.get("/sales-orders/codes/reason-codes/new")
+    assert page.status_code == 200
+    resp = admin_client.post("/sales-orders/codes/reason-codes/new",
+                             data={"code": "ret", "description": "Customer return", "active": "y"})
+    assert resp.status_code == 302
+    dup = admin_client.post("/sales-orders/codes/reason-codes/new", data={"code": "RET", "description": "Again"})
+    assert dup.status_code == 422 and "already exists" in dup.get_data(as_text=True)
+    listing = admin_client.get("/sales-orders/codes").get_data(as_text=True)
+    assert "RET" in listing and "Customer return" in listing
+    assert "RET Customer return" in admin_client.get("/sales-orders/new").get_data(as_text=True)
+    client.login("sales")
+    assert client.post("/sales-orders/codes/reason-codes/new", data={"code": "X", "description": "x"}
+                       ).status_code == 403
+
+
+def test_ship_via_coded_replaces_a_code_by_its_message(so, admin_client):
+    resp = admin_client.post("/sales-orders/codes/ship-via/new",
+                             data={"code": "NX", "description": "Courier, next day", "active": "y"})
+    assert resp.status_code == 302
+    free = so.save(ship_via="nx")
+    so.opts(ship_via_usage="coded")
+    coded = so.save(ship_via="nx")
+    own = so.save(ship_via="Collect at the counter")  # no code: the clerk's own message
+    with so.app.app_context():
+        vias = [db.session.get(SalesOrder, i).ship_via for i in (free, coded, own)]
+    assert vias == ["nx", "Courier, next day", "Collect at the counter"]
+    long = _refused_fields(so, ship_via="A message that is far too long for that")
+    assert "at most 28 characters" in long["ship_via"]
+
+
+def test_default_shipping_message_for_new_orders_in_free_form_only(so):
+    with so.app.app_context():
+        from core.models import Partner
+
+        for p in db.session.query(Partner).filter(Partner.is_customer):
+            p.ship_via = ""
+        db.session.commit()
+    so.opts(default_ship_message="Ground freight")
+    typed = so.save(ship_via="Air")
+    plain = so.save()
+    so.opts(ship_via_usage="coded")  # the default message is then not available
+    coded = so.save()
+    with so.app.app_context():
+        vias = [db.session.get(SalesOrder, i).ship_via for i in (typed, plain, coded)]
+    assert vias == ["Air", "Ground freight", ""]
