@@ -87,6 +87,11 @@ OPTIONS: list[Option] = [
                 "Check and authorize to release: if the check fails, the order has to be authorized before "
                 "continuing (it is put into suspense). Check and reject if fail: the order cannot be released "
                 "for invoicing and remains in its current status. Ignored by the Back Order Release program."),
+    Option("credit_authority_manual_release", "bool", False,
+           "Credit authority needed to release orders placed in suspense manually", tab="Credit",
+           help="Select this so that an order a clerk put in suspense by hand can be released only by a user "
+                "with credit authority. When cleared, the sales clerks release such orders themselves. Orders "
+                "held by a credit check always need the credit authority."),
     # -- Margins --------------------------------------------------------------------
     Option("margin_check", "choice", "none", "Minimum price percentage above cost", tab="Margins",
            choices=(("none", "Not required"), ("company", "Company margin"), ("stock_code", "Stock code margin")),
@@ -141,6 +146,21 @@ OPTIONS: list[Option] = [
            help="Select this if you want the order number to be allocated as the invoice number of the first "
                 "invoice generated for the order. For subsequent invoices produced for the order, the next "
                 "invoice number is assigned."),
+    Option("release_invoice_numbering", "choice", "automatic", "Order release invoice numbering",
+           tab="Numbering", choices=(("automatic", "Automatic"), ("manual", "Manual")),
+           help="Automatic: an order released for invoicing gets its invoice number when it is invoiced (the "
+                "order number for the first invoice if the order number moves to the invoice number, otherwise "
+                "the next invoice number). Manual: the clerk may enter the invoice number when releasing the "
+                "order from the warehouse; when none is entered, the automatic number is used."),
+    Option("request_invoice_number", "bool", False, "Request invoice number when released from status 4",
+           tab="Numbering", available_if={"release_invoice_numbering": "manual"},
+           help="Select this to ask for the invoice number when an order in the warehouse (status 4) is released "
+                "for invoicing; the next invoice of the order gets it. Available only if order release invoice "
+                "numbering is manual."),
+    Option("request_invoice_date", "bool", False, "Request invoice date when released from status 4",
+           tab="Numbering",
+           help="Select this to ask for the invoice date when an order in the warehouse (status 4) is released "
+                "for invoicing; the next invoice of the order is dated with it instead of the day it is made."),
     # -- History --------------------------------------------------------------------
     Option("retain_days", "int", 999, "Number of days to retain completed sales orders", tab="History",
            min=0, max=999,

@@ -434,7 +434,7 @@ def _credit_at_entry(s: _Save, order: SalesOrder, forward: bool) -> None:
     if reasons and not authorised(order):
         hold(order, reasons)
         s.warnings.append("The order is in suspense (credit): " + order.hold_reason)
-    elif order.status == "S" and not reasons and order.hold_reason:
+    elif order.status == "S" and not reasons and order.hold_reason and not order.suspended_manually:
         lift_hold(order)
         if order.status == "F" and not forward:
             order.status = "1"

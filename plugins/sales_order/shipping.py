@@ -52,7 +52,8 @@ def ship_order(order: SalesOrder, quantities: dict[int, Decimal], *, user_id: in
                       "authorised. " + order.hold_reason]
     # a savepoint: when a plugin refuses the shipment, the order reads again as it was
     with db.session.begin_nested():
-        invoice = SalesInvoice(number=_invoice_number(order, o), order=order, invoice_date=today,
+        invoice_date = order.release_invoice_date or today  # asked at release (read before it is used up)
+        invoice = SalesInvoice(number=_invoice_number(order, o), order=order, invoice_date=invoice_date,
                                total=invoice_total, created_by_id=user_id, lines=invoice_lines)
         db.session.add(invoice)
         for lid, q in wanted.items():
@@ -99,6 +100,13 @@ def _invoice_credit_problem(order: SalesOrder, o: Options, invoice_total: Decima
 
 
 def _invoice_number(order: SalesOrder, o: Options) -> str:
+    """The number asked at release (used once), else the order number or the next number."""
+    asked, order.release_invoice_number, order.release_invoice_date = order.release_invoice_number, None, None
+    if asked:
+        if invoice_number_used(asked):
+            raise ValidationError(None, f"Invoice number {asked} given at release is already used; release the "
+                                        "order again with another number.")
+        return asked
     taken = set(db.session.scalars(sa.select(SalesInvoice.number).where(SalesInvoice.order_id == order.id)))
     if o["order_no_to_invoice"] and not taken and not invoice_number_used(order.number):
         return order.number

@@ -14,11 +14,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from core import stock
-from core.auth import require
+from core.auth import require, user_can
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.lifecycle import attach_errors, rollback_request
-from core.parsing import parse_id
+from core.parsing import parse_date, parse_id
 from core.web import paginate
 
 from . import CREDIT_ROLES, PURGERS, WRITERS, options, queries, services
@@ -136,7 +136,8 @@ def view(order_id: int):
     order = queries.order_for_page(order_id)
     if order is None:
         abort(404)
-    return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES)
+    return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES,
+                           today=date.today().isoformat())
 
 
 def _action(order_id: int, fn, done: str):
@@ -178,7 +179,23 @@ def to_warehouse(order_id: int):
 @bp.route("/<int:order_id>/release", methods=["POST"])
 @require(*WRITERS)
 def release(order_id: int):
-    return _action(order_id, services.release_for_invoicing, "Order {number} is ready to invoice (status 8).")
+    number, when = request.form.get("invoice_number", ""), request.form.get("invoice_date", "")
+    return _action(order_id, lambda o: services.release_for_invoicing(o, number, parse_date(when)),
+                   "Order {number} is ready to invoice (status 8).")
+
+
+@bp.route("/<int:order_id>/suspend", methods=["POST"])
+@require(*WRITERS)
+def suspend(order_id: int):
+    return _action(order_id, services.suspend, "Order {number} is in suspense.")
+
+
+@bp.route("/<int:order_id>/release-suspense", methods=["POST"])
+@require(*WRITERS)
+def release_suspense(order_id: int):
+    authority = user_can(*CREDIT_ROLES)
+    return _action(order_id, lambda o: services.release_suspense(o, current_user.id, credit_authority=authority),
+                   "Order {number} is released from suspense.")
 
 
 @bp.route("/<int:order_id>/authorise", methods=["POST"])

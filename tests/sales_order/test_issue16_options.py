@@ -26,7 +26,7 @@ def _ship(so, oid, qty):
         order = db.session.get(SalesOrder, oid)
         invoice, _ = ship_order(order, {order.lines[0].id: D(str(qty))})
         db.session.commit()
-        return invoice
+        return (invoice.number, invoice.invoice_date) if invoice else None
 
 
 # -- 19. changing the scheduled-order window re-evaluates forward orders ---------------------
@@ -257,3 +257,99 @@ def test_default_shipping_message_for_new_orders_in_free_form_only(so):
     with so.app.app_context():
         vias = [db.session.get(SalesOrder, i).ship_via for i in (typed, plain, coded)]
     assert vias == ["Air", "Ground freight", ""]
+
+
+# -- 14. credit authority to release orders put in suspense by hand ---------------------------------
+
+
+@pytest.mark.parametrize("needs_authority", [False, True])
+def test_release_of_manual_suspense(so, client, needs_authority):
+    if needs_authority:
+        so.opts(credit_authority_manual_release=True)
+    oid = so.save()
+    client.login("sales")
+    assert client.post(f"/sales-orders/{oid}/suspend").status_code == 302
+    o = so.order(oid)
+    assert o["status"] == "S" and "by hand" in o["hold_reason"]
+    client.post(f"/sales-orders/{oid}/release-suspense")
+    assert so.order(oid)["status"] == ("S" if needs_authority else "1")
+    client.logout()
+    if needs_authority:
+        client.login("admin")
+        client.post(f"/sales-orders/{oid}/release-suspense")
+        assert so.order(oid)["status"] == "1"
+
+
+def test_manual_suspense_survives_a_save_that_passes_the_credit_checks(so):
+    from plugins.sales_order.services import suspend
+
+    oid = so.save()
+    with so.app.app_context():
+        suspend(db.session.get(SalesOrder, oid))
+        db.session.commit()
+    data = so.data(lines=[("BOLT-10", "6")])
+    with so.app.app_context():
+        order = db.session.get(SalesOrder, oid)
+        data.lines[0].id = order.lines[0].id
+        save_order(data, order)
+        db.session.commit()
+    assert so.order(oid)["status"] == "S"
+
+
+def test_credit_hold_is_not_released_as_a_manual_suspense(so, admin_client):
+    so.opts(check_credit_limit=True)
+    oid = so.save(customer="C1001", lines=[("SAW-TABLE", "5")])
+    admin_client.post(f"/sales-orders/{oid}/release-suspense")
+    assert so.order(oid)["status"] == "S"
+
+
+# -- 3, 4, 17. invoice number and date asked when released from the warehouse ------------------------
+
+
+def _in_warehouse(so) -> int:
+    from plugins.sales_order.services import to_warehouse
+
+    oid = so.save()
+    with so.app.app_context():
+        to_warehouse(db.session.get(SalesOrder, oid))
+        db.session.commit()
+    return oid
+
+
+def test_invoice_number_and_date_asked_at_release_are_used_by_the_invoice(so, client):
+    so.opts(release_invoice_numbering="manual", request_invoice_number=True, request_invoice_date=True)
+    oid = _in_warehouse(so)
+    client.login("sales")
+    page = client.get(f"/sales-orders/{oid}").get_data(as_text=True)
+    assert 'name="invoice_number"' in page and 'name="invoice_date"' in page
+    when = TODAY - timedelta(days=2)
+    resp = client.post(f"/sales-orders/{oid}/release", data={"invoice_number": "INV-77",
+                                                               "invoice_date": when.isoformat()})
+    assert resp.status_code == 302 and so.order(oid)["status"] == "8"
+    assert _ship(so, oid, 5) == ("INV-77", when)
+
+
+def test_invoice_date_is_required_when_asked_and_used_numbers_refused(so):
+    from plugins.sales_order.services import release_for_invoicing
+
+    so.opts(release_invoice_numbering="manual", request_invoice_number=True, request_invoice_date=True)
+    first = _in_warehouse(so)
+    with so.app.app_context():
+        release_for_invoicing(db.session.get(SalesOrder, first), "INV-1", TODAY)
+        db.session.commit()
+    _ship(so, first, 5)
+    second = _in_warehouse(so)
+    with so.app.app_context(), pytest.raises(ValidationError) as exc:
+        release_for_invoicing(db.session.get(SalesOrder, second), "INV-1", None)
+    assert dict(exc.value.errors).keys() == {"invoice_number", "invoice_date"}
+
+
+def test_automatic_release_numbering_ignores_a_typed_invoice_number(so):
+    from plugins.sales_order.services import release_for_invoicing
+
+    so.opts(request_invoice_number=True)  # unavailable: release numbering is automatic
+    oid = _in_warehouse(so)
+    with so.app.app_context():
+        release_for_invoicing(db.session.get(SalesOrder, oid), "INV-9")
+        db.session.commit()
+    assert _ship(so, oid, 5) == ("0000001", TODAY)
