@@ -39,9 +39,12 @@ def remember_new_order(order: SalesOrder) -> None:
 
 
 def actions_for(page: str, obj) -> list[Action]:
-    if page != "sales_order.view" or obj is None or getattr(obj, "id", None) is None:
+    if page not in ("sales_order.view", "sales_order.supply") or obj is None or getattr(obj, "id", None) is None:
         return []
     o = services.opts()
+    if page == "sales_order.supply":  # the sales order's supply request page: order the shortage
+        return [Action("Order the shortage (generate POs)", url_for("po_generation.generate", order_id=obj.id),
+                       roles=BUYERS, style="primary")] if obj.status not in ("*", "9") else []
     out = []
     if o["enable_in_entry"] and obj.status not in ("*", "9"):
         out.append(Action("Generate POs", url_for("po_generation.generate", order_id=obj.id), method="get",

@@ -71,6 +71,9 @@ class SalesOrder(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # set by a save (not stored): open the supply request page next (*Supply request in order entry*)
+    supply_due = False
+
     lines: Mapped[list[SalesOrderLine]] = relationship(
         back_populates="order", order_by="SalesOrderLine.line_no", cascade="all, delete-orphan",
         passive_deletes=True)

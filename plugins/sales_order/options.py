@@ -192,6 +192,14 @@ OPTIONS: list[Option] = [
            help="Select this to be able to change the description of a stocked item on a sales order line. The "
                 "change applies to that order only; the item's own description stays as it is. When cleared, "
                 "a stocked line always carries the item's description."),
+    Option("supply_request", "choice", "never", "Supply request in order entry", tab="Entry",
+           choices=(("on_add", "On adding a line"), ("on_backorder", "Whenever a line is placed on back order"),
+                    ("never", "Never"), ("operator", "Only by operator selection")),
+           help="When stock cannot cover a line, the supply request page lists the shortage and the ways to "
+                "supply it (for instance ordering it on a purchase order, where purchase order generation is "
+                "enabled). On adding a line: the page opens after saving an order with a short line. Whenever a "
+                "line is placed on back order: it opens when the shortage goes to back order. Never: it is not "
+                "offered. Only by operator selection: the order page offers it and the clerk opens it."),
     Option("ask_reason_code", "bool", False, "Ask reason code when entering new credit notes", tab="Entry",
            help="Select this so that a new credit note cannot be saved without a reason code. Reason codes are "
                 "kept on their own page (Sales order codes) and are shown with the credit note."),

@@ -27,6 +27,7 @@ from .inputs import LineChange, LineChanges, LineInput, OrderInput, RemovedLine
 from .models import DONE_STATUSES, OPEN_STATUSES, ORDER_TYPES, SalesOrder, SalesOrderLine
 from .queries import order_number_used, orders_with_customer_po
 from .rules import margin_problem, number_problem, too_many_lines, within_schedule_window
+from .supply import supply_due
 
 SEQUENCES = {"O": "next_sales_order", "C": "next_credit_note", "D": "next_debit_note"}
 MAX_VALUE = Decimal("10000000000")  # a line or order value, with room for sums in the Money columns
@@ -90,6 +91,8 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
         db.session.add(order)
     db.session.flush()
     forward = _allocate(s, order)
+    entered = s.changes.added + [change.line for change in s.changes.changed]
+    order.supply_due = supply_due(entered, s.o["supply_request"], forward)
     _credit_at_entry(s, order, forward)
     db.session.flush()
     _fire_saved(s, order)

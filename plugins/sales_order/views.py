@@ -25,6 +25,8 @@ from . import CREDIT_ROLES, PURGERS, WRITERS, options, queries, services
 from .forms import LineForm, OrderForm, ReleaseForm, ShipForm, line_quantities
 from .models import DONE_STATUSES, STATUSES, SalesOrder, SalesOrderLine
 from .rules import MAX_LINES
+from .supply import PAGE as SUPPLY_PAGE
+from .supply import short_lines
 
 bp = Blueprint("sales_order", __name__, template_folder="templates", url_prefix="/sales-orders")
 QTY = SalesOrderLine.__table__.c.qty_shipped.type
@@ -91,6 +93,8 @@ def _edit(order: SalesOrder | None):
                 for text in warnings:
                     flash(text, "warning")
                 flash(f"Saved sales order {saved.number} ({saved.status_label}).", "success")
+                if saved.supply_due:
+                    return redirect(url_for(".supply", order_id=saved.id))
                 return redirect(url_for(".view", order_id=saved.id))
     return _render_form(form, heading, loose)
 
@@ -156,6 +160,19 @@ def _action(order_id: int, fn, done: str):
         if not warnings:
             flash(done.format(number=number), "success")
     return redirect(url_for(".view", order_id=order_id))
+
+
+@bp.route("/<int:order_id>/supply")
+@require()
+def supply(order_id: int):
+    """The supply request page: the order's short lines and what other plugins offer for them."""
+    order = _get(order_id)
+    if options.supply_request == "never":
+        flash("Supply requests are not offered (setup option Supply request in order entry).", "warning")
+        return redirect(url_for(".view", order_id=order_id))
+    lines = short_lines(order)
+    avail = stock.available_many({(line.item_id, line.warehouse_id) for line, _short in lines})
+    return render_template("sales_order/supply.html", order=order, lines=lines, avail=avail, page_name=SUPPLY_PAGE)
 
 
 @bp.route("/<int:order_id>/cancel", methods=["POST"])

@@ -353,3 +353,38 @@ def test_automatic_release_numbering_ignores_a_typed_invoice_number(so):
         release_for_invoicing(db.session.get(SalesOrder, oid), "INV-9")
         db.session.commit()
     assert _ship(so, oid, 5) == ("0000001", TODAY)
+
+
+# -- 2. supply request during order entry ----------------------------------------------------------------
+
+
+def _supply_due(so, **kw) -> bool:
+    with so.app.app_context():
+        order, _ = save_order(so.data(**kw))
+        db.session.commit()
+        return order.supply_due
+
+
+@pytest.mark.parametrize("mode,back_orders,due", [
+    ("never", "manual", False), ("operator", "manual", False), ("on_add", "manual", True),
+    ("on_add", "not_required", True), ("on_backorder", "manual", True), ("on_backorder", "not_required", False)])
+def test_supply_request_opens_by_the_option(so, mode, back_orders, due):
+    so.opts(supply_request=mode, back_orders=back_orders)
+    so.set_stock("BOLT-10", 3)
+    assert _supply_due(so, lines=[("BOLT-10", "5")]) is due
+    assert _supply_due(so, lines=[("GLOVES", "1")]) is False  # stock covers it
+
+
+def test_supply_request_page_lists_the_shortage_and_offers_ordering(so, admin_client, disable_plugins):
+    so.set_stock("BOLT-10", 3)
+    oid = so.save(lines=[("BOLT-10", "5"), ("GLOVES", "1")])
+    resp = admin_client.get(f"/sales-orders/{oid}/supply")
+    assert resp.status_code == 302  # never offered by default
+    so.opts(supply_request="operator")
+    assert f"/sales-orders/{oid}/supply" in admin_client.get(f"/sales-orders/{oid}").get_data(as_text=True)
+    page = admin_client.get(f"/sales-orders/{oid}/supply").get_data(as_text=True)
+    assert "BOLT-10" in page and "GLOVES" not in page and '<td class="num short">2</td>' in page
+    assert "Order the shortage (generate POs)" in page  # purchase order generation offers it
+    disable_plugins("po_generation")
+    page = admin_client.get(f"/sales-orders/{oid}/supply").get_data(as_text=True)
+    assert "BOLT-10" in page and "(generate POs)" not in page
