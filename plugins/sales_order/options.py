@@ -186,6 +186,36 @@ OPTIONS: list[Option] = [
            help="Select this to remove the fully shipped lines of orders that are not yet complete when the "
                 "order purge next runs. A complete order loses its lines only when the whole order is purged. "
                 "Available only if completed orders are not archived."),
+    Option("purge_prices_1", "bool", False, "Order purge updates prices of orders in status 1 (open order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_2", "bool", False, "Order purge updates prices of orders in status 2 (open back order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_3", "bool", False, "Order purge updates prices of orders in status 3 (released back order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_4", "bool", False, "Order purge updates prices of orders in status 4 (in warehouse)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_8", "bool", False, "Order purge updates prices of orders in status 8 (ready to invoice)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_f", "bool", False, "Order purge updates prices of orders in status F (forward order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
     # -- Entry: what happens while a line is entered ------------------------------------
     Option("allow_description_change", "bool", True, "Allow change to description for stocked items",
            tab="Entry",

@@ -388,3 +388,29 @@ def test_supply_request_page_lists_the_shortage_and_offers_ordering(so, admin_cl
     disable_plugins("po_generation")
     page = admin_client.get(f"/sales-orders/{oid}/supply").get_data(as_text=True)
     assert "BOLT-10" in page and "(generate POs)" not in page
+
+
+# -- 15. order statuses whose prices the order purge brings up to date ----------------------------------
+
+
+def test_purge_updates_prices_of_orders_in_the_chosen_statuses(so):
+    from core.models import Item
+
+    open_id = so.save(lines=[("BOLT-10", "10"), ("SAW-TABLE", "1")])
+    warehouse_id = _in_warehouse(so)
+    with so.app.app_context():
+        db.session.query(Item).filter(Item.code.in_(["BOLT-10", "SAW-TABLE"])).update(
+            {Item.list_price: D("8.00")}, synchronize_session=False)
+        db.session.commit()
+        assert purge().prices_updated == 0  # no status chosen: prices stay
+        db.session.commit()
+    assert so.order(open_id)["lines"][0]["unit_price"] == D("7.50")
+    so.opts(purge_prices_1=True)
+    with so.app.app_context():
+        result = purge()
+        db.session.commit()
+        assert result.prices_updated == 1 and "Updated the price of 1 line(s)" in result.summary()
+    bolt, saw = so.order(open_id)["lines"]
+    assert (bolt["unit_price"], bolt["line_value"]) == (D("8.00"), D("80.00"))
+    assert saw["unit_price"] == D("499.00")  # not a stocked item
+    assert so.order(warehouse_id)["lines"][0]["unit_price"] == D("7.50")  # status 4 not chosen
