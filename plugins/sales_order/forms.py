@@ -63,6 +63,7 @@ class OrderForm(FlaskForm):
     email = StringField("E-mail", validators=[Optional(), Email(), Length(max=254)])
     notes = TextAreaField("Notes")
     margin_override = BooleanField("Override margin check")
+    invoice_discount_pct = DecimalField("Invoice discount %", validators=[Optional()])
     reason_code = SelectField("Reason code (credit notes)", validate_choice=False)
     lines = FieldList(FormField(LineForm), min_entries=1)
 

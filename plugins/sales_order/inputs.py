@@ -73,3 +73,4 @@ class OrderInput:
     notes: str = ""
     margin_override: bool = False
     reason_code: str = ""
+    invoice_discount_pct: Decimal | None = None

@@ -66,6 +66,9 @@ class SalesOrder(db.Model):
     # asked when the order leaves the warehouse (status 4) for invoicing; used by its next invoice
     release_invoice_number: Mapped[str | None] = mapped_column(sa.String(20))
     release_invoice_date: Mapped[date | None]
+    # the order's invoice discount; the amount is worked out at each save (*Calculate invoice discount ...*)
+    invoice_discount_pct: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), default=ZERO, server_default="0")
+    invoice_discount: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     completed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -102,8 +105,13 @@ class SalesOrder(db.Model):
         return [line for line in self.lines if not getattr(line, "_removed", False)]
 
     @property
-    def total(self) -> Decimal:
+    def merchandise(self) -> Decimal:
+        """The lines' values after line discounts, before the invoice discount."""
         return sum((line.line_value or ZERO for line in self.active_lines), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.merchandise - (self.invoice_discount or ZERO)
 
     @property
     def total_cost(self) -> Decimal:
@@ -176,6 +184,7 @@ class SalesInvoice(db.Model):
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
     invoice_date: Mapped[date]
     total: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    invoice_discount: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     order: Mapped[SalesOrder] = relationship(back_populates="invoices")

@@ -117,6 +117,11 @@ OPTIONS: list[Option] = [
            help="Line discount: calculate line discounts by multiplying the price of an item by the quantity "
                 "ordered and then applying the discount applicable. Price discount: apply the discount to the "
                 "unit price before multiplying this by the quantity ordered (the net unit price of a line)."),
+    Option("invoice_discount_after_line", "bool", False, "Calculate invoice discount after line discount",
+           tab="Pricing",
+           help="Select this to work out an order's invoice discount on the line values after their line "
+                "discounts. When cleared, the invoice discount and the line discounts are both taken from the "
+                "order's merchandise value before any discount."),
     Option("price_decimals", "int", 3, "Number of decimals for contract and net unit prices", tab="Pricing",
            min=2, max=5,
            help="The number of decimals to use when calculating net unit prices. The number of decimals normally "

@@ -32,6 +32,7 @@ from .supply import supply_due
 SEQUENCES = {"O": "next_sales_order", "C": "next_credit_note", "D": "next_debit_note"}
 MAX_VALUE = Decimal("10000000000")  # a line or order value, with room for sums in the Money columns
 _LINE = SalesOrderLine.__table__.c
+_ORDER = SalesOrder.__table__.c
 NUMBER_COLUMNS = {"qty_ordered": _LINE.qty_ordered.type, "unit_price": _LINE.unit_price.type,
                   "discount_pct": _LINE.discount_pct.type}
 
@@ -81,6 +82,7 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
         _apply_header(s, order)
         _apply_lines(s, order)
         _remove_missing_lines(s, order)
+        _invoice_discount(s, order)
         _check_order(s, order)
         if not s.errors:
             _plugin_checks(s, order)
@@ -340,6 +342,22 @@ def _remove_missing_lines(s: _Save, order: SalesOrder) -> None:
             s.error("lines", f"Line {line.line_no} ({line.item.code}) cannot be removed: the order has been "
                              "invoiced (setup option Cancel open order previously invoiced).")
         line._removed = True  # type: ignore[attr-defined]
+
+
+def _invoice_discount(s: _Save, order: SalesOrder) -> None:
+    """The order's invoice discount %, and its amount by *Calculate invoice discount after line discount*."""
+    pct = s.data.invoice_discount_pct
+    if problem := number_problem(pct, _ORDER.invoice_discount_pct.type):
+        s.error("invoice_discount_pct", problem)
+        pct = None
+    elif pct is not None and not (0 <= pct <= 100):
+        s.error("invoice_discount_pct", "The invoice discount must be between 0 and 100 %.")
+        pct = None
+    order.invoice_discount_pct = pct or ZERO
+    values = [(pricing.gross_value(line.unit_price, line.qty_ordered), line.line_value)
+              for line in order.active_lines if line.unit_price is not None and line.qty_ordered is not None]
+    order.invoice_discount = pricing.invoice_discount(values, order.invoice_discount_pct,
+                                                      s.o["invoice_discount_after_line"])
 
 
 # -- the whole order ---------------------------------------------------------------------------

@@ -44,7 +44,10 @@ def ship_order(order: SalesOrder, quantities: dict[int, Decimal], *, user_id: in
                                                        o["discount_method"], o["price_decimals"]))
         for lid, q in wanted.items()
     ]
-    invoice_total = sum((il.line_value for il in invoice_lines), ZERO)
+    discount = pricing.invoice_discount(
+        [(pricing.gross_value(il.unit_price, il.qty), il.line_value) for il in invoice_lines],
+        order.invoice_discount_pct, o["invoice_discount_after_line"])
+    invoice_total = sum((il.line_value for il in invoice_lines), ZERO) - discount
     if reason := _invoice_credit_problem(order, o, invoice_total):
         hold(order, [reason])
         db.session.flush()
@@ -54,7 +57,8 @@ def ship_order(order: SalesOrder, quantities: dict[int, Decimal], *, user_id: in
     with db.session.begin_nested():
         invoice_date = order.release_invoice_date or today  # asked at release (read before it is used up)
         invoice = SalesInvoice(number=_invoice_number(order, o), order=order, invoice_date=invoice_date,
-                               total=invoice_total, created_by_id=user_id, lines=invoice_lines)
+                               total=invoice_total, invoice_discount=discount, created_by_id=user_id,
+                               lines=invoice_lines)
         db.session.add(invoice)
         for lid, q in wanted.items():
             _ship_line(lines[lid], q)

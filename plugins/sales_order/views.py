@@ -65,7 +65,7 @@ def _form_input(form: OrderForm) -> services.OrderInput:
         ship_via=form.ship_via.data or "", fob=form.fob.data or "", confirm_to=form.confirm_to.data or "",
         email=form.email.data or "", warehouse_id=form.warehouse_id.data, order_type=form.order_type.data or "O",
         notes=form.notes.data or "", margin_override=form.margin_override.data,
-        reason_code=form.reason_code.data or "")
+        reason_code=form.reason_code.data or "", invoice_discount_pct=form.invoice_discount_pct.data)
 
 
 def _new_form(order: SalesOrder | None) -> OrderForm:

@@ -414,3 +414,31 @@ def test_purge_updates_prices_of_orders_in_the_chosen_statuses(so):
     assert (bolt["unit_price"], bolt["line_value"]) == (D("8.00"), D("80.00"))
     assert saw["unit_price"] == D("499.00")  # not a stocked item
     assert so.order(warehouse_id)["lines"][0]["unit_price"] == D("7.50")  # status 4 not chosen
+
+
+# -- 1. invoice discount after line discount -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("after_line,discount,total", [(False, D("7.50"), D("60.00")),
+                                                       (True, D("6.75"), D("60.75"))])
+def test_invoice_discount_before_or_after_line_discounts(so, after_line, discount, total):
+    so.opts(invoice_discount_after_line=after_line)
+    # 10 x 7.50 = 75.00 of merchandise, 10 % line discount: 67.50; 10 % invoice discount
+    oid = so.save(lines=[("BOLT-10", "10", {"discount_pct": D("10")})], invoice_discount_pct=D("10"))
+    with so.app.app_context():
+        order = db.session.get(SalesOrder, oid)
+        assert (order.merchandise, order.invoice_discount, order.total) == (D("67.50"), discount, total)
+        invoice, _ = ship_order(order, {order.lines[0].id: D("10")})
+        assert (invoice.invoice_discount, invoice.total) == (discount, total)
+        db.session.rollback()
+
+
+def test_invoice_discount_is_checked_beside_its_field(so):
+    assert "invoice_discount_pct" in _refused_fields(so, invoice_discount_pct=D("120"))
+    assert "invoice_discount_pct" in _refused_fields(so, invoice_discount_pct=D("1.234"))
+
+
+def test_invoice_discount_on_the_order_page(so, admin_client):
+    oid = so.save(lines=[("BOLT-10", "10")], invoice_discount_pct=D("10"))
+    page = admin_client.get(f"/sales-orders/{oid}").get_data(as_text=True)
+    assert 'id="invoice-discount">-7.50' in page and 'id="order-total">67.50' in page

@@ -1,4 +1,4 @@
-"""Reason codes and ship-via codes; credit note reason, manual suspense, invoice number/date asked at release
+"""Reason codes, ship-via codes; credit note reason, manual suspense, invoice number/date at release, invoice discount
 
 Revision ID: e51a9c0d7b34
 Revises: c4d8a1f7e2b9
@@ -29,10 +29,21 @@ def upgrade():
         batch.add_column(sa.Column('suspended_manually', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch.add_column(sa.Column('release_invoice_number', sa.String(length=20), nullable=True))
         batch.add_column(sa.Column('release_invoice_date', sa.Date(), nullable=True))
+        batch.add_column(sa.Column('invoice_discount_pct', sa.Numeric(precision=5, scale=2), server_default='0',
+                                   nullable=False))
+        batch.add_column(sa.Column('invoice_discount', sa.Numeric(precision=14, scale=2), server_default='0',
+                                   nullable=False))
+    with op.batch_alter_table('so_invoice') as batch:
+        batch.add_column(sa.Column('invoice_discount', sa.Numeric(precision=14, scale=2), server_default='0',
+                                   nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('so_invoice') as batch:
+        batch.drop_column('invoice_discount')
     with op.batch_alter_table('so_order') as batch:
+        batch.drop_column('invoice_discount')
+        batch.drop_column('invoice_discount_pct')
         batch.drop_column('release_invoice_date')
         batch.drop_column('release_invoice_number')
         batch.drop_column('suspended_manually')
