@@ -81,7 +81,7 @@ def _asked_invoice_fields(order: SalesOrder, invoice_number: str, invoice_date: 
     if o["request_invoice_number"] and number:  # unavailable unless release numbering is manual
         if len(number) > 20:
             errors.append(("invoice_number", "An invoice number has at most 20 characters."))
-        elif invoice_number_used(number):
+        elif invoice_number_used(number, order.customer_id if o["invoice_number_per_customer"] else None):
             errors.append(("invoice_number", f"Invoice number {number} is already used."))
         order.release_invoice_number = number
     if o["request_invoice_date"]:

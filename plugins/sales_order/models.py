@@ -179,8 +179,12 @@ class SalesInvoice(db.Model):
     """An invoice: the record of one shipment of a sales order."""
 
     __tablename__ = "so_invoice"
+    __table_args__ = (sa.UniqueConstraint("number_scope", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    number: Mapped[str] = mapped_column(sa.String(20))
+    # 0: the number is unique in the company; a customer id: only among that customer's invoices
+    # (*Duplicate invoice numbers: allow same number for different customers*)
+    number_scope: Mapped[int] = mapped_column(default=0, server_default="0")
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
     invoice_date: Mapped[date]
     total: Mapped[Decimal] = mapped_column(Money, default=ZERO)

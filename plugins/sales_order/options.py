@@ -151,6 +151,11 @@ OPTIONS: list[Option] = [
            help="Select this if you want the order number to be allocated as the invoice number of the first "
                 "invoice generated for the order. For subsequent invoices produced for the order, the next "
                 "invoice number is assigned."),
+    Option("invoice_number_per_customer", "bool", False, "Allow same invoice number for different customers",
+           tab="Numbering",
+           help="Select this so that an invoice number need only be unique among one customer's invoices: the "
+                "same number may be used for another customer (for instance an invoice number entered when the "
+                "order is released). When cleared, every sales invoice number is unique in the company."),
     Option("release_invoice_numbering", "choice", "automatic", "Order release invoice numbering",
            tab="Numbering", choices=(("automatic", "Automatic"), ("manual", "Manual")),
            help="Automatic: an order released for invoicing gets its invoice number when it is invoiced (the "

@@ -56,7 +56,9 @@ def ship_order(order: SalesOrder, quantities: dict[int, Decimal], *, user_id: in
     # a savepoint: when a plugin refuses the shipment, the order reads again as it was
     with db.session.begin_nested():
         invoice_date = order.release_invoice_date or today  # asked at release (read before it is used up)
-        invoice = SalesInvoice(number=_invoice_number(order, o), order=order, invoice_date=invoice_date,
+        scope = order.customer_id if o["invoice_number_per_customer"] else 0
+        invoice = SalesInvoice(number=_invoice_number(order, o), number_scope=scope, order=order,
+                               invoice_date=invoice_date,
                                total=invoice_total, invoice_discount=discount, created_by_id=user_id,
                                lines=invoice_lines)
         db.session.add(invoice)
@@ -106,17 +108,18 @@ def _invoice_credit_problem(order: SalesOrder, o: Options, invoice_total: Decima
 def _invoice_number(order: SalesOrder, o: Options) -> str:
     """The number asked at release (used once), else the order number or the next number."""
     asked, order.release_invoice_number, order.release_invoice_date = order.release_invoice_number, None, None
+    customer = order.customer_id if o["invoice_number_per_customer"] else None  # None: the whole company
     if asked:
-        if invoice_number_used(asked):
+        if invoice_number_used(asked, customer):
             raise ValidationError(None, f"Invoice number {asked} given at release is already used; release the "
                                         "order again with another number.")
         return asked
     taken = set(db.session.scalars(sa.select(SalesInvoice.number).where(SalesInvoice.order_id == order.id)))
-    if o["order_no_to_invoice"] and not taken and not invoice_number_used(order.number):
+    if o["order_no_to_invoice"] and not taken and not invoice_number_used(order.number, customer):
         return order.number
     while True:
         number = next_number(INVOICE_SEQUENCE, start=1, width=7)
-        if not invoice_number_used(number):
+        if not invoice_number_used(number, customer):
             return "IN" + number if number == order.number else number
 
 

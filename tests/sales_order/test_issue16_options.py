@@ -306,10 +306,10 @@ def test_credit_hold_is_not_released_as_a_manual_suspense(so, admin_client):
 # -- 3, 4, 17. invoice number and date asked when released from the warehouse ------------------------
 
 
-def _in_warehouse(so) -> int:
+def _in_warehouse(so, customer="C1000") -> int:
     from plugins.sales_order.services import to_warehouse
 
-    oid = so.save()
+    oid = so.save(customer=customer)
     with so.app.app_context():
         to_warehouse(db.session.get(SalesOrder, oid))
         db.session.commit()
@@ -442,3 +442,36 @@ def test_invoice_discount_on_the_order_page(so, admin_client):
     oid = so.save(lines=[("BOLT-10", "10")], invoice_discount_pct=D("10"))
     page = admin_client.get(f"/sales-orders/{oid}").get_data(as_text=True)
     assert 'id="invoice-discount">-7.50' in page and 'id="order-total">67.50' in page
+
+
+# -- 16. the same invoice number for different customers --------------------------------------------------
+
+
+def _release_as(so, oid, number):
+    from plugins.sales_order.services import release_for_invoicing
+
+    with so.app.app_context():
+        try:
+            release_for_invoicing(db.session.get(SalesOrder, oid), number)
+        except ValidationError as exc:
+            db.session.rollback()
+            return dict(exc.errors)
+        db.session.commit()
+        return {}
+
+
+@pytest.mark.parametrize("per_customer", [False, True])
+def test_invoice_numbers_unique_in_the_company_or_per_customer(so, per_customer):
+    so.opts(release_invoice_numbering="manual", request_invoice_number=True,
+            invoice_number_per_customer=per_customer)
+    first = _in_warehouse(so, "C1000")
+    assert _release_as(so, first, "INV-5") == {}
+    assert _ship(so, first, 5) == ("INV-5", TODAY)
+    other = _in_warehouse(so, "C1001")
+    refused = _release_as(so, other, "INV-5")
+    if per_customer:
+        assert refused == {} and _ship(so, other, 5) == ("INV-5", TODAY)  # another customer: allowed
+    else:
+        assert "already used" in refused["invoice_number"]
+    again = _in_warehouse(so, "C1000")
+    assert "already used" in _release_as(so, again, "INV-5")["invoice_number"]  # same customer: never
