@@ -475,3 +475,36 @@ def test_invoice_numbers_unique_in_the_company_or_per_customer(so, per_customer)
         assert "already used" in refused["invoice_number"]
     again = _in_warehouse(so, "C1000")
     assert "already used" in _release_as(so, again, "INV-5")["invoice_number"]  # same customer: never
+
+
+# -- the options page shows them in their tabs ---------------------------------------------------------------
+
+NEW_OPTIONS = {
+    "Entry": ("allow_description_change", "supply_request", "ask_reason_code", "ship_via_usage",
+              "default_ship_message"),
+    "General": ("update_ship_date_on_release",),
+    "Credit": ("credit_check_on_ship_move", "exclude_failing_lines", "credit_authority_manual_release"),
+    "Pricing": ("invoice_discount_after_line",),
+    "Numbering": ("invoice_number_per_customer", "release_invoice_numbering", "request_invoice_number",
+                  "request_invoice_date"),
+    "History": ("delete_completed_lines", "purge_prices_1", "purge_prices_2", "purge_prices_3", "purge_prices_4",
+                "purge_prices_8", "purge_prices_f"),
+}
+
+
+def test_options_page_shows_the_new_options_in_their_tabs(admin_client, so):
+    import re
+
+    from plugins.sales_order.options import OPTIONS
+
+    declared = {o.key: o for o in OPTIONS}
+    page = admin_client.get("/admin/options/sales_order").get_data(as_text=True)
+    sections = dict(re.findall(r'<section data-tab="([^"]+)".*?>(.*?)</section>', page, re.S))
+    for tab, keys in NEW_OPTIONS.items():
+        for key in keys:
+            assert declared[key].tab == tab and f'name="{key}"' in sections[tab], key
+    # unavailable by default: shown disabled, with the condition in the options' own words
+    assert re.search(r'class="field [^"]*unavailable" id="field-exclude_failing_lines"', page)
+    assert "Available only if Order release invoice numbering is “Manual”" in page
+    for word in ("SYSPRO", "Sage", "Odoo"):
+        assert word not in page
