@@ -508,3 +508,33 @@ def test_options_page_shows_the_new_options_in_their_tabs(admin_client, so):
     assert "Available only if Order release invoice numbering is “Manual”" in page
     for word in ("SYSPRO", "Sage", "Odoo"):
         assert word not in page
+
+
+def test_order_form_opens_the_supply_request_page_after_a_short_line(so, client):
+    from tests.sales_order.test_hooks import form_data
+
+    client.login("sales")
+    so.set_stock("BOLT-10", 3)
+    resp = client.post("/sales-orders/new", data=form_data(so, [("BOLT-10", "5")]))
+    assert resp.status_code == 302 and not resp.headers["Location"].endswith("/supply")
+    so.opts(supply_request="on_add")
+    resp = client.post("/sales-orders/new", data=form_data(so, [("BOLT-10", "5")]))
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/supply")
+    assert "BOLT-10" in client.get(resp.headers["Location"]).get_data(as_text=True)
+
+
+def test_order_form_keeps_reason_code_and_invoice_discount(so, client):
+    from tests.sales_order.test_hooks import form_data
+
+    _add_code(so, "reason-codes", "DMG", "Damaged in transit")
+    so.opts(ask_reason_code=True)
+    client.login("sales")
+    data = form_data(so, [("BOLT-10", "5")], order_type="C", invoice_discount_pct="5")
+    resp = client.post("/sales-orders/new", data=data)
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and 'id="error-reason_code"' in page and 'value="5"' in page
+    data["reason_code"] = "DMG"
+    assert client.post("/sales-orders/new", data=data).status_code == 302
+    with so.app.app_context():
+        order = db.session.query(SalesOrder).one()
+        assert (order.reason_code, order.invoice_discount_pct) == ("DMG", D("5"))
