@@ -34,7 +34,12 @@ def _form(kind: CodeKind, record) -> SafeForm:
     return CodeForm(obj=record)
 
 
-@bp.route("", defaults={"slug": "reason-codes"})
+@bp.route("")
+@require()
+def home():
+    return redirect(url_for(".index", slug="reason-codes"))
+
+
 @bp.route("/<slug>")
 @require()
 def index(slug: str):

@@ -43,7 +43,7 @@ def menu_items():
     return [
         MenuItem("Sales orders", "sales_order.index", order=10),
         MenuItem("Back orders", "sales_order.backorders", order=11),
-        MenuItem("Sales order codes", "sales_order_codes.index", section="admin", order=12),
+        MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
     ]
 
 

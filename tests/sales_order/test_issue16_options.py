@@ -219,7 +219,8 @@ def test_reason_code_page_and_order_form(so, admin_client, client):
     assert resp.status_code == 302
     dup = admin_client.post("/sales-orders/codes/reason-codes/new", data={"code": "RET", "description": "Again"})
     assert dup.status_code == 422 and "already exists" in dup.get_data(as_text=True)
-    listing = admin_client.get("/sales-orders/codes").get_data(as_text=True)
+    assert admin_client.get("/sales-orders/codes").headers["Location"].endswith("/sales-orders/codes/reason-codes")
+    listing = admin_client.get("/sales-orders/codes/reason-codes").get_data(as_text=True)
     assert "RET" in listing and "Customer return" in listing
     assert "RET Customer return" in admin_client.get("/sales-orders/new").get_data(as_text=True)
     client.login("sales")
