@@ -17,9 +17,12 @@ GENERATING_ROLES = ("purchasing", "sales")  # may generate and reset (deleting s
 
 
 def actions_for(page: str, obj) -> list[Action]:
-    if page != "sales_order.view" or obj is None or getattr(obj, "id", None) is None:
+    if page not in ("sales_order.view", "sales_order.supply") or obj is None or getattr(obj, "id", None) is None:
         return []
     live = obj.status not in DONE_STATUSES
+    if page == "sales_order.supply":  # the sales order's supply request page: order the shortage
+        return [Action("Order the shortage (generate POs)", url_for("po_generation.generate", order_id=obj.id),
+                       method="get", roles=GENERATING_ROLES, style="primary")] if live else []
     out = []
     if settings.enable_in_entry and live:
         out.append(Action("Generate POs", url_for("po_generation.generate", order_id=obj.id), method="get",

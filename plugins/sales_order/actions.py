@@ -11,6 +11,7 @@ from . import hook, options
 from .allocation import release_line
 from .credit import authorised, credit_problems, hold
 from .models import DONE_STATUSES, SalesOrder
+from .queries import invoice_number_used
 
 
 def cancel_order(order: SalesOrder) -> None:
@@ -47,10 +48,18 @@ def to_warehouse(order: SalesOrder) -> None:
     db.session.flush()
 
 
-def release_for_invoicing(order: SalesOrder) -> list[str]:
-    """Status 1/3/4 -> 8, with the *Credit check for orders that are to be released*; returns warnings."""
+def release_for_invoicing(order: SalesOrder, invoice_number: str = "", invoice_date: date | None = None
+                          ) -> list[str]:
+    """Status 1/3/4 -> 8, with the *Credit check for orders that are to be released*; returns warnings.
+
+    From the warehouse (status 4) the invoice number and date are taken when the options ask
+    for them; the order's next invoice uses them.
+    """
     if order.status not in ("1", "3", "4"):
         raise ValidationError(None, "Only orders in status 1, 3 or 4 can be released for invoicing.")
+    from_warehouse = order.status == "4"
+    if from_warehouse:
+        _asked_invoice_fields(order, invoice_number, invoice_date)
     mode = options.release_credit_check
     if mode != "none":
         reasons = credit_problems(order, limit=True, terms=True)
@@ -63,3 +72,22 @@ def release_for_invoicing(order: SalesOrder) -> list[str]:
     order.status = "8"
     db.session.flush()
     return []
+
+
+def _asked_invoice_fields(order: SalesOrder, invoice_number: str, invoice_date: date | None) -> None:
+    """*Request invoice number / date when released from status 4* (unasked values are ignored)."""
+    o = options.current()
+    errors: list[tuple[str | None, str]] = []
+    number = (invoice_number or "").strip()
+    if o["request_invoice_number"] and number:  # unavailable unless release numbering is manual
+        if len(number) > 20:
+            errors.append(("invoice_number", "An invoice number has at most 20 characters."))
+        elif invoice_number_used(number, order.customer_id if o["invoice_number_per_customer"] else None):
+            errors.append(("invoice_number", f"Invoice number {number} is already used."))
+        order.release_invoice_number = number
+    if o["request_invoice_date"]:
+        if invoice_date is None:
+            errors.append(("invoice_date", "Enter the invoice date (YYYY-MM-DD)."))
+        order.release_invoice_date = invoice_date
+    if errors:
+        raise ValidationError.many(errors)

@@ -10,6 +10,7 @@ from core.db import ZERO, db
 from core.errors import ValidationError
 
 from . import hook, options
+from .credit import hold, ship_move_problem, ship_share
 from .models import SalesOrder, SalesOrderLine
 from .queries import BACKORDER_STATUSES, forward_orders_locked, lock_order
 from .rules import within_schedule_window
@@ -76,7 +77,7 @@ def auto_release(order: SalesOrder, non_stocked_action: str) -> bool:
     return moved
 
 
-def release_backorder(line: SalesOrderLine, qty: Decimal) -> None:
+def release_backorder(line: SalesOrderLine, qty: Decimal, today: date | None = None) -> None:
     """Move ``qty`` of a line's back order into ship, reserving stock for stocked lines."""
     field = f"release-{line.id}"
     if qty <= 0 or qty > (line.qty_backordered or ZERO):
@@ -93,24 +94,50 @@ def release_backorder(line: SalesOrderLine, qty: Decimal) -> None:
     line.qty_to_ship = (line.qty_to_ship or ZERO) + qty
     if line.order.status == "2":
         line.order.status = "3"
+        if options.update_ship_date_on_release:
+            line.order.requested_ship_date = today or date.today()
     db.session.flush()
 
 
-def release_backorders(wanted: dict[int, Decimal]) -> list[str]:
+class Released(list):
+    """The lines released ("number/line"), with what the credit check on moving to ship said."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.warnings: list[str] = []
+
+
+def release_backorders(wanted: dict[int, Decimal], today: date | None = None) -> Released:
     """Back Order Release for several lines (by line id), each order locked; returns "number/line".
 
     All or nothing: a refused line undoes the others (a savepoint), so the page shown again
-    with the refusal reads the lines as they were.
+    with the refusal reads the lines as they were. With *Apply check when quantity moved to
+    ship*, a line that fails the credit check is left on back order (*Exclude lines ...*) or
+    is released and its order put in suspense.
     """
-    done = []
+    done = Released()
+    exclude = options.exclude_failing_lines
     with db.session.begin_nested():
         for line_id, qty in sorted(wanted.items()):
             line = db.session.get(SalesOrderLine, line_id)
             if line is None:
                 continue
             lock_order(line.order_id)
-            release_backorder(line, qty)
-            done.append(f"{line.order.number}/{line.line_no}")
+            order, where = line.order, f"{line.order.number}/{line.line_no}"
+            if order.status == "S":
+                done.warnings.append(f"{where} not released: the order is in suspense (credit).")
+                continue
+            problem = ship_move_problem(order, ship_share(line, qty))
+            if problem and exclude:
+                order.status = "2"  # the seed: the order stays an open back order
+                done.warnings.append(f"{where} left on back order: {problem}")
+                continue
+            release_backorder(line, qty, today)
+            done.append(where)
+            if problem:
+                hold(order, [problem])
+                done.warnings.append(f"Order {order.number} is in suspense until authorised: {problem}")
+        db.session.flush()
     return done
 
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from core.db import db
+from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import utcnow
 
 from . import options
-from .models import SalesOrder
-from .queries import outstanding_order_value
+from .models import DONE_STATUSES, SalesOrder, SalesOrderLine
+from .queries import outstanding_order_value, ship_value_ready
 from .rules import credit_limit_excess, terms_days_over
 
 
@@ -60,7 +61,60 @@ def authorise(order: SalesOrder, user_id: int | None) -> None:
     order.status = order.held_from if order.held_from not in (None, "S") else "1"
     order.held_from = None
     order.hold_reason = ""
+    order.suspended_manually = False
     order.credit_authorised_by_id = user_id
     order.credit_authorised_at = utcnow()
     order.credit_authorised_total = order.total
+    db.session.flush()
+
+
+def ship_share(line: SalesOrderLine, qty: Decimal) -> Decimal:
+    """The money value of ``qty`` of a line (its value pro rata)."""
+    if not line.qty_ordered:
+        return ZERO
+    return ((line.line_value or ZERO) * qty / line.qty_ordered).quantize(Decimal("0.01"))
+
+
+def ship_move_problem(order: SalesOrder, moved_value: Decimal) -> str | None:
+    """*Apply check when quantity moved to ship*: why moving ``moved_value`` more to ship fails.
+
+    Credit limit only, as the seed says: the customer's balance, the ship value of their
+    orders ready to invoice, this order's ship value and what is being moved.
+    """
+    if not options.credit_check_on_ship_move or order.order_type != "O" or authorised(order):
+        return None  # unavailable unless the limit is checked on current orders only
+    customer = order.customer
+    on_ship = sum((ship_share(line, line.qty_to_ship or ZERO) for line in order.lines), ZERO)
+    excess = credit_limit_excess(limit=customer.credit_limit, balance=customer.current_balance,
+                                 outstanding=ship_value_ready(customer.id, order.id),
+                                 this_order=on_ship + moved_value)
+    if excess > 0:
+        return f"Credit limit {customer.credit_limit:,.2f} exceeded by {excess:,.2f} by moving quantity to ship."
+    return None
+
+
+def suspend(order: SalesOrder, note: str = "") -> None:
+    """Put an order in suspense by hand (not a credit check)."""
+    if order.status in (*DONE_STATUSES, "S"):
+        raise ValidationError(None, f"Order {order.number} is {order.status_label.lower()}: it cannot be put "
+                                    "in suspense.")
+    hold(order, ["Put in suspense by hand." + (f" {note.strip()}" if note.strip() else "")])
+    order.suspended_manually = True
+    db.session.flush()
+
+
+def release_suspense(order: SalesOrder, user_id: int | None, *, credit_authority: bool) -> None:
+    """Release an order put in suspense by hand; *Credit authority needed ...* says who may."""
+    if order.status != "S" or not order.suspended_manually:
+        raise ValidationError(None, "Only an order put in suspense by hand can be released this way; an order "
+                                    "held by a credit check needs a credit authorisation.")
+    if options.credit_authority_manual_release and not credit_authority:
+        raise ValidationError(None, f"Order {order.number} needs a user with credit authority to release it "
+                                    "(setup option Credit authority needed to release orders placed in "
+                                    "suspense manually).")
+    if credit_authority:
+        authorise(order, user_id)
+    else:
+        lift_hold(order)
+        order.suspended_manually = False
     db.session.flush()

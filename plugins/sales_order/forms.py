@@ -25,7 +25,8 @@ from core.db import db
 from core.models import Item, Partner, Warehouse
 from core.parsing import ParseError, parse_id
 
-from .models import ORDER_TYPES
+from .codes import active_choices
+from .models import ORDER_TYPES, ReasonCode
 from .rules import parse_number
 
 
@@ -62,6 +63,8 @@ class OrderForm(FlaskForm):
     email = StringField("E-mail", validators=[Optional(), Email(), Length(max=254)])
     notes = TextAreaField("Notes")
     margin_override = BooleanField("Override margin check")
+    invoice_discount_pct = DecimalField("Invoice discount %", validators=[Optional()])
+    reason_code = SelectField("Reason code (credit notes)", validate_choice=False)
     lines = FieldList(FormField(LineForm), min_entries=1)
 
     def fill_choices(self) -> None:
@@ -78,6 +81,10 @@ class OrderForm(FlaskForm):
                                      .where(Partner.is_vendor).order_by(Partner.number)).all()
         vendor_choices = [("", "— item's vendor —")] + [(r.id, f"{r.number} {r.name}") for r in vendors]
         line_whs = [("", "— order's —")] + [(r.id, r.code) for r in whs]
+        codes = active_choices(ReasonCode)
+        if self.reason_code.data and self.reason_code.data not in dict(codes):
+            codes.append((self.reason_code.data, self.reason_code.data))  # the order's, retired since
+        self.reason_code.choices = [("", "— none —"), *codes]
         self.choice_sets = {"item": item_choices, "vendor": vendor_choices, "warehouse": line_whs}
         for entry in self.lines:
             entry.form.item_id.choices = item_choices

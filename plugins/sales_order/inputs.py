@@ -72,3 +72,5 @@ class OrderInput:
     order_type: str = "O"
     notes: str = ""
     margin_override: bool = False
+    reason_code: str = ""
+    invoice_discount_pct: Decimal | None = None

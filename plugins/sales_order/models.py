@@ -59,10 +59,23 @@ class SalesOrder(db.Model):
     credit_authorised_at: Mapped[datetime | None]
     credit_authorised_total: Mapped[Decimal | None] = mapped_column(Money)
     margin_override: Mapped[bool] = mapped_column(default=False)
+    # the code is kept as typed: a credit note prints the reason it was given, whatever the list becomes
+    reason_code: Mapped[str] = mapped_column(sa.String(10), default="", server_default="")
+    # put in suspense by hand (not by a credit check): *Credit authority needed to release ...*
+    suspended_manually: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # asked when the order leaves the warehouse (status 4) for invoicing; used by its next invoice
+    release_invoice_number: Mapped[str | None] = mapped_column(sa.String(20))
+    release_invoice_date: Mapped[date | None]
+    # the order's invoice discount; the amount is worked out at each save (*Calculate invoice discount ...*)
+    invoice_discount_pct: Mapped[Decimal] = mapped_column(sa.Numeric(5, 2), default=ZERO, server_default="0")
+    invoice_discount: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     completed_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # set by a save (not stored): open the supply request page next (*Supply request in order entry*)
+    supply_due = False
 
     lines: Mapped[list[SalesOrderLine]] = relationship(
         back_populates="order", order_by="SalesOrderLine.line_no", cascade="all, delete-orphan",
@@ -92,8 +105,13 @@ class SalesOrder(db.Model):
         return [line for line in self.lines if not getattr(line, "_removed", False)]
 
     @property
-    def total(self) -> Decimal:
+    def merchandise(self) -> Decimal:
+        """The lines' values after line discounts, before the invoice discount."""
         return sum((line.line_value or ZERO for line in self.active_lines), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.merchandise - (self.invoice_discount or ZERO)
 
     @property
     def total_cost(self) -> Decimal:
@@ -158,11 +176,16 @@ class SalesInvoice(db.Model):
     """An invoice: the record of one shipment of a sales order."""
 
     __tablename__ = "so_invoice"
+    __table_args__ = (sa.UniqueConstraint("number_scope", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
+    number: Mapped[str] = mapped_column(sa.String(20))
+    # 0: the number is unique in the company; a customer id: only among that customer's invoices
+    # (*Duplicate invoice numbers: allow same number for different customers*)
+    number_scope: Mapped[int] = mapped_column(default=0, server_default="0")
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
     invoice_date: Mapped[date]
     total: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    invoice_discount: Mapped[Decimal] = mapped_column(Money, default=ZERO, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     order: Mapped[SalesOrder] = relationship(back_populates="invoices")
@@ -182,3 +205,23 @@ class SalesInvoiceLine(db.Model):
     invoice: Mapped[SalesInvoice] = relationship(back_populates="lines")
     so_line: Mapped[SalesOrderLine | None] = relationship()
     item: Mapped[Item] = relationship()
+
+
+class ReasonCode(db.Model):
+    """Why a credit note was raised (*Ask reason code when entering new credit notes*)."""
+
+    __tablename__ = "so_reason_code"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(60), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ShipViaCode(db.Model):
+    """A shipping instruction code and the message printed for it (*Shipping via usage*: coded)."""
+
+    __tablename__ = "so_ship_via"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(40), default="")  # fits the order's Ship via
+    active: Mapped[bool] = mapped_column(default=True)

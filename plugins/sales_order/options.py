@@ -87,6 +87,11 @@ OPTIONS: list[Option] = [
                 "Check and authorize to release: if the check fails, the order has to be authorized before "
                 "continuing (it is put into suspense). Check and reject if fail: the order cannot be released "
                 "for invoicing and remains in its current status. Ignored by the Back Order Release program."),
+    Option("credit_authority_manual_release", "bool", False,
+           "Credit authority needed to release orders placed in suspense manually", tab="Credit",
+           help="Select this so that an order a clerk put in suspense by hand can be released only by a user "
+                "with credit authority. When cleared, the sales clerks release such orders themselves. Orders "
+                "held by a credit check always need the credit authority."),
     # -- Margins --------------------------------------------------------------------
     Option("margin_check", "choice", "none", "Minimum price percentage above cost", tab="Margins",
            choices=(("none", "Not required"), ("company", "Company margin"), ("stock_code", "Stock code margin")),
@@ -112,6 +117,11 @@ OPTIONS: list[Option] = [
            help="Line discount: calculate line discounts by multiplying the price of an item by the quantity "
                 "ordered and then applying the discount applicable. Price discount: apply the discount to the "
                 "unit price before multiplying this by the quantity ordered (the net unit price of a line)."),
+    Option("invoice_discount_after_line", "bool", False, "Calculate invoice discount after line discount",
+           tab="Pricing",
+           help="Select this to work out an order's invoice discount on the line values after their line "
+                "discounts. When cleared, the invoice discount and the line discounts are both taken from the "
+                "order's merchandise value before any discount."),
     Option("price_decimals", "int", 3, "Number of decimals for contract and net unit prices", tab="Pricing",
            min=2, max=5,
            help="The number of decimals to use when calculating net unit prices. The number of decimals normally "
@@ -141,6 +151,26 @@ OPTIONS: list[Option] = [
            help="Select this if you want the order number to be allocated as the invoice number of the first "
                 "invoice generated for the order. For subsequent invoices produced for the order, the next "
                 "invoice number is assigned."),
+    Option("invoice_number_per_customer", "bool", False, "Allow same invoice number for different customers",
+           tab="Numbering",
+           help="Select this so that an invoice number need only be unique among one customer's invoices: the "
+                "same number may be used for another customer (for instance an invoice number entered when the "
+                "order is released). When cleared, every sales invoice number is unique in the company."),
+    Option("release_invoice_numbering", "choice", "automatic", "Order release invoice numbering",
+           tab="Numbering", choices=(("automatic", "Automatic"), ("manual", "Manual")),
+           help="Automatic: an order released for invoicing gets its invoice number when it is invoiced (the "
+                "order number for the first invoice if the order number moves to the invoice number, otherwise "
+                "the next invoice number). Manual: the clerk may enter the invoice number when releasing the "
+                "order from the warehouse; when none is entered, the automatic number is used."),
+    Option("request_invoice_number", "bool", False, "Request invoice number when released from status 4",
+           tab="Numbering", available_if={"release_invoice_numbering": "manual"},
+           help="Select this to ask for the invoice number when an order in the warehouse (status 4) is released "
+                "for invoicing; the next invoice of the order gets it. Available only if order release invoice "
+                "numbering is manual."),
+    Option("request_invoice_date", "bool", False, "Request invoice date when released from status 4",
+           tab="Numbering",
+           help="Select this to ask for the invoice date when an order in the warehouse (status 4) is released "
+                "for invoicing; the next invoice of the order is dated with it instead of the day it is made."),
     # -- History --------------------------------------------------------------------
     Option("retain_days", "int", 999, "Number of days to retain completed sales orders", tab="History",
            min=0, max=999,
@@ -161,4 +191,88 @@ OPTIONS: list[Option] = [
                 "entry of 9999 indicates that an unlimited number of sales orders can be archived into a single "
                 "file. This option is only available if you selected the option: Archive completed sales "
                 "orders."),
+    Option("delete_completed_lines", "bool", False, "Delete completed order lines", tab="History",
+           available_if={"archive_completed": False},
+           help="Select this to remove the fully shipped lines of orders that are not yet complete when the "
+                "order purge next runs. A complete order loses its lines only when the whole order is purged. "
+                "Available only if completed orders are not archived."),
+    Option("purge_prices_1", "bool", False, "Order purge updates prices of orders in status 1 (open order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_2", "bool", False, "Order purge updates prices of orders in status 2 (open back order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_3", "bool", False, "Order purge updates prices of orders in status 3 (released back order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_4", "bool", False, "Order purge updates prices of orders in status 4 (in warehouse)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_8", "bool", False, "Order purge updates prices of orders in status 8 (ready to invoice)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    Option("purge_prices_f", "bool", False, "Order purge updates prices of orders in status F (forward order)",
+           tab="History",
+           help="One of the order statuses the order purge looks at to bring line prices up to date: the "
+                "unshipped lines of stocked items on orders in the statuses selected take the item's current "
+                "list price (and their values are worked out again)."),
+    # -- Entry: what happens while a line is entered ------------------------------------
+    Option("allow_description_change", "bool", True, "Allow change to description for stocked items",
+           tab="Entry",
+           help="Select this to be able to change the description of a stocked item on a sales order line. The "
+                "change applies to that order only; the item's own description stays as it is. When cleared, "
+                "a stocked line always carries the item's description."),
+    Option("supply_request", "choice", "never", "Supply request in order entry", tab="Entry",
+           choices=(("on_add", "On adding a line"), ("on_backorder", "Whenever a line is placed on back order"),
+                    ("never", "Never"), ("operator", "Only by operator selection")),
+           help="When stock cannot cover a line, the supply request page lists the shortage and the ways to "
+                "supply it (for instance ordering it on a purchase order, where purchase order generation is "
+                "enabled). On adding a line: the page opens after saving an order with a short line. Whenever a "
+                "line is placed on back order: it opens when the shortage goes to back order. Never: it is not "
+                "offered. Only by operator selection: the order page offers it and the clerk opens it."),
+    Option("ask_reason_code", "bool", False, "Ask reason code when entering new credit notes", tab="Entry",
+           help="Select this so that a new credit note cannot be saved without a reason code. Reason codes are "
+                "kept on their own page (Sales order codes) and are shown with the credit note."),
+    Option("ship_via_usage", "choice", "free_form", "Shipping via usage", tab="Entry",
+           choices=(("free_form", "Free form"), ("coded", "Coded")),
+           help="Free form: the Ship via of an order is any text, and a new order without one takes the "
+                "customer's instruction or else the default shipping message below. Coded: a ship-via code "
+                "typed at Ship via is replaced by its message from the list of ship-via codes (Sales order "
+                "codes); text that is no code is kept as the order's own message of at most 28 characters. "
+                "Only the message is printed on documents."),
+    Option("default_ship_message", "text", "", "Default shipping message", tab="Entry",
+           available_if={"ship_via_usage": "free_form"},
+           help="The shipping message a new order shows at Ship via when neither the clerk nor the customer "
+                "gives one; it can be overwritten on the order (at most 40 characters are used). Available only "
+                "if the shipping via usage is free form."),
+    # -- Back orders (release) --------------------------------------------------------
+    Option("update_ship_date_on_release", "bool", False, "Update ship date with release date",
+           tab="General",
+           help="Select this so that releasing an open back order (status 2) sets the order's ship date to the "
+                "date of the release."),
+    # -- Credit (moving quantity to ship) ---------------------------------------------------
+    Option("credit_check_on_ship_move", "bool", False, "Apply check when quantity moved to ship", tab="Credit",
+           available_if={"check_credit_limit": True, "credit_current_only": True},
+           help="Select this to check the customer's credit limit each time quantity moves from back order to "
+                "ship (back order release, automatic release after an invoice). The check adds the value moved "
+                "to ship to the customer's balance and the ship value of orders ready to invoice. An order "
+                "that fails is placed in suspense. Available only if the credit limit is checked on current "
+                "orders only."),
+    Option("exclude_failing_lines", "bool", False, "Exclude lines that fail the credit check in back order "
+           "release", tab="Credit",
+           available_if={"check_credit_limit": True, "credit_current_only": True, "credit_check_on_ship_move": True},
+           help="Select this so that, in back order release, lines that would take the customer over the credit "
+                "limit are left on back order and their order stays an open back order (status 2). When "
+                "cleared, the order goes into suspense if any of its lines fails. Available only if the check "
+                "is applied when quantity moves to ship."),
 ]

@@ -21,15 +21,18 @@ from core.options import Options
 
 from . import PLUGIN, hook, options, pricing
 from .allocation import allocate_line, release_line
+from .codes import check_reason_code, ship_via_for
 from .credit import authorised, credit_problems, hold, lift_hold
 from .inputs import LineChange, LineChanges, LineInput, OrderInput, RemovedLine
 from .models import DONE_STATUSES, OPEN_STATUSES, ORDER_TYPES, SalesOrder, SalesOrderLine
 from .queries import order_number_used, orders_with_customer_po
 from .rules import margin_problem, number_problem, too_many_lines, within_schedule_window
+from .supply import supply_due
 
 SEQUENCES = {"O": "next_sales_order", "C": "next_credit_note", "D": "next_debit_note"}
 MAX_VALUE = Decimal("10000000000")  # a line or order value, with room for sums in the Money columns
 _LINE = SalesOrderLine.__table__.c
+_ORDER = SalesOrder.__table__.c
 NUMBER_COLUMNS = {"qty_ordered": _LINE.qty_ordered.type, "unit_price": _LINE.unit_price.type,
                   "discount_pct": _LINE.discount_pct.type}
 
@@ -54,6 +57,8 @@ class _Save:
     changes: LineChanges = field(default_factory=LineChanges)
     old_place: dict[int, tuple[int, int]] = field(default_factory=dict)  # line id: (item, warehouse) before
     removed: list[SalesOrderLine] = field(default_factory=list)
+    reason_code: str = ""
+    old_ship_via: str = ""
 
     def error(self, fld: str | None, text: str) -> None:
         self.errors.append((fld, text))
@@ -77,6 +82,7 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
         _apply_header(s, order)
         _apply_lines(s, order)
         _remove_missing_lines(s, order)
+        _invoice_discount(s, order)
         _check_order(s, order)
         if not s.errors:
             _plugin_checks(s, order)
@@ -87,6 +93,8 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
         db.session.add(order)
     db.session.flush()
     forward = _allocate(s, order)
+    entered = s.changes.added + [change.line for change in s.changes.changed]
+    order.supply_due = supply_due(entered, s.o["supply_request"], forward)
     _credit_at_entry(s, order, forward)
     db.session.flush()
     _fire_saved(s, order)
@@ -113,6 +121,7 @@ def _load(data: OrderInput, order: SalesOrder | None, today: date) -> _Save:
         s.warehouses = {w.id: w for w in db.session.scalars(sa.select(Warehouse)
                                                             .where(Warehouse.id.in_(warehouse_ids)))}
     s.existing = {line.id: line for line in order.lines} if order is not None else {}
+    s.old_ship_via = order.ship_via if order is not None else ""
     return s
 
 
@@ -133,6 +142,20 @@ def _check_header(s: _Save, order: SalesOrder | None) -> None:
             s.error("number", "Enter the order number (order numbering is manual).")
         elif order_number_used(number):
             s.error("number", f"Order number {number} is already used.")
+    _check_reason_code(s, order)
+
+
+def _check_reason_code(s: _Save, order: SalesOrder | None) -> None:
+    """*Ask reason code when entering new credit notes*; a code typed on any order must exist."""
+    typed = (s.data.reason_code or "").strip()
+    if order is not None and typed == order.reason_code:
+        s.reason_code = typed  # kept as given, even if the code has been retired since
+        return
+    required = s.created and s.data.order_type == "C" and s.o["ask_reason_code"]
+    try:
+        s.reason_code = check_reason_code(typed, required) or ""
+    except ValidationError as exc:
+        s.errors.extend(exc.errors)
 
 
 def _apply_header(s: _Save, order: SalesOrder) -> None:
@@ -144,9 +167,11 @@ def _apply_header(s: _Save, order: SalesOrder) -> None:
     order.order_type = data.order_type if data.order_type in SEQUENCES else "O"
     order.notes = data.notes or ""
     order.margin_override = bool(data.margin_override)
+    order.reason_code = s.reason_code
     if s.customer is not None:
         order.customer = s.customer
         _customer_defaults(order, s.customer, data, s.created)
+        _ship_via(s, order)
     if s.warehouse is not None:
         order.warehouse = s.warehouse
 
@@ -162,6 +187,20 @@ def _customer_defaults(order: SalesOrder, customer: Partner, data: OrderInput, c
     order.ship_via = data.ship_via or (customer.ship_via if created else order.ship_via) or ""
     order.fob = data.fob or (customer.fob if created else order.fob) or ""
     order.email = data.email or (customer.email if created else order.email) or ""
+
+
+def _ship_via(s: _Save, order: SalesOrder) -> None:
+    """*Shipping via usage* and *Default shipping message* on what ``_customer_defaults`` chose."""
+    o = s.o
+    text = order.ship_via or ""
+    if not text and s.created and o["ship_via_usage"] == "free_form":
+        text = (o["default_ship_message"] or "")[:40]  # the order's column holds 40
+    if not s.created and text == s.old_ship_via:
+        return  # unchanged: already a message (a code's message may be longer than a typed one)
+    try:
+        order.ship_via = ship_via_for(text, o["ship_via_usage"])
+    except ValidationError as exc:
+        s.errors.extend(exc.errors)
 
 
 # -- lines --------------------------------------------------------------------------------------
@@ -240,7 +279,7 @@ def _fill_line(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput,
     o = s.o
     qty = li.qty_ordered
     line.item = item
-    line.description = (li.description or "").strip() or item.description
+    line.description = _line_description(s, line, li, item)
     line.qty_ordered = qty
     line.unit_price = li.unit_price if li.unit_price is not None else item.list_price
     line.discount_pct = li.discount_pct or ZERO
@@ -257,6 +296,18 @@ def _fill_line(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput,
     if not line.unit_cost and not o["ignore_zero_cost"]:
         s.warnings.append(f"Line {line.line_no}: item {item.code} has a zero cost.")
     _check_margin(s, order, line, li, item)
+
+
+def _line_description(s: _Save, line: SalesOrderLine, li: LineInput, item: Item) -> str:
+    """The typed description, unless *Allow change to description for stocked items* forbids it."""
+    typed = (li.description or "").strip()
+    if not typed:
+        return item.description
+    kept = line.description if line.id is not None else None  # a change made while it was allowed stays
+    if item.stocked and not s.o["allow_description_change"] and typed not in (item.description, kept):
+        s.error(li.field("description"), f"The description of stocked item {item.code} cannot be changed "
+                                         "(setup option Allow change to description for stocked items).")
+    return typed
 
 
 def _check_margin(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput, item: Item) -> None:
@@ -291,6 +342,22 @@ def _remove_missing_lines(s: _Save, order: SalesOrder) -> None:
             s.error("lines", f"Line {line.line_no} ({line.item.code}) cannot be removed: the order has been "
                              "invoiced (setup option Cancel open order previously invoiced).")
         line._removed = True  # type: ignore[attr-defined]
+
+
+def _invoice_discount(s: _Save, order: SalesOrder) -> None:
+    """The order's invoice discount %, and its amount by *Calculate invoice discount after line discount*."""
+    pct = s.data.invoice_discount_pct
+    if problem := number_problem(pct, _ORDER.invoice_discount_pct.type):
+        s.error("invoice_discount_pct", problem)
+        pct = None
+    elif pct is not None and not (0 <= pct <= 100):
+        s.error("invoice_discount_pct", "The invoice discount must be between 0 and 100 %.")
+        pct = None
+    order.invoice_discount_pct = pct or ZERO
+    values = [(pricing.gross_value(line.unit_price, line.qty_ordered), line.line_value)
+              for line in order.active_lines if line.unit_price is not None and line.qty_ordered is not None]
+    order.invoice_discount = pricing.invoice_discount(values, order.invoice_discount_pct,
+                                                      s.o["invoice_discount_after_line"])
 
 
 # -- the whole order ---------------------------------------------------------------------------
@@ -388,7 +455,7 @@ def _credit_at_entry(s: _Save, order: SalesOrder, forward: bool) -> None:
     if reasons and not authorised(order):
         hold(order, reasons)
         s.warnings.append("The order is in suspense (credit): " + order.hold_reason)
-    elif order.status == "S" and not reasons and order.hold_reason:
+    elif order.status == "S" and not reasons and order.hold_reason and not order.suspended_manually:
         lift_hold(order)
         if order.status == "F" and not forward:
             order.status = "1"

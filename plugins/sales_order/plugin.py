@@ -25,9 +25,10 @@ manifest = Manifest(
 
 @hookimpl
 def register_blueprints():
+    from .code_views import bp as codes
     from .views import bp
 
-    return [bp]
+    return [bp, codes]
 
 
 @hookimpl
@@ -42,6 +43,7 @@ def menu_items():
     return [
         MenuItem("Sales orders", "sales_order.index", order=10),
         MenuItem("Back orders", "sales_order.backorders", order=11),
+        MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
     ]
 
 
@@ -63,6 +65,16 @@ def on_partner_saved(partner, created):
         from .services import follow_customer_address
 
         follow_customer_address(partner)
+
+
+@hookimpl
+def on_options_changed(plugin, changes):
+    # the seed asks the clerk to rerun the scheduled allocation after changing the window;
+    # we do it in the same transaction, so forward orders never disagree with the option
+    if plugin == PLUGIN and "scheduled_days" in changes:
+        from .allocation import allocate_scheduled
+
+        allocate_scheduled()
 
 
 @hookimpl

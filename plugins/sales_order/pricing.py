@@ -58,3 +58,15 @@ def margin_pct(value: Decimal, cost: Decimal) -> Decimal | None:
     if not cost:
         return None
     return (value - cost) * HUNDRED / cost
+
+
+def invoice_discount(lines: list[tuple[Decimal, Decimal]], pct, after_line: bool) -> Decimal:
+    """The invoice discount on ``(gross, net)`` line values, rounded to cents.
+
+    ``after_line``: on the values after line discounts (*Calculate invoice discount after
+    line discount*); otherwise on the merchandise value before them, so that line and
+    invoice discounts are both taken from the same total.
+    """
+    rate = _dec(pct or 0, "pct")
+    base = sum((net if after_line else gross for gross, net in lines), Decimal(0))
+    return round_to(base * rate / HUNDRED, 2)

@@ -85,9 +85,13 @@ def order_number_used(number: str) -> bool:
                                   .where(SalesOrder.number == number)))
 
 
-def invoice_number_used(number: str) -> bool:
-    return bool(db.session.scalar(sa.select(sa.func.count()).select_from(SalesInvoice)
-                                  .where(SalesInvoice.number == number)))
+def invoice_number_used(number: str, customer_id: int | None = None) -> bool:
+    """Whether an invoice has this number: in the company, or among one customer's invoices."""
+    stmt = sa.select(sa.func.count()).select_from(SalesInvoice).where(SalesInvoice.number == number)
+    if customer_id is not None:
+        stmt = stmt.join(SalesOrder, SalesOrder.id == SalesInvoice.order_id).where(
+            SalesOrder.customer_id == customer_id)
+    return bool(db.session.scalar(stmt))
 
 
 def orders_with_customer_po(po_number: str, *, exclude_id: int | None, customer_id: int | None) -> list[str]:

@@ -18,7 +18,7 @@ from .allocation import (
     release_backorders,
     release_line,
 )
-from .credit import authorise, authorised, credit_problems, hold
+from .credit import authorise, authorised, credit_problems, hold, release_suspense, suspend
 from .inputs import LineChange, LineChanges, LineInput, OrderInput, RemovedLine
 from .orders import draw_order_number, follow_customer_address, save_order
 from .purge import PurgeResult, order_to_dict, purge
@@ -40,6 +40,6 @@ __all__ = [
     "cancel_order", "complete_order", "credit_limit_excess", "credit_problems", "draw_order_number",
     "follow_customer_address", "hold", "lock_order", "margin_problem", "order_to_dict", "outstanding_order_value",
     "purge", "purge_cutoff", "release_backorder", "release_backorders", "release_for_invoicing", "release_line",
-    "save_order", "ship_order", "ship_value_ready", "subtract_months", "terms_days_over", "to_warehouse",
+    "release_suspense", "save_order", "ship_order", "suspend", "ship_value_ready", "subtract_months", "terms_days_over", "to_warehouse",
     "within_schedule_window",
 ]

@@ -15,7 +15,7 @@ from core.options import Options
 
 from . import hook, options, pricing
 from .allocation import auto_release
-from .credit import authorised, hold
+from .credit import authorised, hold, ship_move_problem
 from .models import DONE_STATUSES, SalesInvoice, SalesInvoiceLine, SalesOrder, SalesOrderLine
 from .queries import invoice_number_used, ship_value_ready
 from .rules import credit_limit_excess, number_problem
@@ -44,7 +44,10 @@ def ship_order(order: SalesOrder, quantities: dict[int, Decimal], *, user_id: in
                                                        o["discount_method"], o["price_decimals"]))
         for lid, q in wanted.items()
     ]
-    invoice_total = sum((il.line_value for il in invoice_lines), ZERO)
+    discount = pricing.invoice_discount(
+        [(pricing.gross_value(il.unit_price, il.qty), il.line_value) for il in invoice_lines],
+        order.invoice_discount_pct, o["invoice_discount_after_line"])
+    invoice_total = sum((il.line_value for il in invoice_lines), ZERO) - discount
     if reason := _invoice_credit_problem(order, o, invoice_total):
         hold(order, [reason])
         db.session.flush()
@@ -52,8 +55,12 @@ def ship_order(order: SalesOrder, quantities: dict[int, Decimal], *, user_id: in
                       "authorised. " + order.hold_reason]
     # a savepoint: when a plugin refuses the shipment, the order reads again as it was
     with db.session.begin_nested():
-        invoice = SalesInvoice(number=_invoice_number(order, o), order=order, invoice_date=today,
-                               total=invoice_total, created_by_id=user_id, lines=invoice_lines)
+        invoice_date = order.release_invoice_date or today  # asked at release (read before it is used up)
+        scope = order.customer_id if o["invoice_number_per_customer"] else 0
+        invoice = SalesInvoice(number=_invoice_number(order, o), number_scope=scope, order=order,
+                               invoice_date=invoice_date,
+                               total=invoice_total, invoice_discount=discount, created_by_id=user_id,
+                               lines=invoice_lines)
         db.session.add(invoice)
         for lid, q in wanted.items():
             _ship_line(lines[lid], q)
@@ -99,12 +106,20 @@ def _invoice_credit_problem(order: SalesOrder, o: Options, invoice_total: Decima
 
 
 def _invoice_number(order: SalesOrder, o: Options) -> str:
+    """The number asked at release (used once), else the order number or the next number."""
+    asked, order.release_invoice_number, order.release_invoice_date = order.release_invoice_number, None, None
+    customer = order.customer_id if o["invoice_number_per_customer"] else None  # None: the whole company
+    if asked:
+        if invoice_number_used(asked, customer):
+            raise ValidationError(None, f"Invoice number {asked} given at release is already used; release the "
+                                        "order again with another number.")
+        return asked
     taken = set(db.session.scalars(sa.select(SalesInvoice.number).where(SalesInvoice.order_id == order.id)))
-    if o["order_no_to_invoice"] and not taken and not invoice_number_used(order.number):
+    if o["order_no_to_invoice"] and not taken and not invoice_number_used(order.number, customer):
         return order.number
     while True:
         number = next_number(INVOICE_SEQUENCE, start=1, width=7)
-        if not invoice_number_used(number):
+        if not invoice_number_used(number, customer):
             return "IN" + number if number == order.number else number
 
 
@@ -137,6 +152,8 @@ def _after_invoice(order: SalesOrder, shipped: set[int], o: Options, today: date
     released = auto_release(order, o["non_stocked_action"]) if mode == "automatic" else False
     if released:
         order.status = "3"
+        if problem := ship_move_problem(order, ZERO):  # what was moved is already on ship
+            hold(order, [problem])
     elif any((line.qty_backordered or ZERO) > 0 for line in order.lines):
         order.status = "2"
     elif not any(line.qty_to_ship for line in order.lines):

@@ -14,17 +14,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from core import stock
-from core.auth import require
+from core.auth import require, user_can
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.lifecycle import attach_errors, rollback_request
-from core.parsing import parse_id
+from core.parsing import parse_date, parse_id
 from core.web import paginate
 
 from . import CREDIT_ROLES, PURGERS, WRITERS, options, queries, services
 from .forms import LineForm, OrderForm, ReleaseForm, ShipForm, line_quantities
 from .models import DONE_STATUSES, STATUSES, SalesOrder, SalesOrderLine
 from .rules import MAX_LINES
+from .supply import PAGE as SUPPLY_PAGE
+from .supply import short_lines
 
 bp = Blueprint("sales_order", __name__, template_folder="templates", url_prefix="/sales-orders")
 QTY = SalesOrderLine.__table__.c.qty_shipped.type
@@ -62,7 +64,8 @@ def _form_input(form: OrderForm) -> services.OrderInput:
         requested_ship_date=form.requested_ship_date.data, ship_to_address=form.ship_to_address.data or "",
         ship_via=form.ship_via.data or "", fob=form.fob.data or "", confirm_to=form.confirm_to.data or "",
         email=form.email.data or "", warehouse_id=form.warehouse_id.data, order_type=form.order_type.data or "O",
-        notes=form.notes.data or "", margin_override=form.margin_override.data)
+        notes=form.notes.data or "", margin_override=form.margin_override.data,
+        reason_code=form.reason_code.data or "", invoice_discount_pct=form.invoice_discount_pct.data)
 
 
 def _new_form(order: SalesOrder | None) -> OrderForm:
@@ -90,6 +93,8 @@ def _edit(order: SalesOrder | None):
                 for text in warnings:
                     flash(text, "warning")
                 flash(f"Saved sales order {saved.number} ({saved.status_label}).", "success")
+                if saved.supply_due:
+                    return redirect(url_for(".supply", order_id=saved.id))
                 return redirect(url_for(".view", order_id=saved.id))
     return _render_form(form, heading, loose)
 
@@ -135,7 +140,8 @@ def view(order_id: int):
     order = queries.order_for_page(order_id)
     if order is None:
         abort(404)
-    return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES)
+    return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES,
+                           today=date.today().isoformat())
 
 
 def _action(order_id: int, fn, done: str):
@@ -154,6 +160,19 @@ def _action(order_id: int, fn, done: str):
         if not warnings:
             flash(done.format(number=number), "success")
     return redirect(url_for(".view", order_id=order_id))
+
+
+@bp.route("/<int:order_id>/supply")
+@require()
+def supply(order_id: int):
+    """The supply request page: the order's short lines and what other plugins offer for them."""
+    order = _get(order_id)
+    if options.supply_request == "never":
+        flash("Supply requests are not offered (setup option Supply request in order entry).", "warning")
+        return redirect(url_for(".view", order_id=order_id))
+    lines = short_lines(order)
+    avail = stock.available_many({(line.item_id, line.warehouse_id) for line, _short in lines})
+    return render_template("sales_order/supply.html", order=order, lines=lines, avail=avail, page_name=SUPPLY_PAGE)
 
 
 @bp.route("/<int:order_id>/cancel", methods=["POST"])
@@ -177,7 +196,23 @@ def to_warehouse(order_id: int):
 @bp.route("/<int:order_id>/release", methods=["POST"])
 @require(*WRITERS)
 def release(order_id: int):
-    return _action(order_id, services.release_for_invoicing, "Order {number} is ready to invoice (status 8).")
+    number, when = request.form.get("invoice_number", ""), request.form.get("invoice_date", "")
+    return _action(order_id, lambda o: services.release_for_invoicing(o, number, parse_date(when)),
+                   "Order {number} is ready to invoice (status 8).")
+
+
+@bp.route("/<int:order_id>/suspend", methods=["POST"])
+@require(*WRITERS)
+def suspend(order_id: int):
+    return _action(order_id, services.suspend, "Order {number} is in suspense.")
+
+
+@bp.route("/<int:order_id>/release-suspense", methods=["POST"])
+@require(*WRITERS)
+def release_suspense(order_id: int):
+    authority = user_can(*CREDIT_ROLES)
+    return _action(order_id, lambda o: services.release_suspense(o, current_user.id, credit_authority=authority),
+                   "Order {number} is released from suspense.")
 
 
 @bp.route("/<int:order_id>/authorise", methods=["POST"])
@@ -255,6 +290,8 @@ def backorders_release():
             errors, loose = _split(exc)
             return _backorder_page(errors=errors, typed=typed, loose=loose, status=422)
         flash(f"Released {len(done)} back-ordered line(s): {', '.join(done)}.", "success")
+        for text in done.warnings:
+            flash(text, "warning")
         return redirect(url_for(".backorders"))
     return _backorder_page(errors=errors, typed=typed, status=422)
 

@@ -115,7 +115,9 @@ def test_duplicate_customer_po_numbers(so, scope):
 def test_scheduled_orders_allocated_only_inside_the_window(so):
     from plugins.sales_order.services import allocate_scheduled
 
-    ordered, ship = date(2026, 10, 1), date(2026, 10, 4)
+    # dates from today: changing the window re-evaluates forward orders against today (issue 16)
+    ordered = date.today()
+    ship = ordered + timedelta(days=3)
     oid = so.save(lines=[("BOLT-10", "10")], order_date=ordered, requested_ship_date=ship)  # 15 days
     assert so.order(oid)["status"] == "1" and so.order(oid)["lines"][0]["qty_allocated"] == 10
     for days in (2, 3):
@@ -123,8 +125,8 @@ def test_scheduled_orders_allocated_only_inside_the_window(so):
         fid = so.save(lines=[("BOLT-10", "10")], order_date=ordered, requested_ship_date=ship)
         o = so.order(fid)
         assert o["status"] == "F" and o["lines"][0]["qty_allocated"] == 0
-    with so.app.app_context():  # the Scheduled Order Allocation program, run on 2 October
-        done = allocate_scheduled(date(2026, 10, 2))
+    with so.app.app_context():  # the Scheduled Order Allocation program, run the next day
+        done = allocate_scheduled(ordered + timedelta(days=1))
         db.session.commit()
         assert len(done) == 2
     assert so.order(fid)["status"] == "1" and so.order(fid)["lines"][0]["qty_allocated"] == 10
