@@ -1,14 +1,14 @@
 """Reason codes, ship-via codes; credit note reason, manual suspense, invoice number/date at release, invoice discount
 
 Revision ID: e51a9c0d7b34
-Revises: c4d8a1f7e2b9
+Revises: b7c1d2e3f4a5
 Create Date: 2026-11-30T08:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = 'e51a9c0d7b34'
-down_revision = 'c4d8a1f7e2b9'
+down_revision = 'b7c1d2e3f4a5'
 branch_labels = None
 depends_on = None
 
