@@ -133,6 +133,7 @@ def _gate() -> None:
     # per-request caches start empty even when a test reuses one app context
     g.pop("_ob_enabled", None)
     g.pop("_ob_options", None)
+    g.pop("_ob_sequences", None)
     endpoint = request.endpoint
     if endpoint is None:
         return

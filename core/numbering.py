@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from .db import db
 from .errors import ValidationError
 from .models import Sequence
+from .options import forget_sequences
 
 
 class SequenceExhausted(ValidationError):
@@ -51,6 +52,7 @@ def next_number(name: str, *, start: int = 1, width: int = 0, min_value: int = 1
         .returning(Sequence.next_value, Sequence.width, Sequence.prefix)
         .execution_options(synchronize_session=False)
     )
+    forget_sequences()  # the per-request copy of the counters is stale from here on
     row = db.session.execute(stmt).one_or_none()
     if row is None:
         # missing (or created by a concurrent transaction since): create it unless it exists, retry
@@ -68,6 +70,7 @@ def peek(name: str) -> int | None:
 
 def set_next_value(name: str, value: int, **defaults) -> None:
     """Set the next number of ``name`` (creating it with ``defaults`` if new); range-checked."""
+    forget_sequences()
     ensure_sequence(name, value, **defaults)
     low, high = db.session.execute(
         sa.select(Sequence.min_value, Sequence.max_value).where(Sequence.name == name)).one()

@@ -263,23 +263,67 @@ class OptionRegistry:
         self._values = None
         if has_request_context():
             g.pop("_ob_options", None)
+        forget_sequences()
 
-    def current(self, plugin: str) -> dict[str, Any]:
-        """Stored-or-default values for every option of ``plugin`` (availability ignored)."""
-        from .numbering import peek
+    def current(self, plugin: str) -> Mapping[str, Any]:
+        """Stored-or-default values for every option of ``plugin`` (availability ignored).
 
+        Sequence options (the next document numbers) live in their counters; they are read
+        only when one is looked at, all counters in one query, once per request.
+        """
         stored = self.stored().get(plugin, {})
-        values = {}
+        values: dict[str, Any] = {}
+        counters: dict[str, Option] = {}
         for key, opt in self.declared.get(plugin, {}).items():
             if opt.type == "sequence":
-                live = peek(opt.sequence.get("name", key))
-                high = opt.bounds[1]
-                # a used-up counter sits one past its maximum: read it as its last number, so the
-                # setup page stays valid and saves (drawing from it is still refused)
-                values[key] = opt.default if live is None else live if high is None else min(live, high)
+                counters[key] = opt
             else:
                 values[key] = stored.get(key, opt.default)
-        return values
+        return CurrentValues(values, counters)
+
+
+def sequence_values() -> dict[str, int]:
+    """Every counter's next value: one query, kept for the rest of the request.
+
+    :mod:`core.numbering` drops the copy whenever it draws or sets a number.
+    """
+    if has_request_context() and "_ob_sequences" in g:
+        return g._ob_sequences
+    from .models import Sequence
+
+    values = dict(db.session.execute(sa.select(Sequence.name, Sequence.next_value)).tuples().all())
+    if has_request_context():
+        g._ob_sequences = values
+    return values
+
+
+def forget_sequences() -> None:
+    if has_request_context():
+        g.pop("_ob_sequences", None)
+
+
+class CurrentValues(Mapping[str, Any]):
+    """One plugin's option values; the sequence options are read from their counters on first use."""
+
+    def __init__(self, values: dict[str, Any], counters: dict[str, Option]):
+        self._plain, self._counters = values, counters
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._plain:
+            return self._plain[key]
+        opt = self._counters[key]
+        live = sequence_values().get(opt.sequence.get("name", key))
+        high = opt.bounds[1]
+        # a used-up counter sits one past its maximum: read it as its last number, so the
+        # setup page stays valid and saves (drawing from it is still refused)
+        return opt.default if live is None else live if high is None else min(live, high)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._plain
+        yield from self._counters
+
+    def __len__(self) -> int:
+        return len(self._plain) + len(self._counters)
 
 
 def is_available(option: Option, values: Mapping[str, Any], declared: Mapping[str, Option]) -> bool:
