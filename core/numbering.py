@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from .db import db
 from .errors import ValidationError
 from .models import Sequence
-from .options import forget_sequences
+from .options import forget_sequences, sequence_drawn
 
 
 class SequenceExhausted(ValidationError):
@@ -52,7 +52,6 @@ def next_number(name: str, *, start: int = 1, width: int = 0, min_value: int = 1
         .returning(Sequence.next_value, Sequence.width, Sequence.prefix)
         .execution_options(synchronize_session=False)
     )
-    forget_sequences()  # the per-request copy of the counters is stale from here on
     row = db.session.execute(stmt).one_or_none()
     if row is None:
         # missing (or created by a concurrent transaction since): create it unless it exists, retry
@@ -61,6 +60,7 @@ def next_number(name: str, *, start: int = 1, width: int = 0, min_value: int = 1
         if row is None:  # the counter is past its maximum: nothing was advanced
             top = db.session.scalar(sa.select(Sequence.max_value).where(Sequence.name == name))
             raise SequenceExhausted(name, top)
+    sequence_drawn(name, row.next_value)  # the per-request copy of the counters stays right
     return format_number(row.next_value - 1, row.width, row.prefix)
 
 

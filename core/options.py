@@ -265,27 +265,33 @@ class OptionRegistry:
             g.pop("_ob_options", None)
         forget_sequences()
 
-    def current(self, plugin: str) -> Mapping[str, Any]:
+    def current(self, plugin: str) -> dict[str, Any]:
         """Stored-or-default values for every option of ``plugin`` (availability ignored).
 
-        Sequence options (the next document numbers) live in their counters; they are read
-        only when one is looked at, all counters in one query, once per request.
+        Sequence options (the next document numbers) live in their counters: all counters
+        are read in one query, once per request (:func:`sequence_values`).
         """
         stored = self.stored().get(plugin, {})
-        values: dict[str, Any] = {}
-        counters: dict[str, Option] = {}
-        for key, opt in self.declared.get(plugin, {}).items():
+        declared = self.declared.get(plugin, {})
+        counters = sequence_values() if any(o.type == "sequence" for o in declared.values()) else {}
+        values = {}
+        for key, opt in declared.items():
             if opt.type == "sequence":
-                counters[key] = opt
+                live = counters.get(opt.sequence.get("name", key))
+                high = opt.bounds[1]
+                # a used-up counter sits one past its maximum: read it as its last number, so the
+                # setup page stays valid and saves (drawing from it is still refused)
+                values[key] = opt.default if live is None else live if high is None else min(live, high)
             else:
                 values[key] = stored.get(key, opt.default)
-        return CurrentValues(values, counters)
+        return values
 
 
 def sequence_values() -> dict[str, int]:
     """Every counter's next value: one query, kept for the rest of the request.
 
-    :mod:`core.numbering` drops the copy whenever it draws or sets a number.
+    :mod:`core.numbering` keeps the copy right when it draws a number (it knows the new
+    value) and drops it when it sets one.
     """
     if has_request_context() and "_ob_sequences" in g:
         return g._ob_sequences
@@ -297,33 +303,20 @@ def sequence_values() -> dict[str, int]:
     return values
 
 
+def sequence_drawn(name: str, next_value: int) -> None:
+    """A number of ``name`` was drawn: its counter now stands at ``next_value``."""
+    if has_request_context() and "_ob_sequences" in g:
+        g._ob_sequences[name] = next_value
+
+
 def forget_sequences() -> None:
     if has_request_context():
         g.pop("_ob_sequences", None)
 
 
-class CurrentValues(Mapping[str, Any]):
-    """One plugin's option values; the sequence options are read from their counters on first use."""
-
-    def __init__(self, values: dict[str, Any], counters: dict[str, Option]):
-        self._plain, self._counters = values, counters
-
-    def __getitem__(self, key: str) -> Any:
-        if key in self._plain:
-            return self._plain[key]
-        opt = self._counters[key]
-        live = sequence_values().get(opt.sequence.get("name", key))
-        high = opt.bounds[1]
-        # a used-up counter sits one past its maximum: read it as its last number, so the
-        # setup page stays valid and saves (drawing from it is still refused)
-        return opt.default if live is None else live if high is None else min(live, high)
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._plain
-        yield from self._counters
-
-    def __len__(self) -> int:
-        return len(self._plain) + len(self._counters)
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _rolled_back(_session: sa.orm.Session, _previous) -> None:
+    forget_sequences()  # numbers drawn in the rolled-back transaction went back to their counters
 
 
 def is_available(option: Option, values: Mapping[str, Any], declared: Mapping[str, Option]) -> bool:
