@@ -125,18 +125,19 @@ def build(url: str, size: int) -> dict:
 # -- the server --------------------------------------------------------------------------------
 
 
-def start_server(url: str, workers: int, port: int, instance: str) -> subprocess.Popen:
+def start_server(url: str, workers: int, port: int, instance: str, code: Path = ROOT) -> subprocess.Popen:
+    """gunicorn serving the checkout ``code`` (this one unless ``--code`` names another, for A/B runs)."""
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_hex(16), "ORDERBRIDGE_INSTANCE": instance,
-           "ORDERBRIDGE_ACCESS_LOG": "", "PYTHONPATH": str(ROOT)}
+           "ORDERBRIDGE_ACCESS_LOG": "", "PYTHONPATH": str(code)}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT), "--workers", str(workers),
+        [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(code), "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--max-requests", "0", "core:create_app()"],
         env=env, start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if Client(port).request("GET", "/healthz")[0] == 200:
+            if Client(port).request("GET", "/healthz")[0] < 500:  # an older checkout has no /healthz: 302
                 return proc
         except OSError:
             time.sleep(0.2)
@@ -215,6 +216,8 @@ def scenario(name: str, ids: dict):
             form[f"lines-{i}-qty_ordered"] = str(i + 1)
         return "POST", "/sales-orders/new", form, 302
 
+    if name != "SO save":
+        raise SystemExit(f"unknown scenario {name!r}: SO list, SO view or SO save")
     return save
 
 
@@ -307,14 +310,14 @@ def bench_backend(backend: str, args, results: dict) -> None:
     if backend == "postgresql":
         recreate_postgres(url)
     ids = build(url, args.size)
-    names = ("SO list", "SO view", "SO save")
+    names = args.scenarios
     for workers in args.workers:
-        proc = start_server(url, workers, args.port, instance)
+        proc = start_server(url, workers, args.port, instance, args.code)
         try:
             clients = [Client(args.port) for _ in range(args.clients)]
             for c in clients:
                 c.login()
-            if workers == args.workers[0]:
+            if workers == args.workers[0] and not args.no_pages:
                 for label, p50, kb in page_figures(clients[0]):
                     print(f"  {label:<14} alone: p50 {p50:6.1f} ms, {kb:6.0f} KB", flush=True)
                     results[(backend, "page", label)] = (p50, kb)
@@ -347,9 +350,14 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=5000, help="per run, a bound on top of --seconds")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/ob_perf_bench")
+    parser.add_argument("--scenarios", default="SO list,SO view,SO save")
+    parser.add_argument("--no-pages", action="store_true", help="skip the one-client page figures")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="serve another checkout of the same schema (A/B: git archive <commit> | tar -x -C DIR)")
     args = parser.parse_args()
     args.workers = [int(w) for w in args.workers.split(",")]
-    print(f"bench/http.py: {args.size:,} of everything, {args.clients} clients, {args.seconds:g} s x "
+    args.scenarios = [name.strip() for name in args.scenarios.split(",")]
+    print(f"bench/http.py: serving {args.code}; {args.size:,} of everything, {args.clients} clients, {args.seconds:g} s x "
           f"{args.repeats} runs per figure (min/median/max); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
     results: dict = {}
