@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, abort, current_app, g, request
+import sqlalchemy as sa
+from flask import Flask, Response, abort, current_app, g, jsonify, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
@@ -61,6 +64,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=int(os.environ.get("ORDERBRIDGE_MAX_UPLOAD_MB", "8")) * 1024 * 1024,
         MAX_FORM_FIELDS=5000,  # some 600 document lines; more answers 413
         PAGE_SIZE=50,
+        # static files without a version in their URL (?v=...) are cached one hour; versioned ones a year
+        SEND_FILE_MAX_AGE_DEFAULT=3600,
     )
     if config:
         app.config.update(config)
@@ -102,7 +107,57 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     app.before_request(_refuse_nul)
     app.before_request(_gate)
+    app.add_url_rule("/healthz", "healthz", auth.public(_healthz))
+    app.url_defaults(_static_version)
+    app.after_request(_cache_versioned_static)
     return app
+
+
+def _healthz() -> tuple[Response, int]:
+    """For load balancers: one query; 200 {"status": "ok"} or 503 when the database does not answer."""
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200
+
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+
+@lru_cache(maxsize=512)
+def _file_version(path: str, mtime_ns: int) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def _static_folder(endpoint: str) -> str | None:
+    if endpoint == "static":
+        return current_app.static_folder
+    blueprint = current_app.blueprints.get(endpoint.rpartition(".")[0])
+    return blueprint.static_folder if blueprint is not None else None
+
+
+def _static_version(endpoint: str, values: dict[str, Any]) -> None:
+    """``url_for('static', filename=...)`` gets ``?v=<content hash>``: a new file is a new URL."""
+    if endpoint != "static" and not endpoint.endswith(".static"):
+        return
+    folder, filename = _static_folder(endpoint), values.get("filename")
+    if not folder or not filename or "v" in values:
+        return
+    path = Path(folder) / filename
+    if path.is_file():
+        values["v"] = _file_version(str(path), path.stat().st_mtime_ns)
+
+
+def _cache_versioned_static(response: Response) -> Response:
+    endpoint = request.endpoint or ""
+    versioned = (endpoint == "static" or endpoint.endswith(".static")) and "v" in request.args
+    if versioned and response.status_code in (200, 304):
+        response.cache_control.public = True
+        response.cache_control.max_age = STATIC_MAX_AGE
+        response.cache_control.immutable = True
+        response.expires = None
+    return response
 
 
 def _refuse_nul() -> None:
@@ -133,6 +188,7 @@ def _gate() -> None:
     # per-request caches start empty even when a test reuses one app context
     g.pop("_ob_enabled", None)
     g.pop("_ob_options", None)
+    g.pop("_ob_sequences", None)
     endpoint = request.endpoint
     if endpoint is None:
         return

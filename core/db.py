@@ -1,10 +1,14 @@
 """The database handle, engine tuning for SQLite and PostgreSQL, and the unit of work.
 
-SQLite: pysqlite's own transaction handling is switched off and every transaction
-starts with ``BEGIN IMMEDIATE`` (SQLAlchemy's documented pysqlite recipe), so two
-writers queue on the busy timeout instead of one failing half-way; WAL lets readers
-go on meanwhile. ``with_for_update()`` renders nothing on SQLite; the immediate lock
-is what serialises number and stock allocation there. PostgreSQL uses row locks.
+SQLite: pysqlite's own transaction handling is switched off and the engine emits
+BEGIN itself (SQLAlchemy's documented pysqlite recipe). A transaction that may write
+starts with ``BEGIN IMMEDIATE``, so two writers queue on the busy timeout instead of
+one failing half-way; a read-only request (GET, HEAD, OPTIONS) starts with a plain,
+deferred ``BEGIN`` and takes no write lock, so readers never wait for each other or
+for a writer (WAL gives each its snapshot). Everything outside a read-only request
+(POST, CLI, workers, threads) is a writer. ``with_for_update()`` renders nothing on
+SQLite; the immediate lock is what serialises number and stock allocation there.
+PostgreSQL uses row locks.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -69,7 +74,22 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):  # pragma: no cover
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin_statement())
+
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def begin_statement() -> str:
+    """``BEGIN`` for a read-only request, ``BEGIN IMMEDIATE`` for anything that may write.
+
+    A read-only request that writes anyway still works while no one else writes: SQLite
+    upgrades its lock on the first write (and answers "database is locked" if another
+    writer committed since its snapshot). GET pages do not write.
+    """
+    if has_request_context() and request.method in READ_ONLY_METHODS:
+        return "BEGIN"
+    return "BEGIN IMMEDIATE"
 
 
 def engine_options(uri: str) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from .db import db
 from .errors import ValidationError
 from .models import Sequence
+from .options import forget_sequences, sequence_drawn
 
 
 class SequenceExhausted(ValidationError):
@@ -59,6 +60,7 @@ def next_number(name: str, *, start: int = 1, width: int = 0, min_value: int = 1
         if row is None:  # the counter is past its maximum: nothing was advanced
             top = db.session.scalar(sa.select(Sequence.max_value).where(Sequence.name == name))
             raise SequenceExhausted(name, top)
+    sequence_drawn(name, row.next_value)  # the per-request copy of the counters stays right
     return format_number(row.next_value - 1, row.width, row.prefix)
 
 
@@ -68,6 +70,7 @@ def peek(name: str) -> int | None:
 
 def set_next_value(name: str, value: int, **defaults) -> None:
     """Set the next number of ``name`` (creating it with ``defaults`` if new); range-checked."""
+    forget_sequences()
     ensure_sequence(name, value, **defaults)
     low, high = db.session.execute(
         sa.select(Sequence.min_value, Sequence.max_value).where(Sequence.name == name)).one()

@@ -263,16 +263,21 @@ class OptionRegistry:
         self._values = None
         if has_request_context():
             g.pop("_ob_options", None)
+        forget_sequences()
 
     def current(self, plugin: str) -> dict[str, Any]:
-        """Stored-or-default values for every option of ``plugin`` (availability ignored)."""
-        from .numbering import peek
+        """Stored-or-default values for every option of ``plugin`` (availability ignored).
 
+        Sequence options (the next document numbers) live in their counters: all counters
+        are read in one query, once per request (:func:`sequence_values`).
+        """
         stored = self.stored().get(plugin, {})
+        declared = self.declared.get(plugin, {})
+        counters = sequence_values() if any(o.type == "sequence" for o in declared.values()) else {}
         values = {}
-        for key, opt in self.declared.get(plugin, {}).items():
+        for key, opt in declared.items():
             if opt.type == "sequence":
-                live = peek(opt.sequence.get("name", key))
+                live = counters.get(opt.sequence.get("name", key))
                 high = opt.bounds[1]
                 # a used-up counter sits one past its maximum: read it as its last number, so the
                 # setup page stays valid and saves (drawing from it is still refused)
@@ -280,6 +285,38 @@ class OptionRegistry:
             else:
                 values[key] = stored.get(key, opt.default)
         return values
+
+
+def sequence_values() -> dict[str, int]:
+    """Every counter's next value: one query, kept for the rest of the request.
+
+    :mod:`core.numbering` keeps the copy right when it draws a number (it knows the new
+    value) and drops it when it sets one.
+    """
+    if has_request_context() and "_ob_sequences" in g:
+        return g._ob_sequences
+    from .models import Sequence
+
+    values = dict(db.session.execute(sa.select(Sequence.name, Sequence.next_value)).tuples().all())
+    if has_request_context():
+        g._ob_sequences = values
+    return values
+
+
+def sequence_drawn(name: str, next_value: int) -> None:
+    """A number of ``name`` was drawn: its counter now stands at ``next_value``."""
+    if has_request_context() and "_ob_sequences" in g:
+        g._ob_sequences[name] = next_value
+
+
+def forget_sequences() -> None:
+    if has_request_context():
+        g.pop("_ob_sequences", None)
+
+
+@sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
+def _rolled_back(_session: sa.orm.Session, _previous) -> None:
+    forget_sequences()  # numbers drawn in the rolled-back transaction went back to their counters
 
 
 def is_available(option: Option, values: Mapping[str, Any], declared: Mapping[str, Option]) -> bool:

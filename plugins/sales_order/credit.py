@@ -17,8 +17,10 @@ from .rules import credit_limit_excess, terms_days_over
 
 def credit_problems(order: SalesOrder, *, limit: bool, terms: bool, today: date | None = None) -> list[str]:
     """Reasons the order fails the credit checks asked for (empty: passes)."""
-    customer = order.customer
     reasons: list[str] = []
+    if not (limit or terms):
+        return reasons  # both checks off: read neither the customer's figures nor the credit options
+    customer = order.customer
     if order.order_type in ("C", "D") or order.status == "F":
         return reasons  # SYSPRO: no credit checking on forward orders, credit notes and debit notes
     if limit:

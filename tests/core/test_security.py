@@ -55,8 +55,9 @@ def test_every_endpoint_is_public_or_guarded_with_all_plugins_loaded(all_app):
     assert len(all_app.view_functions) > 25
     assert unguarded_endpoints(all_app) == []
     public = sorted(e for e, v in all_app.view_functions.items() if getattr(v, "_ob_public", False))
-    # the supplier webhook authenticates by its Standard Webhooks signature (tests/supplier_sync)
-    assert public == ["auth.login", "supplier_sync_webhook.webhook"]
+    # the supplier webhook authenticates by its Standard Webhooks signature (tests/supplier_sync);
+    # /healthz answers load balancers
+    assert public == ["auth.login", "healthz", "supplier_sync_webhook.webhook"]
 
 
 def test_the_url_map_walk_catches_an_unguarded_route(app_factory, monkeypatch):
@@ -73,7 +74,7 @@ def test_every_page_but_login_needs_a_signed_in_user(all_app):
     assert len(urls) > 20
     for endpoint, url in urls:
         resp = client.get(url)
-        if endpoint == "auth.login":
+        if endpoint in ("auth.login", "healthz"):
             assert resp.status_code == 200
         else:
             assert resp.status_code == 302, (endpoint, url, resp.status_code)
