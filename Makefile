@@ -9,11 +9,11 @@ export FLASK_APP := core:create_app
 
 .PHONY: run test lint bench browser-deps pdf-deps clean docs
 
-$(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml
+$(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml examples/supplier_sim/pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
-	$(BIN)/pip install -q -e examples/ob_order_limit
+	$(BIN)/pip install -q -e examples/ob_order_limit -e examples/supplier_sim
 	touch $(STAMP)
 
 run: $(STAMP) pdf-deps
