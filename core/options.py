@@ -297,7 +297,7 @@ def sequence_values() -> dict[str, int]:
         return g._ob_sequences
     from .models import Sequence
 
-    values = dict(db.session.execute(sa.select(Sequence.name, Sequence.next_value)).tuples().all())
+    values = dict(db.session.execute(sa.select(Sequence.name, Sequence.next_value)).all())
     if has_request_context():
         g._ob_sequences = values
     return values

@@ -42,6 +42,7 @@ def menu_items():
     return [
         MenuItem("Purchase orders", "purchase_order.index", order=30),
         MenuItem("Receipts", "purchase_order.receipts", order=31),
+        MenuItem("Deleted POs", "purchase_order.deleted_orders", order=33),
         MenuItem("Purchase history", "purchase_order.purchase_history", order=32),
         MenuItem("PO period end", "purchase_order.period_end", section="admin", roles=("admin", "purchasing"),
                  order=60),

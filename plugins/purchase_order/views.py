@@ -302,6 +302,18 @@ def return_goods(po_id: int):
     return _goods(po_id, "return")
 
 
+@bp.route("/purchase-orders/deleted")
+@require()
+def deleted_orders():
+    """Deleted and cancelled purchase orders with their reason codes (the recap kept in history)."""
+    a = request.args
+    f = queries.RecapFilter(**{k: a.get(k, "").strip() for k in ("q", "kind", "vendor", "reason", "date_from",
+                                                                     "date_to")})
+    return render_template("purchase_order/deleted.html", page=paginate(queries.recap_list(f)), f=f,
+                           kinds=queries.HISTORY_KINDS, vendors=vendor_choices()[1:],
+                           reasons={r.code: r.description for r in codes.code_rows(CancelReasonCode)})
+
+
 @bp.route("/receipts")
 @require()
 def receipts():

@@ -1,4 +1,4 @@
-"""``bench/http.py`` end to end, tiny: build a database, serve it with gunicorn, sign in, save, measure.
+"""``bench/web_load.py`` end to end, tiny: build a database, serve it with gunicorn, sign in, save, measure.
 
 The benchmark's figures are printed, never asserted; this only shows that the tool works
 (gunicorn.conf.py, /healthz under gunicorn, the sign-in and the save a client does).
@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_bench():
-    spec = importlib.util.spec_from_file_location("bench_http", ROOT / "bench" / "http.py")
+    spec = importlib.util.spec_from_file_location("bench_http", ROOT / "bench" / "web_load.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)  # type: ignore[union-attr]

@@ -142,3 +142,27 @@ def test_entry_ids_that_cannot_be_records_are_refused_beside_the_field(client, d
     assert resp.status_code == 422
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(PurchaseOrder)) == 0
+
+
+def test_deleted_and_cancelled_pos_are_found_on_their_own_page(client, demo, app):
+    """9.12: a deleted PO is gone from the PO pages, but its page lists it with its reason code."""
+    from plugins.purchase_order import documents as docs
+    from plugins.purchase_order.models import CancelReasonCode
+
+    with app.app_context():
+        db.session.add(CancelReasonCode(code="CUS", description="Customer changed the order"))
+        a, b = make_po(number="DEL-1"), make_po(number="DEL-2", vendor="V2001")
+        docs.delete_purchase_orders([a.id], reason_code="CUS", to_history=True, user_id=None)
+        docs.delete_purchase_orders([b.id], to_history=True, user_id=None)
+        db.session.commit()
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(PurchaseOrder)) == 0
+        k = ids()
+    client.login("readonly")
+    page = client.get("/purchase-orders/deleted").get_data(as_text=True)
+    assert "DEL-1" in page and "DEL-2" in page and "CUS · Customer changed the order" in page
+    by_reason = client.get("/purchase-orders/deleted?reason=cus").get_data(as_text=True)
+    assert "DEL-1" in by_reason and "DEL-2" not in by_reason
+    by_vendor = client.get(f"/purchase-orders/deleted?vendor={k['V2001']}").get_data(as_text=True)
+    assert "DEL-2" in by_vendor and "DEL-1" not in by_vendor
+    for hostile in ("vendor=99999999999999999999", "date_from=%C2%B2", "kind=zz", "page=-1"):
+        assert client.get(f"/purchase-orders/deleted?{hostile}").status_code == 200, hostile

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
@@ -140,4 +141,44 @@ def purchase_history_list(f: HistoryFilter) -> sa.Select:
         stmt = stmt.where(PurchaseHistory.fiscal_year == parse_int(f.year, low=1, high=9999))
     except ValueError:
         pass  # no year, or not a year: not filtered
+    return stmt
+
+
+# Words for the kinds of recap row, in the order the deleted-orders page offers them.
+HISTORY_KINDS = {"deleted": "Deleted", "cancelled": "Cancelled", "line_deleted": "Line deleted",
+                 "qty_changed": "Quantity changed", "completed": "Completed (purged)"}
+
+
+@dataclass(frozen=True)
+class RecapFilter:
+    q: str = ""  # PO number
+    kind: str = ""
+    vendor: str = ""
+    reason: str = ""
+    date_from: str = ""
+    date_to: str = ""
+
+
+def recap_list(f: RecapFilter) -> sa.Select:
+    """Deleted, cancelled and purged purchase orders (and deleted lines), newest first, with reasons.
+
+    The rows keep the PO's number, vendor, lines as text and the reason code even though the
+    order itself is gone, so the page finds what the PO's own page no longer can.
+    """
+    stmt = (sa.select(PoHistory).options(joinedload(PoHistory.vendor), joinedload(PoHistory.user))
+            .order_by(PoHistory.created_at.desc(), PoHistory.id.desc()))
+    if f.q:
+        stmt = stmt.where(PoHistory.po_number.ilike(_like(f.q)))
+    if f.kind in HISTORY_KINDS:
+        stmt = stmt.where(PoHistory.kind == f.kind)
+    else:  # by default the orders that are gone, not every quantity change
+        stmt = stmt.where(PoHistory.kind.in_(("deleted", "cancelled", "line_deleted")))
+    if (vendor_id := parse_id(f.vendor)) is not None:
+        stmt = stmt.where(PoHistory.vendor_id == vendor_id)
+    if f.reason:
+        stmt = stmt.where(PoHistory.reason_code == f.reason.strip().upper())
+    if d := parse_date(f.date_from):
+        stmt = stmt.where(PoHistory.created_at >= d)
+    if d := parse_date(f.date_to):
+        stmt = stmt.where(PoHistory.created_at < d + timedelta(days=1))
     return stmt

@@ -1,6 +1,6 @@
 """HTTP benchmark: the sales-order pages under gunicorn, 1 and 2 workers, SQLite and PostgreSQL.
 
-    python bench/http.py [--backends sqlite,postgresql] [--workers 1,2] [--size 10000]
+    python bench/web_load.py [--backends sqlite,postgresql] [--workers 1,2] [--size 10000]
                          [--clients 10] [--seconds 5] [--repeats 3]
                          [--pg-url postgresql://postgres@127.0.0.1:5432/ob_perf_bench]
 
@@ -42,8 +42,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-# this file is named http.py: its own folder must not shadow the standard library's http package
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
 
 import http.client  # noqa: E402
@@ -357,7 +355,7 @@ def main() -> None:
     args = parser.parse_args()
     args.workers = [int(w) for w in args.workers.split(",")]
     args.scenarios = [name.strip() for name in args.scenarios.split(",")]
-    print(f"bench/http.py: serving {args.code}; {args.size:,} of everything, {args.clients} clients, {args.seconds:g} s x "
+    print(f"bench/web_load.py: serving {args.code}; {args.size:,} of everything, {args.clients} clients, {args.seconds:g} s x "
           f"{args.repeats} runs per figure (min/median/max); {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
     results: dict = {}
