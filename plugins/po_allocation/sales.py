@@ -12,27 +12,14 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from core.db import ZERO, db
-from core.errors import ValidationError
+from core.db import db
 from plugins.sales_order import services as so_services
 from plugins.sales_order.models import SalesOrderLine
 
-OPEN_FOR_RELEASE = ("1", "2", "3", "4", "8")
-# sales_order refuses with OrderRefused here, with core's ValidationError once it has one error type
-REFUSED: tuple[type[Exception], ...] = tuple(
-    cls for cls in (getattr(so_services, "OrderRefused", None), ValidationError) if cls is not None)
-
 
 def release_to_line(line: SalesOrderLine, qty: Decimal) -> Decimal:
-    """Release up to ``qty`` of the line's back order; returns what was released (maybe 0)."""
-    qty = min(qty, line.qty_backordered or ZERO)
-    if qty <= 0 or line.order.status not in OPEN_FOR_RELEASE:
-        return ZERO
-    try:
-        so_services.release_backorder(line, qty)
-    except REFUSED:
-        return ZERO  # not in stock in the line's warehouse: the goods stay free stock
-    return qty
+    """Release up to ``qty`` of the line's back order (sales_order's one receipt release)."""
+    return so_services.release_received(line, qty)
 
 
 def lock_line(so_line_id: int) -> SalesOrderLine | None:

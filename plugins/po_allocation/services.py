@@ -345,8 +345,7 @@ def on_po_saved(po: PurchaseOrder) -> None:
     db.session.flush()
 
 
-def required_date(line: SalesOrderLine) -> date | None:
-    return line.promise_date or line.order.requested_ship_date or line.order.order_date
+required_date = sales.so_services.required_date  # sales_order's: when a line is wanted
 
 
 def on_receipt(receipt: Receipt) -> list[PaFill]:

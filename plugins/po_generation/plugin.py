@@ -109,3 +109,17 @@ def purchase_line_demand(po_line_ids):
     from .demand import purchase_line_demand as demand
 
     return demand(po_line_ids)
+
+
+@hookimpl
+def on_receipt(receipt):
+    from .receipts import on_receipt as release
+
+    release(receipt)
+
+
+@hookimpl
+def on_return(return_):
+    from .receipts import on_return as undo
+
+    undo(return_)

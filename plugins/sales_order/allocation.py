@@ -99,6 +99,46 @@ def release_backorder(line: SalesOrderLine, qty: Decimal, today: date | None = N
     db.session.flush()
 
 
+def required_date(line: SalesOrderLine) -> date | None:
+    """When a line is wanted: its promise date, else the order's ship date, else its order date."""
+    return line.promise_date or line.order.requested_ship_date or line.order.order_date
+
+
+def release_received(line: SalesOrderLine, qty: Decimal) -> Decimal:
+    """Release up to ``qty`` of a line's back order for goods just received; returns what moved.
+
+    The one release the purchasing bridges (po_allocation, po_generation) call from
+    ``on_receipt``. Capped at what is still back-ordered, so a line two bridges serve, or
+    released by hand first, is never released twice; a stocked line only gets what it can
+    reserve. An order that cannot be released, or stock short in the line's warehouse,
+    releases nothing: the goods stay free stock.
+    """
+    qty = min(qty, line.qty_backordered or ZERO)
+    if qty <= 0 or line.order.status not in BACKORDER_STATUSES:
+        return ZERO
+    try:
+        release_backorder(line, qty)
+    except ValidationError:
+        return ZERO
+    return qty
+
+
+def unrelease(line: SalesOrderLine, qty: Decimal) -> Decimal:
+    """Undo a receipt's release (the goods went back to the vendor): up to ``qty`` of what is
+    to ship and not shipped returns to back order, and its reserved stock is let go."""
+    qty = min(qty, line.qty_to_ship or ZERO)
+    if qty <= 0 or line.order.status not in BACKORDER_STATUSES:
+        return ZERO
+    if line.stock_controlled:
+        qty = min(qty, line.qty_allocated or ZERO)
+        stock.release(line.item_id, line.warehouse_id, qty)
+        line.qty_allocated -= qty
+    line.qty_to_ship -= qty
+    line.qty_backordered = (line.qty_backordered or ZERO) + qty
+    db.session.flush()
+    return qty
+
+
 class Released(list):
     """The lines released ("number/line"), with what the credit check on moving to ship said."""
 

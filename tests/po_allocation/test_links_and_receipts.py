@@ -229,12 +229,12 @@ def test_po_line_changed_to_another_item_drops_its_links(pa, app):
 
 def test_a_release_sales_order_refuses_leaves_the_goods_free_and_the_link_open(pa, app, monkeypatch):
     from core.errors import ValidationError
-    from plugins.sales_order import services as so_services
+    from plugins.sales_order import allocation
 
     def refuse(line, qty):
         raise ValidationError(f"release-{line.id}", "Only 0 of BOLT-10 in stock.")
 
-    monkeypatch.setattr(so_services, "release_backorder", refuse)
+    monkeypatch.setattr(allocation, "release_backorder", refuse)  # what release_received calls
     po_id, (pl,) = pa.po([("BOLT-10", 10)])
     so_id = pa.so([("BOLT-10", 6)])
     pa.receive(po_id, {pl: 10})

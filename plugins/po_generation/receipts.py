@@ -1,0 +1,74 @@
+"""Receipts release what po_generation bought them for (``on_receipt`` / ``on_return``).
+
+Each received PO line first serves the sales order lines linked to it (``pogen_link``),
+oldest required date first, through sales_order's one receipt release
+(:func:`plugins.sales_order.services.release_received`, the same one po_allocation calls):
+back order moves to ship and, for a stocked line, the received stock is reserved for it.
+Only the remainder stays free stock. It runs inside the receipt's transaction: an error
+aborts the receipt.
+
+- Buy-to-order (non-stocked) items: the receipt does not count them in stock (purchase_order's
+  ``_move_stock``); the release moves the line's back order to ship, and shipping issues nothing.
+- Drop ship (PO type D): the goods went straight to the customer, so the receipt confirms the
+  delivery: the linked line's back-ordered quantity moves to ship, ready to invoice
+  (shipping it records the invoice; no stock moves either way).
+- Returns: what a receipt released and is not shipped yet goes back to back order
+  (newest required date first), up to the quantity returned.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from core.db import ZERO, db
+from plugins.purchase_order.models import Receipt, Return
+from plugins.sales_order import services as so_services
+from plugins.sales_order.models import SalesOrderLine
+
+from .models import PoGenLink
+
+
+def _linked_lines(po_line_id: int, item_id: int | None) -> list[SalesOrderLine]:
+    """The SO lines linked to a PO line (same item only), oldest required date first."""
+    lines = list(db.session.scalars(
+        sa.select(SalesOrderLine).join(PoGenLink, PoGenLink.so_line_id == SalesOrderLine.id)
+        .where(PoGenLink.po_line_id == po_line_id, SalesOrderLine.item_id == item_id)))
+    return sorted(lines, key=lambda ln: (so_services.required_date(ln) or ln.order.order_date, ln.id))
+
+
+def on_receipt(receipt: Receipt) -> dict[int, Decimal]:
+    """Release the back orders linked to each received PO line; returns released qty per SO line."""
+    released: dict[int, Decimal] = {}
+    for rline in receipt.lines:
+        left = rline.qty or ZERO
+        if not rline.po_line_id or left <= 0:
+            continue
+        for line in _linked_lines(rline.po_line_id, rline.item_id):
+            if left <= 0:
+                break
+            moved = so_services.release_received(line, left)
+            if moved:
+                left -= moved
+                released[line.id] = released.get(line.id, ZERO) + moved
+    db.session.flush()
+    return released
+
+
+def on_return(return_: Return) -> dict[int, Decimal]:
+    """Put back on back order what was released and not shipped, up to the quantity returned."""
+    undone: dict[int, Decimal] = {}
+    for rline in return_.lines:
+        left = rline.qty or ZERO
+        if not rline.po_line_id or left <= 0:
+            continue
+        for line in reversed(_linked_lines(rline.po_line_id, rline.item_id)):
+            if left <= 0:
+                break
+            back = so_services.unrelease(line, left)
+            if back:
+                left -= back
+                undone[line.id] = undone.get(line.id, ZERO) + back
+    db.session.flush()
+    return undone
