@@ -98,6 +98,13 @@ def on_receipt(receipt):
 
 
 @hookimpl
+def on_return(return_):
+    from . import services
+
+    services.on_return(return_)
+
+
+@hookimpl
 def page_panels(page, obj):
     from .views import panels_for
 

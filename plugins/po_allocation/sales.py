@@ -1,9 +1,8 @@
 """What this plugin needs from sales_order, in one place (its public service functions).
 
-``release_backorder`` moves back-ordered quantity to ship and reserves the stock for a
-stocked line; a receipt has just put that stock on hand. When sales_order offers a
-function that reserves received goods for a back order without releasing it (its
-*Manual* back-order option), it belongs here.
+``release_received`` holds received goods for a back-ordered line (to ship, or reserved and
+ready to release, as sales_order's *Release of received back orders* says); ``unrelease``
+undoes it when the goods go back to the vendor.
 """
 
 from __future__ import annotations
@@ -20,6 +19,11 @@ from plugins.sales_order.models import SalesOrderLine
 def release_to_line(line: SalesOrderLine, qty: Decimal) -> Decimal:
     """Release up to ``qty`` of the line's back order (sales_order's one receipt release)."""
     return so_services.release_received(line, qty)
+
+
+def unrelease_line(line: SalesOrderLine, qty: Decimal) -> Decimal:
+    """Put back on back order up to ``qty`` a receipt released to the line and not shipped."""
+    return so_services.unrelease(line, qty)
 
 
 def lock_line(so_line_id: int) -> SalesOrderLine | None:

@@ -28,7 +28,7 @@ from core.errors import ValidationError
 from core.models import Item, Partner
 from core.plugins import host_of
 from plugins.purchase_order.models import OPEN_STATUSES as PO_OPEN
-from plugins.purchase_order.models import PoLineStatus, PurchaseOrder, PurchaseOrderLine, Receipt
+from plugins.purchase_order.models import PoLineStatus, PurchaseOrder, PurchaseOrderLine, Receipt, Return
 from plugins.sales_order.models import SalesOrder, SalesOrderLine
 
 from . import options, purchasing, sales
@@ -372,6 +372,37 @@ def on_receipt(receipt: Receipt) -> list[PaFill]:
             fills.append(fill)
     db.session.flush()
     return fills
+
+
+def on_return(return_: Return) -> list[PaFill]:
+    """A return to the vendor undoes what receipts of that PO line released and is not shipped:
+    newest required date first, up to the quantity returned. The link is open again for that
+    quantity, and a negative fill against the last receipt that filled it keeps the report true."""
+    undone: list[PaFill] = []
+    for rline in return_.lines:
+        left = rline.qty or ZERO
+        if not rline.po_line_id or left <= 0:
+            continue
+        filled = [ln for ln in _links(PaLink.po_line_id == rline.po_line_id) if (ln.qty_filled or ZERO) > 0]
+        lines = {ln.so_line_id: db.session.get(SalesOrderLine, ln.so_line_id) for ln in filled}
+        for link in sorted(filled, key=lambda ln: (required_date(lines[ln.so_line_id]) or date.min, ln.id),
+                           reverse=True):
+            if left <= 0:
+                break
+            back = sales.unrelease_line(lines[link.so_line_id], min(left, link.qty_filled))
+            if back <= 0:
+                continue
+            left -= back
+            link.qty_filled -= back
+            last = db.session.scalar(sa.select(PaFill.receipt_id).where(
+                PaFill.so_line_id == link.so_line_id, PaFill.po_line_id == link.po_line_id, PaFill.qty > 0)
+                .order_by(PaFill.id.desc()).limit(1))
+            fill = PaFill(receipt_id=last, po_line_id=link.po_line_id, so_line_id=link.so_line_id,
+                          so_id=link.so_id, po_id=link.po_id, qty=-back)
+            db.session.add(fill)
+            undone.append(fill)
+    db.session.flush()
+    return undone
 
 
 # -- what pages, panels and other plugins read ------------------------------------------------------

@@ -148,6 +148,10 @@ class SalesOrderLine(db.Model):
     qty_backordered: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
     qty_shipped: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
     qty_allocated: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)  # stock reserved in core.stock
+    # held for the line but not yet to ship (its stock is in qty_allocated for a stocked line):
+    # reserved at entry (*Default ship status*: reserve) or by a receipt waiting for a clerk's
+    # release (*Release of received back orders*: manual). Outstanding = to ship + reserved + back order.
+    qty_reserved: Mapped[Decimal] = mapped_column(Quantity, default=ZERO, server_default="0")
     unit_price: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
     discount_pct: Mapped[Decimal] = mapped_column(sa.Numeric(7, 3), default=ZERO)
     promise_date: Mapped[date | None]
@@ -165,6 +169,14 @@ class SalesOrderLine(db.Model):
     @property
     def qty_outstanding(self) -> Decimal:
         return (self.qty_ordered or ZERO) - (self.qty_shipped or ZERO)
+
+    @property
+    def bought_to_order(self) -> bool:
+        """Bought for the order and not taken from stock: a drop-ship line, or a non-stocked
+        item supplied buy to order or drop ship. It waits on back order for its goods."""
+        if self.item is None or self.stock_controlled:
+            return False
+        return self.drop_ship or self.item.supply_method in ("buy_to_order", "drop_ship")
 
     @property
     def stock_controlled(self) -> bool:

@@ -260,6 +260,36 @@ OPTIONS: list[Option] = [
            tab="General",
            help="Select this so that releasing an open back order (status 2) sets the order's ship date to the "
                 "date of the release."),
+    # -- Back orders: reserving stock and releasing what a receipt brings ----------------------------
+    Option("receipt_release", "choice", "automatic", "Release of received back orders", tab="Back orders",
+           choices=(("automatic", "Automatic"), ("manual", "Manual (reserve and wait for a clerk)")),
+           help="What happens when goods arrive on a purchase order bought or allocated for a back-ordered "
+                "sales order line. In both cases the received quantity is held for that line and never left as "
+                "free stock. Automatic: it moves from back order to ship at once (or as Order linked to a "
+                "receipt says). Manual: it stays on the order as ready to release until a clerk releases it "
+                "from the order page or the list of back orders ready to release."),
+    Option("receipt_linked_action", "choice", "ship", "Order linked to a receipt", tab="Back orders",
+           choices=(("ship", "Quantity to ship"), ("reserve", "Quantity reserved"),
+                    ("reserve_4_8", "Reserved if the order is in the warehouse or ready to invoice")),
+           available_if={"receipt_release": "automatic"},
+           help="Where the quantity received for a linked sales order line goes when release is automatic. "
+                "Quantity to ship: always to ship. Quantity reserved: always held as reserved, ready to "
+                "release. Reserved if the order is in the warehouse (status 4) or ready to invoice (status 8): "
+                "to ship, unless the order is already being picked or invoiced; then it is reserved, so the "
+                "invoice goes ahead with what was on the order and the new goods are released after it. A "
+                "credit check on the quantity moved to ship never refuses a receipt: a failing order is put in "
+                "suspense. Available only if release of received back orders is automatic; with manual release "
+                "every receipt is reserved."),
+    Option("reserve_stock", "bool", False, "Reserving stock required", tab="Back orders",
+           help="Select this to be able to reserve stock for sales order lines: the stock is held for the "
+                "customer, so no other order can take it, but it is not put to ship until a clerk releases it."),
+    Option("default_ship_status", "choice", "ship", "Default ship status", tab="Back orders",
+           choices=(("ship", "Ship quantity"), ("reserve", "Reserve quantity")),
+           available_if={"reserve_stock": True},
+           help="What a new stocked line does with the stock available for it. Ship quantity: the stock is "
+                "reserved and the quantity is put to ship. Reserve quantity: the stock is reserved and the "
+                "quantity waits as reserved until it is released to ship. Does not apply to receipts (see Order "
+                "linked to a receipt). Available only if reserving stock is required."),
     # -- Credit (moving quantity to ship) ---------------------------------------------------
     Option("credit_check_on_ship_move", "bool", False, "Apply check when quantity moved to ship", tab="Credit",
            available_if={"check_credit_limit": True, "credit_current_only": True},

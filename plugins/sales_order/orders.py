@@ -26,7 +26,7 @@ from .credit import authorised, credit_problems, hold, lift_hold
 from .inputs import LineChange, LineChanges, LineInput, OrderInput, RemovedLine
 from .models import DONE_STATUSES, OPEN_STATUSES, ORDER_TYPES, SalesOrder, SalesOrderLine
 from .queries import order_number_used, orders_with_customer_po
-from .rules import margin_problem, number_problem, too_many_lines, within_schedule_window
+from .rules import entry_ship_status, margin_problem, number_problem, too_many_lines, within_schedule_window
 from .supply import supply_due
 
 SEQUENCES = {"O": "next_sales_order", "C": "next_credit_note", "D": "next_debit_note"}
@@ -439,10 +439,11 @@ def _allocate(s: _Save, order: SalesOrder) -> bool:
         return True
     if order.status == "F":
         order.status = "1"
+    ship_status = entry_ship_status(o["reserve_stock"], o["default_ship_status"])
     for line in order.active_lines:
-        allocate_line(line, o["back_orders"])
+        allocate_line(line, o["back_orders"], ship_status)
     for line in order.active_lines:
-        if line.stock_controlled and line.qty_to_ship + line.qty_backordered < line.qty_outstanding:
+        if line.stock_controlled and line.qty_to_ship + line.qty_reserved + line.qty_backordered < line.qty_outstanding:
             s.warnings.append(f"Line {line.line_no}: {line.item.code} is short of stock and back orders are not "
                               "required; the quantity that cannot be shipped will be ignored.")
     return forward

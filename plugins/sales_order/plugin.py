@@ -26,9 +26,10 @@ manifest = Manifest(
 @hookimpl
 def register_blueprints():
     from .code_views import bp as codes
+    from .ready_views import bp as ready
     from .views import bp
 
-    return [bp, codes]
+    return [bp, codes, ready]
 
 
 @hookimpl
@@ -43,6 +44,7 @@ def menu_items():
     return [
         MenuItem("Sales orders", "sales_order.index", order=10),
         MenuItem("Back orders", "sales_order.backorders", order=11),
+        MenuItem("Ready to release", "sales_order_ready.index", order=11),
         MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
     ]
 

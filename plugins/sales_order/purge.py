@@ -132,7 +132,7 @@ def _delete_completed_lines() -> int:
         sa.select(SalesOrderLine.id).join(SalesOrder)
         .where(SalesOrder.status.in_(OPEN_STATUSES), SalesOrderLine.qty_ordered != 0,
                SalesOrderLine.qty_shipped == SalesOrderLine.qty_ordered, SalesOrderLine.qty_to_ship == 0,
-               SalesOrderLine.qty_backordered == 0)))
+               SalesOrderLine.qty_backordered == 0, SalesOrderLine.qty_reserved == 0)))
     if not ids:
         return 0
     # the invoices keep their lines (their value is history); only the link to the order line goes

@@ -160,3 +160,24 @@ def purgeable_orders(cutoff) -> list[SalesOrder]:
                  selectinload(SalesOrder.lines).selectinload(SalesOrderLine.item),
                  selectinload(SalesOrder.invoices).selectinload(SalesInvoice.lines))
         .order_by(SalesOrder.id)))
+
+
+READY_FILTERS = ("q", "item")
+
+
+def ready_lines_stmt(f: Mapping[str, str] | None = None) -> sa.Select:
+    """Lines with quantity reserved and ready to release, oldest order first; ``q`` matches the
+    order number or the customer's number or name, ``item`` the item code (both in part)."""
+    f = f or {}
+    stmt = (sa.select(SalesOrderLine).join(SalesOrder)
+            .where(SalesOrderLine.qty_reserved > 0, SalesOrder.status.in_(BACKORDER_STATUSES))
+            .options(selectinload(SalesOrderLine.item), selectinload(SalesOrderLine.order)
+                     .selectinload(SalesOrder.customer), selectinload(SalesOrderLine.warehouse))
+            .order_by(SalesOrder.order_date, SalesOrder.id, SalesOrderLine.line_no))
+    if f.get("q"):
+        like = f"%{f['q']}%"
+        stmt = stmt.join(Partner, SalesOrder.customer_id == Partner.id).where(sa.or_(
+            SalesOrder.number.ilike(like), Partner.name.ilike(like), Partner.number.ilike(like)))
+    if f.get("item"):
+        stmt = stmt.join(Item, SalesOrderLine.item_id == Item.id).where(Item.code.ilike(f"%{f['item']}%"))
+    return stmt

@@ -100,3 +100,23 @@ def purge_cutoff(today: date, retain: int, in_months: bool) -> date | None:
     if retain >= 999:
         return None
     return subtract_months(today, retain) if in_months else today - timedelta(days=retain)
+
+
+def entry_ship_status(reserve_stock: bool, default_ship_status: str) -> str:
+    """Where a stocked line's available stock goes at entry: "ship" or "reserve"
+    (*Default ship status* applies only when *Reserving stock required* is on)."""
+    return "reserve" if reserve_stock and default_ship_status == "reserve" else "ship"
+
+
+def receipt_destination(release: str, linked_action: str, status: str) -> str:
+    """Where goods received for a back-ordered line go: "ship" or "reserve".
+
+    *Release of received back orders* manual: always reserved, waiting for a clerk. Automatic:
+    *Order linked to a receipt* decides (to ship; reserved; reserved only for an order in the
+    warehouse, 4, or ready to invoice, 8). An order in suspense (credit) cannot ship: reserved.
+    """
+    if release == "manual" or status == "S":
+        return "reserve"
+    if linked_action == "reserve" or (linked_action == "reserve_4_8" and status in ("4", "8")):
+        return "reserve"
+    return "ship"

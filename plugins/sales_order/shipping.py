@@ -140,21 +140,22 @@ def _after_invoice(order: SalesOrder, shipped: set[int], o: Options, today: date
     for line in order.lines:
         if line.id not in shipped:
             continue
+        kept = line.qty_reserved or ZERO  # reserved for the line: stays held, ready to release
         if line.qty_to_ship and line.stock_controlled:
-            stock.release(line.item_id, line.warehouse_id, line.qty_allocated or ZERO)
-            line.qty_allocated = ZERO
+            stock.release(line.item_id, line.warehouse_id, (line.qty_allocated or ZERO) - kept)
+            line.qty_allocated = kept
         line.qty_to_ship = ZERO
         if mode == "not_required":
             line.qty_backordered = ZERO
         else:
-            # whatever is still outstanding after the invoice goes to back order
-            line.qty_backordered = max(ZERO, line.qty_outstanding) if line.qty_ordered > 0 else ZERO
+            # whatever is still outstanding after the invoice, and not reserved, goes to back order
+            line.qty_backordered = max(ZERO, line.qty_outstanding - kept) if line.qty_ordered > 0 else ZERO
     released = auto_release(order, o["non_stocked_action"]) if mode == "automatic" else False
     if released:
         order.status = "3"
         if problem := ship_move_problem(order, ZERO):  # what was moved is already on ship
             hold(order, [problem])
-    elif any((line.qty_backordered or ZERO) > 0 for line in order.lines):
+    elif any((line.qty_backordered or ZERO) > 0 or (line.qty_reserved or ZERO) > 0 for line in order.lines):
         order.status = "2"
     elif not any(line.qty_to_ship for line in order.lines):
         order.status = "9"

@@ -20,7 +20,7 @@ def shortage(line: SalesOrderLine) -> Decimal:
     """What stock does not cover of a stocked line's outstanding quantity (0: none)."""
     if not line.stock_controlled or (line.qty_ordered or ZERO) <= 0:
         return ZERO
-    return max(ZERO, line.qty_outstanding - (line.qty_to_ship or ZERO))
+    return max(ZERO, line.qty_outstanding - (line.qty_to_ship or ZERO) - (line.qty_reserved or ZERO))
 
 
 def short_lines(order: SalesOrder) -> list[tuple[SalesOrderLine, Decimal]]:

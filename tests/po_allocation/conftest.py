@@ -95,13 +95,22 @@ class PA:
             ln = db.session.scalar(sa.select(SalesOrderLine).where(SalesOrderLine.order_id == so_id,
                                                                    SalesOrderLine.line_no == line_no))
             return {k: getattr(ln, k) for k in ("id", "qty_ordered", "qty_to_ship", "qty_backordered",
-                                                "qty_allocated", "qty_shipped")}
+                                                "qty_allocated", "qty_shipped", "qty_reserved")}
 
     def receive(self, po_id, quantities: dict) -> int:
         from plugins.purchase_order.services import post_receipt
 
         with self.app.app_context():
             posted = post_receipt(po_id, {k: D(v) for k, v in quantities.items()}, receipt_date=date(2026, 5, 10))
+            db.session.commit()
+            return posted.document.id
+
+    def give_back(self, po_id, quantities: dict) -> int:
+        """A return to the vendor of received quantities (PO line id -> qty)."""
+        from plugins.purchase_order.services import post_return
+
+        with self.app.app_context():
+            posted = post_return(po_id, {k: D(v) for k, v in quantities.items()}, return_date=date(2026, 5, 11))
             db.session.commit()
             return posted.document.id
 

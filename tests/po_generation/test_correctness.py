@@ -449,13 +449,18 @@ def test_hook_sales_order_line_supply(app, demo):
 def test_back_order_release_if_unattached_keeps_lines_a_po_serves(app, demo):
     """SYSPRO *If unattached*: a non-stocked back order is released automatically only when no
     PO serves the line (before: ``supply_ref``, which nothing wrote, so every line was released)."""
-    from plugins.sales_order.services import ship_order
+    from plugins.sales_order.services import release_backorder, ship_order
 
     with app.app_context():
         apply_options("sales_order", back_orders="automatic", non_stocked_action="if_unattached")
         so = make_order([("SAW-TABLE", 3), ("LADDER-8", 3)])
         saw, ladder = so.lines[0].id, so.lines[1].id
         generate_for_order(so.id, only_line_ids={saw})  # a PO serves the saws, none the ladders
+        db.session.commit()
+        order = db.session.get(SalesOrder, so.id)
+        assert [(ln.qty_to_ship, ln.qty_backordered) for ln in order.lines] == [(0, 3), (0, 3)]  # bought to order
+        for line in order.lines:  # one of each arrives and is released to ship
+            release_backorder(line, D(1))
         db.session.commit()
         ship_order(db.session.get(SalesOrder, so.id), {saw: D(1), ladder: D(1)})
         db.session.commit()
