@@ -98,3 +98,19 @@ def on_purchase_order_sent(po):
     from .vendor import on_po_sent
 
     on_po_sent(po)
+
+
+@hookimpl
+def page_panels(page, obj):
+    # the order page lists the emails written about the order, per line
+    if page != "sales_order.view" or getattr(obj, "id", None) is None:
+        return []
+    from flask import render_template
+    from markupsafe import Markup
+
+    from core.plugins import Panel
+
+    from .order_emails import emails_for_order
+
+    html = render_template("email_templates/_order_emails.html", rows=emails_for_order(obj))
+    return [Panel("Emails", Markup(html), order=60)]

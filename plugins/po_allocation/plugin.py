@@ -111,6 +111,17 @@ def page_panels(page, obj):
     return panels_for(page, obj)
 
 
+@hookimpl
+def page_actions(page, obj):
+    if page != "purchase_order.receipt" or getattr(obj, "number", None) is None:
+        return []
+    from flask import url_for
+
+    from core.plugins import Action
+
+    return [Action("Back order fill report", url_for("po_allocation.fill_report", receipt=obj.number))]
+
+
 # Questions the plugins we depend on ask of bridges: sales_order asks what supplies a line,
 # purchase_order who waits for a PO line.
 

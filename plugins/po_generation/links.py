@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from core.db import db
 from core.models import Item, Partner, utcnow
-from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine
+from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine, Receipt
 from plugins.sales_order.models import SalesOrder, SalesOrderLine
 
-from .models import PoGenEvent, PoGenLink
+from .models import PoGenEvent, PoGenFill, PoGenLink
 from .rules import OpenLink, OpenPO
 
 LIVE = PurchaseOrder.status != "cancelled"
@@ -229,3 +230,37 @@ def listing_rows(po_ids: list[int], *, by_customer: bool = True) -> list[dict]:
                                                                                       "po_line_no")
     return sorted(rows, key=lambda r: tuple(r[k] for k in order))
 
+
+
+@dataclass
+class FillRow:
+    """What one receipt released to one sales order line (negative: undone by a return)."""
+
+    receipt_id: int | None
+    receipt_number: str
+    receipt_date: date | None
+    so_id: int
+    so_number: str
+    so_line_no: int
+    po_id: int | None
+    po_number: str
+    po_line_no: int | None
+    item_code: str
+    qty: Decimal
+
+
+def fills(*conds) -> list[FillRow]:
+    """Receipt releases through po_generation's links (``PoGenFill.so_id == 3`` etc.), oldest first."""
+    stmt = (sa.select(PoGenFill.receipt_id, Receipt.number.label("rnum"), Receipt.receipt_date, PoGenFill.so_id,
+                      SalesOrder.number.label("so_number"), SalesOrderLine.line_no, PoGenFill.po_id,
+                      PurchaseOrder.number.label("po_number"), PurchaseOrderLine.line_no.label("po_line_no"),
+                      Item.code, PoGenFill.qty)
+            .outerjoin(Receipt, Receipt.id == PoGenFill.receipt_id)
+            .join(SalesOrder, SalesOrder.id == PoGenFill.so_id)
+            .join(SalesOrderLine, SalesOrderLine.id == PoGenFill.so_line_id)
+            .join(Item, Item.id == SalesOrderLine.item_id)
+            .outerjoin(PurchaseOrder, PurchaseOrder.id == PoGenFill.po_id)
+            .outerjoin(PurchaseOrderLine, PurchaseOrderLine.id == PoGenFill.po_line_id)
+            .where(*conds).order_by(PoGenFill.id))
+    return [FillRow(r.receipt_id, r.rnum or "", r.receipt_date, r.so_id, r.so_number, r.line_no, r.po_id,
+                    r.po_number or "", r.po_line_no, r.code, Decimal(r.qty)) for r in db.session.execute(stmt)]

@@ -39,3 +39,19 @@ class PoGenEvent(db.Model):
     detail: Mapped[str] = mapped_column(sa.Text, default="")
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PoGenFill(db.Model):
+    """What one receipt released to one sales order line through a link (negative: a return
+    to the vendor undid that much), for the SO, PO and receipt pages."""
+
+    __tablename__ = "pogen_fill"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_receipt.id", ondelete="CASCADE"), index=True)
+    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
+    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
+    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
+    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

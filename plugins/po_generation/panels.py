@@ -12,6 +12,7 @@ from plugins.sales_order.models import DONE_STATUSES
 
 from . import links, notices, settings
 from .inputs import HELD
+from .models import PoGenFill
 
 GENERATING_ROLES = ("purchasing", "sales")  # may generate and reset (deleting sent POs needs purchasing)
 
@@ -39,12 +40,19 @@ def panels_for(page: str, obj) -> list[Panel]:
         return []
     if page == "sales_order.view":
         html = render_template("po_generation/_so_panel.html", rows=links.links(so_id=obj.id), order=obj,
-                               status_labels=STATUS_LABELS, notice=notices.take(obj.id), held=obj.status == HELD)
+                               status_labels=STATUS_LABELS, notice=notices.take(obj.id), held=obj.status == HELD,
+                               fills=links.fills(PoGenFill.so_id == obj.id))
         return [Panel("Purchase orders", Markup(html), order=50)]
     if page == "purchase_order.view":
         rows = links.links(po_id=obj.id)
         if not rows:
             return []
-        return [Panel("Sales orders served", Markup(render_template("po_generation/_po_panel.html", rows=rows)),
-                      order=50)]
+        html = render_template("po_generation/_po_panel.html", rows=rows, fills=links.fills(PoGenFill.po_id == obj.id))
+        return [Panel("Sales orders served", Markup(html), order=50)]
+    if page == "purchase_order.receipt":
+        fills = links.fills(PoGenFill.receipt_id == obj.id)
+        if not fills:
+            return []
+        html = render_template("po_generation/_fills.html", fills=fills, table_id="pogen-receipt-fills")
+        return [Panel("Back orders released (generated purchase orders)", Markup(html), order=50)]
     return []

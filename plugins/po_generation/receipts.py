@@ -14,6 +14,8 @@ aborts the receipt.
   (shipping it records the invoice; no stock moves either way).
 - Returns: what a receipt released and is not shipped yet goes back to back order
   (newest required date first), up to the quantity returned.
+- Where released goods go (to ship, or reserved and ready to release) is sales_order's
+  business: *Release of received back orders* and *Order linked to a receipt*.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from plugins.purchase_order.models import Receipt, Return
 from plugins.sales_order import services as so_services
 from plugins.sales_order.models import SalesOrderLine
 
-from .models import PoGenLink
+from .models import PoGenFill, PoGenLink
 
 
 def _linked_lines(po_line_id: int, item_id: int | None) -> list[SalesOrderLine]:
@@ -38,8 +40,14 @@ def _linked_lines(po_line_id: int, item_id: int | None) -> list[SalesOrderLine]:
     return sorted(lines, key=lambda ln: (so_services.required_date(ln) or ln.order.order_date, ln.id))
 
 
+def _record(receipt_id: int | None, rline, line: SalesOrderLine, qty: Decimal) -> None:
+    db.session.add(PoGenFill(receipt_id=receipt_id, po_line_id=rline.po_line_id, so_line_id=line.id,
+                             so_id=line.order_id, po_id=rline.po_line.po_id if rline.po_line else None, qty=qty))
+
+
 def on_receipt(receipt: Receipt) -> dict[int, Decimal]:
-    """Release the back orders linked to each received PO line; returns released qty per SO line."""
+    """Release the back orders linked to each received PO line; returns released qty per SO line.
+    Each release is recorded (``pogen_fill``) for the receipt, SO and PO pages."""
     released: dict[int, Decimal] = {}
     for rline in receipt.lines:
         left = rline.qty or ZERO
@@ -52,6 +60,7 @@ def on_receipt(receipt: Receipt) -> dict[int, Decimal]:
             if moved:
                 left -= moved
                 released[line.id] = released.get(line.id, ZERO) + moved
+                _record(receipt.id, rline, line, moved)
     db.session.flush()
     return released
 
@@ -70,5 +79,9 @@ def on_return(return_: Return) -> dict[int, Decimal]:
             if back:
                 left -= back
                 undone[line.id] = undone.get(line.id, ZERO) + back
+                last = db.session.scalar(sa.select(PoGenFill.receipt_id).where(
+                    PoGenFill.so_line_id == line.id, PoGenFill.po_line_id == rline.po_line_id, PoGenFill.qty > 0)
+                    .order_by(PoGenFill.id.desc()).limit(1))
+                _record(last, rline, line, -back)  # against the last receipt that filled it
     db.session.flush()
     return undone

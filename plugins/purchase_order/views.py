@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from core.auth import require
 from core.db import db
@@ -20,6 +21,7 @@ from core.errors import ValidationError
 from core.forms import build_form
 from core.lifecycle import attach_errors, rollback_request
 from core.parsing import parse_id
+from core.web import actions as page_actions
 from core.web import paginate
 
 from . import services as svc
@@ -265,6 +267,11 @@ def _posted_message(kind: str, posted: svc.Posted) -> str:
     msg = f"{'Receipt' if kind == 'receipt' else 'Return'} {posted.document.number} posted."
     if posted.closed_lines:
         msg += " Closed within the receipt variance: line " + ", ".join(map(str, posted.closed_lines)) + "."
+    if kind == "receipt":  # the confirmation links the receipt and what plugins offer for it (fill report)
+        links = [(url_for(".receipt", receipt_id=posted.document.id), "What it released")]
+        links += [(a.url, a.label) for a in page_actions("purchase_order.receipt", posted.document) if a.method == "get"]
+        return escape(msg) + Markup(" ") + Markup(" · ").join(
+            Markup('<a href="{}">{}</a>').format(url, label) for url, label in links)
     return msg
 
 

@@ -18,6 +18,7 @@ from .allocation import (
     release_backorders,
     release_line,
     release_received,
+    release_reserved,
     required_date,
     unrelease,
 )
@@ -42,7 +43,7 @@ __all__ = [
     "allocate_line", "allocate_scheduled", "authorise", "authorised", "auto_release", "backorder_lines_stmt",
     "cancel_order", "complete_order", "credit_limit_excess", "credit_problems", "draw_order_number",
     "follow_customer_address", "hold", "lock_order", "margin_problem", "order_to_dict", "outstanding_order_value",
-    "purge", "purge_cutoff", "release_backorder", "release_backorders", "release_received", "required_date", "unrelease", "release_for_invoicing", "release_line",
+    "purge", "purge_cutoff", "release_backorder", "release_backorders", "release_received", "release_reserved", "required_date", "unrelease", "release_for_invoicing", "release_line",
     "release_suspense", "save_order", "ship_order", "suspend", "ship_value_ready", "subtract_months", "terms_days_over", "to_warehouse",
     "within_schedule_window",
 ]

@@ -79,7 +79,7 @@ class SO:
                 "number": o.number, "status": o.status, "hold_reason": o.hold_reason, "total": o.total,
                 "ship_to": o.ship_to_address, "invoices": [i.number for i in o.invoices],
                 "lines": [{k: getattr(line, k) for k in ("id", "line_no", "qty_ordered", "qty_to_ship",
-                                                         "qty_backordered", "qty_shipped", "qty_allocated",
+                                                         "qty_backordered", "qty_shipped", "qty_allocated", "qty_reserved",
                                                          "line_value", "unit_price", "drop_ship", "vendor_id")}
                           for line in o.lines],
             }
