@@ -79,7 +79,8 @@ def test_receipt_confirmation_links_the_back_order_fill_report(app, demo, client
     report = client.get(link.group(1).replace("&amp;", "&"))
     assert report.status_code == 200
     receipt_page = client.get(f"/receipts/{receipt_id}").get_data(as_text=True)
-    assert "Back order fill report" in receipt_page  # po_allocation's action on the receipt page
+    assert 'id="pa-receipt-report"' in receipt_page  # page extras: po_allocation's panel on the receipt page
+    assert f'href="/po-allocation/fill-report?receipt={number}"' in receipt_page  # and its action
 
 
 def test_order_page_without_email_templates_shows_no_email_panel(app, demo, client):
