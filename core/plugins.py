@@ -60,6 +60,14 @@ class Manifest:
     default_enabled: bool = True
     table_prefix: str | None = None
     required: bool = False  # core only: can never be disabled
+    # What most plugins contribute, declared instead of written as four identical hooks.
+    # References are "module:attribute" relative to the plugin module's package, imported
+    # when the app is built; the hooks of the same names stay for contributions that must
+    # be computed, and a plugin may use both (the declared ones come first).
+    blueprints: tuple[str, ...] = ()  # e.g. ("views:bp",)
+    options: str | None = None  # e.g. "options:OPTIONS"
+    commands: str | None = None  # e.g. "cli:register", called with the CLI group
+    migrations: str | None = None  # folder beside the plugin module, e.g. "migrations"
 
 
 @dataclass(frozen=True)
@@ -109,6 +117,13 @@ class LoadedPlugin:
     source: str  # "core", "builtin" or the distribution name
     blueprints: list = field(default_factory=list)
     options: list = field(default_factory=list)
+
+
+def _declared(plugin: LoadedPlugin, ref: str) -> Any:
+    """Resolve a manifest reference ``"module:attribute"`` inside the plugin's package."""
+    module_name, _, attribute = ref.partition(":")
+    package = plugin.module.__package__ or plugin.module.__name__
+    return getattr(importlib.import_module(f".{module_name}", package), attribute)
 
 
 class PluginHost:
@@ -350,6 +365,20 @@ class PluginHost:
                     results.append((name, value))
         return results
 
+    def migration_dirs(self) -> list[tuple[str, str]]:
+        """Each plugin's Alembic folder: the manifest's ``migrations`` or its ``migrations_dir`` hook."""
+        dirs = []
+        for name in self.order():
+            plugin = self.plugins.get(name)
+            if plugin is None:
+                continue
+            if plugin.manifest.migrations:
+                dirs.append((name, os.path.join(os.path.dirname(plugin.module.__file__), plugin.manifest.migrations)))
+            implemented, path = self.call_plugin("migrations_dir", name)
+            if implemented and path:
+                dirs.append((name, path))
+        return dirs
+
     def contributions(self, hook_name: str, **kwargs) -> list[tuple[str, Any]]:
         """Like ``call_each`` for the enabled plugins, but a failing plugin yields its
         :class:`HookError` in place of a result and the others still contribute
@@ -379,8 +408,11 @@ class PluginHost:
             if plugin is None:
                 continue
             try:
-                plugin.blueprints = list(self.call_plugin("register_blueprints", name)[1] or [])
-                plugin.options = list(self.call_plugin("setup_options", name)[1] or [])
+                manifest = plugin.manifest
+                declared_options = list(_declared(plugin, manifest.options)) if manifest.options else []
+                plugin.blueprints = [_declared(plugin, ref) for ref in manifest.blueprints]
+                plugin.blueprints += list(self.call_plugin("register_blueprints", name)[1] or [])
+                plugin.options = declared_options + list(self.call_plugin("setup_options", name)[1] or [])
                 registry.declare(name, plugin.options)
             except Exception as exc:
                 cause = exc.original if isinstance(exc, HookError) else exc
@@ -397,9 +429,13 @@ class PluginHost:
             if name not in self.plugins:
                 continue
             try:
+                if self.plugins[name].manifest.commands:
+                    _declared(self.plugins[name], self.plugins[name].manifest.commands)(cli)
                 self.call_plugin("register_commands", name, cli=cli)
             except HookError as exc:
                 self._fail(name, f"{type(exc.original).__name__} while adding commands: {exc.original}")
+            except Exception as exc:
+                self._fail(name, f"{type(exc).__name__} while adding commands: {exc}")
         self._resolve_dependencies()
 
     # -- enabled state --------------------------------------------------------------

@@ -3,8 +3,6 @@ with the Sage 100 Purchase Order Options (all tabs but Generate)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -20,21 +18,11 @@ manifest = Manifest(
     version="0.1.0",
     description="Purchase orders, receipts and returns, period end, purchase history and the Sage 100 PO options.",
     table_prefix="po_",
+    blueprints=("views:bp",),
+    options="options:OPTIONS",
+    commands="cli:register",
+    migrations="migrations",
 )
-
-
-@hookimpl
-def register_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
-def setup_options():
-    from .options import OPTIONS
-
-    return OPTIONS
 
 
 @hookimpl
@@ -50,18 +38,6 @@ def menu_items():
         MenuItem("Cancel/reason codes", "purchase_order.reason_codes", section="admin", roles=("admin",),
                  order=62),
     ]
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def register_commands(cli):
-    from .cli import register
-
-    register(cli)
 
 
 @hookimpl

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -20,22 +18,11 @@ manifest = Manifest(
     description="Sales order entry, back orders, credit and margin checks, pricing, numbering and purge "
                 "(SYSPRO Sales Order Setup options).",
     table_prefix="so_",
+    blueprints=("views:bp", "code_views:bp"),
+    options="options:OPTIONS",
+    commands="cli:register",
+    migrations="migrations",
 )
-
-
-@hookimpl
-def register_blueprints():
-    from .code_views import bp as codes
-    from .views import bp
-
-    return [bp, codes]
-
-
-@hookimpl
-def setup_options():
-    from .options import OPTIONS
-
-    return OPTIONS
 
 
 @hookimpl
@@ -45,18 +32,6 @@ def menu_items():
         MenuItem("Back orders", "sales_order.backorders", order=11),
         MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
     ]
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def register_commands(cli):
-    from .cli import register
-
-    register(cli)
 
 
 @hookimpl
