@@ -13,7 +13,8 @@ manifest = Manifest(
     table_prefix="core_",
     required=True,
     blueprints=("auth:bp", "admin:home_bp", "admin:bp", "masterdata:bp"),
-    migrations="migrations",
+    options=None,  # core's options and commands are computed in the hooks below
+    commands=None,
 )
 
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import logging
 import os
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
@@ -60,14 +61,16 @@ class Manifest:
     default_enabled: bool = True
     table_prefix: str | None = None
     required: bool = False  # core only: can never be disabled
-    # What most plugins contribute, declared instead of written as four identical hooks.
-    # References are "module:attribute" relative to the plugin module's package, imported
-    # when the app is built; the hooks of the same names stay for contributions that must
-    # be computed, and a plugin may use both (the declared ones come first).
-    blueprints: tuple[str, ...] = ()  # e.g. ("views:bp",)
-    options: str | None = None  # e.g. "options:OPTIONS"
-    commands: str | None = None  # e.g. "cli:register", called with the CLI group
-    migrations: str | None = None  # folder beside the plugin module, e.g. "migrations"
+    # What most plugins contribute, by convention instead of four identical hooks: the
+    # references are "module:attribute" inside the plugin module's package, imported when
+    # the app is built. A conventional default whose module (or folder) the package does
+    # not have is skipped; anything else that does not resolve fails the plugin. Set ``()``
+    # or ``None`` to opt out. The hooks of the same names stay for computed contributions
+    # (a plugin may use both; the declared ones come first).
+    blueprints: tuple[str, ...] = ("views:bp",)
+    options: str | None = "options:OPTIONS"
+    commands: str | None = "cli:register"  # called with the ``orderbridge`` command group
+    migrations: str | None = "migrations"  # Alembic folder beside the plugin module
 
 
 @dataclass(frozen=True)
@@ -119,11 +122,43 @@ class LoadedPlugin:
     options: list = field(default_factory=list)
 
 
-def _declared(plugin: LoadedPlugin, ref: str) -> Any:
-    """Resolve a manifest reference ``"module:attribute"`` inside the plugin's package."""
+_CONVENTIONS = {f.name: f.default for f in fields(Manifest) if f.name in ("blueprints", "options", "commands")}
+
+
+def _declared(plugin: LoadedPlugin, ref: str, conventional: bool) -> Any:
+    """Resolve a manifest reference ``"module:attribute"`` inside the plugin's package;
+    ``None`` for a conventional reference the package does not provide."""
     module_name, _, attribute = ref.partition(":")
-    package = plugin.module.__package__ or plugin.module.__name__
-    return getattr(importlib.import_module(f".{module_name}", package), attribute)
+    package = plugin.module.__package__
+    if conventional and (not package or importlib.util.find_spec(f"{package}.{module_name}") is None):
+        return None
+    module = importlib.import_module(f".{module_name}", package)
+    if conventional and not hasattr(module, attribute):
+        return None
+    return getattr(module, attribute)
+
+
+def declared_blueprints(plugin: LoadedPlugin) -> list:
+    refs = plugin.manifest.blueprints
+    found = [_declared(plugin, ref, refs == _CONVENTIONS["blueprints"]) for ref in refs]
+    return [bp for bp in found if bp is not None]
+
+
+def declared_options(plugin: LoadedPlugin) -> list:
+    ref = plugin.manifest.options
+    return list(_declared(plugin, ref, ref == _CONVENTIONS["options"]) or []) if ref else []
+
+
+def declared_commands(plugin: LoadedPlugin) -> Callable[[click.Group], None] | None:
+    ref = plugin.manifest.commands
+    return _declared(plugin, ref, ref == _CONVENTIONS["commands"]) if ref else None
+
+
+def declared_migrations(plugin: LoadedPlugin) -> str | None:
+    if not plugin.manifest.migrations or not getattr(plugin.module, "__file__", None):
+        return None
+    path = os.path.join(os.path.dirname(plugin.module.__file__), plugin.manifest.migrations)
+    return path if os.path.isdir(path) else None
 
 
 class PluginHost:
@@ -372,8 +407,8 @@ class PluginHost:
             plugin = self.plugins.get(name)
             if plugin is None:
                 continue
-            if plugin.manifest.migrations:
-                dirs.append((name, os.path.join(os.path.dirname(plugin.module.__file__), plugin.manifest.migrations)))
+            if declared := declared_migrations(plugin):
+                dirs.append((name, declared))
             implemented, path = self.call_plugin("migrations_dir", name)
             if implemented and path:
                 dirs.append((name, path))
@@ -408,11 +443,9 @@ class PluginHost:
             if plugin is None:
                 continue
             try:
-                manifest = plugin.manifest
-                declared_options = list(_declared(plugin, manifest.options)) if manifest.options else []
-                plugin.blueprints = [_declared(plugin, ref) for ref in manifest.blueprints]
+                plugin.blueprints = declared_blueprints(plugin)
                 plugin.blueprints += list(self.call_plugin("register_blueprints", name)[1] or [])
-                plugin.options = declared_options + list(self.call_plugin("setup_options", name)[1] or [])
+                plugin.options = declared_options(plugin) + list(self.call_plugin("setup_options", name)[1] or [])
                 registry.declare(name, plugin.options)
             except Exception as exc:
                 cause = exc.original if isinstance(exc, HookError) else exc
@@ -429,8 +462,9 @@ class PluginHost:
             if name not in self.plugins:
                 continue
             try:
-                if self.plugins[name].manifest.commands:
-                    _declared(self.plugins[name], self.plugins[name].manifest.commands)(cli)
+                register = declared_commands(self.plugins[name])
+                if register is not None:
+                    register(cli)
                 self.call_plugin("register_commands", name, cli=cli)
             except HookError as exc:
                 self._fail(name, f"{type(exc.original).__name__} while adding commands: {exc.original}")

@@ -19,10 +19,7 @@ manifest = Manifest(
     depends=("purchase_order", "sales_order"),
     default_enabled=True,
     table_prefix="em_",
-    blueprints=("views:bp",),
     options="option_list:OPTIONS",
-    commands="cli:register",
-    migrations="migrations",
 )
 
 

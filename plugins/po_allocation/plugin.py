@@ -19,9 +19,6 @@ manifest = Manifest(
     depends=("sales_order", "purchase_order"),
     default_enabled=False,
     table_prefix="pa_",
-    blueprints=("views:bp",),
-    options="options:OPTIONS",
-    migrations="migrations",
 )
 
 

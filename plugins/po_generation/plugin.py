@@ -16,10 +16,6 @@ manifest = Manifest(
     depends=("sales_order", "purchase_order"),
     default_enabled=True,
     table_prefix="pogen_",
-    blueprints=("views:bp",),
-    options="options:OPTIONS",
-    commands="cli:register",
-    migrations="migrations",
 )
 
 

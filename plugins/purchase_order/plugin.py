@@ -18,10 +18,6 @@ manifest = Manifest(
     version="0.1.0",
     description="Purchase orders, receipts and returns, period end, purchase history and the Sage 100 PO options.",
     table_prefix="po_",
-    blueprints=("views:bp",),
-    options="options:OPTIONS",
-    commands="cli:register",
-    migrations="migrations",
 )
 
 

@@ -19,9 +19,6 @@ manifest = Manifest(
                 "(SYSPRO Sales Order Setup options).",
     table_prefix="so_",
     blueprints=("views:bp", "code_views:bp"),
-    options="options:OPTIONS",
-    commands="cli:register",
-    migrations="migrations",
 )
 
 

@@ -20,9 +20,6 @@ manifest = Manifest(
     default_enabled=True,
     table_prefix="ss_",
     blueprints=("views:bp", "webhook:bp"),
-    options="options:OPTIONS",
-    commands="cli:register",
-    migrations="migrations",
 )
 
 

@@ -545,7 +545,7 @@ def test_every_hook_has_its_own_test_hook_function():
 
 def test_manifest_declares_blueprints_options_commands_and_migrations(app_factory, monkeypatch, users):
     """The four contributions most plugins make need no hook: the manifest names them."""
-    add_plugins(monkeypatch, "declared")
+    add_plugins(monkeypatch, "declared", "probe", "probe_child")
     app = app_factory()
     host = host_of(app)
     assert "declared" not in host.failed
@@ -554,7 +554,9 @@ def test_manifest_declares_blueprints_options_commands_and_migrations(app_factor
         assert options_for("declared")["greeting"] == "hello"
         folders = dict(host.migration_dirs())
     assert folders["declared"].endswith("platform_plugins/probe_migrations")
-    assert "core" in folders and "sales_order" in folders  # built-ins declare theirs the same way
+    assert "core" in folders and "sales_order" in folders  # built-ins use the conventional folder
+    assert "probe" in folders and "probe_child" not in folders  # a hook still works; no folder, no history
+    assert "probe_child" not in host.failed
     result = app.test_cli_runner().invoke(args=["declared-hello"])
     assert result.output.strip() == "hello from a declared command"
 
