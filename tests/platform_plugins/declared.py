@@ -1,17 +1,10 @@
-"""A plugin that declares its blueprints, options, commands and migrations in its manifest."""
+"""A plugin that names its blueprints, options, commands and migrations in its manifest."""
 
 from __future__ import annotations
 
 from core.plugins import Manifest
 
-manifest = Manifest(
-    name="declared",
-    title="Declared",
-    version="1.0",
-    description="Contributions declared in the manifest, no hooks.",
-    table_prefix="declared_",
-    blueprints=("declared_parts:bp",),
-    options="declared_parts:OPTIONS",
-    commands="declared_parts:register",
-    migrations="probe_migrations",
-)
+_PARTS = "declared_parts"
+manifest = Manifest(name="declared", title="Declared", version="1.0", table_prefix="declared_",
+                    blueprints=(f"{_PARTS}:bp",), options=f"{_PARTS}:OPTIONS", commands=f"{_PARTS}:register",
+                    migrations="probe_migrations")
