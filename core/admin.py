@@ -24,7 +24,7 @@ from .fields import (
     redisplay_data,
 )
 from .forms import Email
-from .lifecycle import attach_errors
+from .lifecycle import attach_errors, form_saved, record_or_404
 from .models import ROLES, OptionAudit, User
 from .options import (
     DocumentError,
@@ -269,19 +269,11 @@ def users():
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @require("admin")
 def user_edit(user_id: int | None = None):
-    user = db.session.get(User, user_id) if user_id else None
-    if user_id and user is None:
-        abort(404)
+    user = record_or_404(User, user_id)
     form = UserForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            user = save_user(user, form)
-        except ValidationError as exc:
-            for message in attach_errors(form, exc):
-                flash(message, "error")
-        else:
-            flash(f"User {user.username} saved.", "success")
-            return redirect(url_for(".users"))
+    if form_saved(form, lambda: save_user(user, form)):
+        flash(f"User {form.username.data.strip()} saved.", "success")
+        return redirect(url_for(".users"))
     return render_template("core/user_form.html", form=form, user=user), (422 if request.method == "POST" else 200)
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .hookspecs import hookimpl
 from .plugins import Manifest, MenuItem
 
@@ -14,14 +12,10 @@ manifest = Manifest(
     description="Users and roles, modules, setup options, numbering and master data.",
     table_prefix="core_",
     required=True,
+    blueprints=("auth:bp", "admin:home_bp", "admin:bp", "masterdata:bp"),
+    options=None,  # core's options and commands are computed in the hooks below
+    commands=None,
 )
-
-
-@hookimpl
-def register_blueprints():
-    from . import admin, auth, masterdata
-
-    return [auth.bp, admin.home_bp, admin.bp, masterdata.bp]
 
 
 @hookimpl
@@ -47,11 +41,6 @@ def setup_options():
         Option("company_address", "text", "", "Company address", tab="Company",
                help="Printed under the company name; separate lines with commas."),
     ]
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
 
 
 @hookimpl

@@ -79,7 +79,27 @@ class PasswordField(_NulFree, wtf.PasswordField):
     """A password field that refuses NUL bytes."""
 
 
-class BoundedDecimalField(wtf.DecimalField):
+class _Parsed:
+    """Empty input gives ``None``; anything else goes through ``parse`` (the one choke point of
+    ``core.parsing``), whose :class:`ParseError` becomes the field's message."""
+
+    def parse(self, raw: Any) -> Any:
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return  # not posted: keep the object's value (an edit that leaves the field out)
+        raw = _first(valuelist)
+        self.data = None
+        if raw is None or str(raw).strip() == "":
+            return
+        try:
+            self.data = self.parse(raw)
+        except ParseError as exc:
+            raise ValueError(str(exc)) from None
+
+
+class BoundedDecimalField(_Parsed, wtf.DecimalField):
     """A decimal that fits ``column_type`` (``Money``, ``Quantity``, ``UnitAmount``...).
 
     Empty input gives ``None`` (add ``DataRequired``/``InputRequired`` to require it);
@@ -92,25 +112,14 @@ class BoundedDecimalField(wtf.DecimalField):
         super().__init__(label, validators, **kwargs)
         self.column_type, self.low, self.high = column_type, low, high
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return  # not posted: keep the object's value (an edit that leaves the field out)
-        raw = _first(valuelist)
-        if raw is None or str(raw).strip() == "":
-            self.data = None
-            return
-        try:
-            value = parse_decimal(raw, self.column_type, low=self.low)
-        except ParseError as exc:
-            self.data = None
-            raise ValueError(str(exc)) from None
+    def parse(self, raw: Any) -> Decimal:
+        value = parse_decimal(raw, self.column_type, low=self.low)
         if self.high is not None and value > self.high:
-            self.data = None
-            raise ValueError(f"Enter a number of at most {self.high}.")
-        self.data = value
+            raise ParseError(f"Enter a number of at most {self.high}.")
+        return value
 
 
-class BoundedIntegerField(wtf.IntegerField):
+class BoundedIntegerField(_Parsed, wtf.IntegerField):
     """A whole number in ASCII digits between ``low`` and ``high`` (an INTEGER column's range by default)."""
 
     def __init__(self, label=None, validators=None, *, low: int | None = -INT32_MAX, high: int | None = INT32_MAX,
@@ -118,18 +127,8 @@ class BoundedIntegerField(wtf.IntegerField):
         super().__init__(label, validators, **kwargs)
         self.low, self.high = low, high
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return  # not posted: keep the object's value (an edit that leaves the field out)
-        raw = _first(valuelist)
-        if raw is None or str(raw).strip() == "":
-            self.data = None
-            return
-        try:
-            self.data = parse_int(raw, low=self.low, high=self.high)
-        except ParseError as exc:
-            self.data = None
-            raise ValueError(str(exc)) from None
+    def parse(self, raw: Any) -> int:
+        return parse_int(raw, low=self.low, high=self.high)
 
 
 def record_exists(model: Any, record_id: int, where: Any = None) -> bool:
@@ -139,7 +138,7 @@ def record_exists(model: Any, record_id: int, where: Any = None) -> bool:
     return bool(db.session.scalar(stmt))
 
 
-class IdField(wtf.IntegerField):
+class IdField(_Parsed, wtf.IntegerField):
     """The id of an existing ``model`` row (optionally matching ``where``); empty gives ``None``."""
 
     def __init__(self, label=None, validators=None, *, model: Any, where: Any = None,
@@ -147,16 +146,11 @@ class IdField(wtf.IntegerField):
         super().__init__(label, validators, **kwargs)
         self.model, self.where, self.message = model, where, message
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return  # not posted: keep the object's value (an edit that leaves the field out)
-        raw = _first(valuelist)
-        if raw is None or str(raw).strip() == "":
-            self.data = None
-            return
-        self.data = parse_id(raw)
-        if self.data is None:
-            raise ValueError(self.message)
+    def parse(self, raw: Any) -> int:
+        record_id = parse_id(raw)
+        if record_id is None:
+            raise ParseError(self.message)
+        return record_id
 
     def pre_validate(self, form):
         if self.data is not None and not record_exists(self.model, self.data, self.where):

@@ -89,6 +89,8 @@ def register_blueprints() -> list[Blueprint]:
     forbids adding routes later. Requests to a disabled plugin's blueprints answer 404.
     Every view must carry :func:`core.auth.require` or :func:`core.auth.public`.
     An exception marks the plugin as failed on the Modules page; the site still starts.
+    Fixed blueprints need no hook: the manifest's ``blueprints`` (default
+    ``("views:bp",)``) names them; this hook is for computed ones.
 
     Example::
 
@@ -105,7 +107,8 @@ def setup_options() -> list[Option]:
 
     Fires once, in ``create_app``. The host renders the tabbed options page, validates
     input, audits changes and exports/imports them from this one declaration. Option
-    keys are unique within the plugin. An exception marks the plugin as failed.
+    keys are unique within the plugin. An exception marks the plugin as failed. A fixed
+    list needs no hook: the manifest's ``options`` (default ``"options:OPTIONS"``) names it.
 
     Example::
 
@@ -161,7 +164,7 @@ def register_commands(cli: click.Group) -> None:
     :func:`core.cli.subgroup` to share a group (``orderbridge purchasing ...``) with
     other plugins. Commands of a disabled plugin refuse to run
     (:meth:`core.plugins.PluginHost.require_enabled`). An exception marks the plugin
-    as failed.
+    as failed. The manifest's ``commands`` (default ``"cli:register"``) names such a function without a hook.
 
     Example::
 
@@ -180,7 +183,8 @@ def migrations_dir() -> str | None:
     Fires in ``orderbridge db upgrade`` and at start-up checks. Each plugin keeps its
     own independent history (own version table ``alembic_version_<plugin>``) and only
     creates tables carrying its own prefix. An exception stops the upgrade with the
-    plugin's name.
+    plugin's name. A folder beside the plugin module needs no hook: the
+    manifest's ``migrations`` (default ``"migrations"``) names it.
 
     Example::
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, flash, g, redirect, render_template, request
+from flask import Flask, abort, flash, g, redirect, render_template, request
 from wtforms import Form
 
 from .db import db
@@ -66,6 +66,30 @@ def _drop_after_commit(session: sa.orm.Session, previous_transaction) -> None:
     # "after_rollback" does not report; a savepoint's rollback keeps the callbacks
     if not previous_transaction.nested:
         session.info.pop("ob_after_commit", None)
+
+
+def record_or_404(model: Any, record_id: int | None) -> Any:
+    """The record a form page edits: ``None`` for a new one, 404 for an id that does not exist."""
+    if record_id is None:
+        return None
+    record = db.session.get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+def form_saved(form: Form, save: Callable[[], Any]) -> bool:
+    """Run ``save`` for a submitted, valid form; a :class:`ValidationError` goes beside its
+    fields (the rest is flashed) and the page is shown again with what was typed."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        save()
+    except ValidationError as exc:
+        for message in attach_errors(form, exc):
+            flash(message, "error")
+        return False
+    return True
 
 
 def attach_errors(form: Form, exc: ValidationError) -> list[str]:

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, FileField, SelectField
@@ -32,7 +32,7 @@ from .fields import (
     TextField,
 )
 from .forms import Email, build_form
-from .lifecycle import attach_errors
+from .lifecycle import attach_errors, form_saved, record_or_404
 from .models import SUPPLY_METHODS, Item, Partner, StockLevel, Warehouse
 from .parsing import parse_id
 from .plugins import host_of
@@ -222,21 +222,13 @@ def partners():
 @bp.route("/partners/<int:partner_id>", methods=["GET", "POST"])
 @require(*EDITORS)
 def partner_edit(partner_id: int | None = None):
-    partner = db.session.get(Partner, partner_id) if partner_id else None
-    if partner_id and partner is None:
-        abort(404)
+    partner = record_or_404(Partner, partner_id)
     form = build_form("partner", PartnerForm, obj=partner)
     protect_credit_fields(form, partner)
-    if form.validate_on_submit():
-        fields = [f for f in PARTNER_FIELDS if is_admin() or f not in CREDIT_FIELDS]
-        try:
-            save_partner(partner, form, fields)
-        except DomainError as exc:
-            for message in attach_errors(form, exc):
-                flash(message, "error")
-        else:
-            flash(f"Saved {form.name.data}.", "success")
-            return redirect(url_for(".partners"))
+    fields = [f for f in PARTNER_FIELDS if is_admin() or f not in CREDIT_FIELDS]
+    if form_saved(form, lambda: save_partner(partner, form, fields)):
+        flash(f"Saved {form.name.data}.", "success")
+        return redirect(url_for(".partners"))
     return render_template("core/partner_form.html", form=form, partner=partner), (422 if _failed(form) else 200)
 
 
@@ -270,20 +262,12 @@ def items():
 @bp.route("/items/<int:item_id>", methods=["GET", "POST"])
 @require(*EDITORS)
 def item_edit(item_id: int | None = None):
-    item = db.session.get(Item, item_id) if item_id else None
-    if item_id and item is None:
-        abort(404)
+    item = record_or_404(Item, item_id)
     form = build_form("item", ItemForm, obj=item)
     form.default_vendor_id.choices = vendor_choices()
-    if form.validate_on_submit():
-        try:
-            save_item(item, form, ITEM_FIELDS)
-        except DomainError as exc:
-            for message in attach_errors(form, exc):
-                flash(message, "error")
-        else:
-            flash(f"Saved item {form.code.data}.", "success")
-            return redirect(url_for(".items"))
+    if form_saved(form, lambda: save_item(item, form, ITEM_FIELDS)):
+        flash(f"Saved item {form.code.data}.", "success")
+        return redirect(url_for(".items"))
     return render_template("core/item_form.html", form=form, item=item), (422 if _failed(form) else 200)
 
 
@@ -311,18 +295,11 @@ def save_warehouse(wh: Warehouse | None, code: str, name: str, address: str) -> 
 @bp.route("/warehouses/<int:warehouse_id>", methods=["GET", "POST"])
 @require("admin")
 def warehouse_edit(warehouse_id: int | None = None):
-    wh = db.session.get(Warehouse, warehouse_id) if warehouse_id else None
-    if warehouse_id and wh is None:
-        abort(404)
+    wh = record_or_404(Warehouse, warehouse_id)
     form = WarehouseForm(obj=wh)
-    if form.validate_on_submit():
-        try:
-            wh = save_warehouse(wh, form.code.data, form.name.data, form.address.data or "")
-        except DomainError as exc:
-            attach_errors(form, exc)
-        else:
-            flash(f"Saved warehouse {wh.code}.", "success")
-            return redirect(url_for(".warehouses"))
+    if form_saved(form, lambda: save_warehouse(wh, form.code.data, form.name.data, form.address.data or "")):
+        flash(f"Saved warehouse {form.code.data.strip()}.", "success")
+        return redirect(url_for(".warehouses"))
     return render_template("core/warehouse_form.html", form=form, warehouse=wh), (422 if _failed(form) else 200)
 
 

@@ -1,8 +1,8 @@
 """Alembic, one independent history per plugin (as Indico's plugins have).
 
-Each plugin's script directory comes from its ``migrations_dir`` hook; its revisions
-are recorded in its own version table ``alembic_version_<plugin>`` and it only touches
-tables carrying its own prefix. ``upgrade_all`` runs core first, then every plugin
+Each plugin's script directory comes from its manifest's ``migrations`` (or its
+``migrations_dir`` hook); its revisions are recorded in its own version table
+``alembic_version_<plugin>`` and it only touches tables carrying its own prefix. ``upgrade_all`` runs core first, then every plugin
 after its dependencies, so a fresh or an older database is brought up to date in one
 command. No env.py is needed: the host drives Alembic's environment directly.
 """
@@ -29,7 +29,7 @@ def version_table(plugin: str) -> str:
 
 
 def script_dirs(host: PluginHost) -> list[tuple[str, str]]:
-    return [(name, path) for name, path in host.call_each("migrations_dir") if path]
+    return host.migration_dirs()
 
 
 def _script(path: str) -> tuple[Config, ScriptDirectory]:

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import importlib
 import importlib.metadata
+import importlib.util
 import logging
 import os
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
@@ -60,6 +61,16 @@ class Manifest:
     default_enabled: bool = True
     table_prefix: str | None = None
     required: bool = False  # core only: can never be disabled
+    # What most plugins contribute, by convention instead of four identical hooks: the
+    # references are "module:attribute" inside the plugin module's package, imported when
+    # the app is built. A conventional default whose module (or folder) the package does
+    # not have is skipped; anything else that does not resolve fails the plugin. Set ``()``
+    # or ``None`` to opt out. The hooks of the same names stay for computed contributions
+    # (a plugin may use both; the declared ones come first).
+    blueprints: tuple[str, ...] = ("views:bp",)
+    options: str | None = "options:OPTIONS"
+    commands: str | None = "cli:register"  # called with the ``orderbridge`` command group
+    migrations: str | None = "migrations"  # Alembic folder beside the plugin module
 
 
 @dataclass(frozen=True)
@@ -109,6 +120,45 @@ class LoadedPlugin:
     source: str  # "core", "builtin" or the distribution name
     blueprints: list = field(default_factory=list)
     options: list = field(default_factory=list)
+
+
+_CONVENTIONS = {f.name: f.default for f in fields(Manifest) if f.name in ("blueprints", "options", "commands")}
+
+
+def _declared(plugin: LoadedPlugin, ref: str, conventional: bool) -> Any:
+    """Resolve a manifest reference ``"module:attribute"`` inside the plugin's package;
+    ``None`` for a conventional reference the package does not provide."""
+    module_name, _, attribute = ref.partition(":")
+    package = plugin.module.__package__
+    if conventional and (not package or importlib.util.find_spec(f"{package}.{module_name}") is None):
+        return None
+    module = importlib.import_module(f".{module_name}", package)
+    if conventional and not hasattr(module, attribute):
+        return None
+    return getattr(module, attribute)
+
+
+def declared_blueprints(plugin: LoadedPlugin) -> list:
+    refs = plugin.manifest.blueprints
+    found = [_declared(plugin, ref, refs == _CONVENTIONS["blueprints"]) for ref in refs]
+    return [bp for bp in found if bp is not None]
+
+
+def declared_options(plugin: LoadedPlugin) -> list:
+    ref = plugin.manifest.options
+    return list(_declared(plugin, ref, ref == _CONVENTIONS["options"]) or []) if ref else []
+
+
+def declared_commands(plugin: LoadedPlugin) -> Callable[[click.Group], None] | None:
+    ref = plugin.manifest.commands
+    return _declared(plugin, ref, ref == _CONVENTIONS["commands"]) if ref else None
+
+
+def declared_migrations(plugin: LoadedPlugin) -> str | None:
+    if not plugin.manifest.migrations or not getattr(plugin.module, "__file__", None):
+        return None
+    path = os.path.join(os.path.dirname(plugin.module.__file__), plugin.manifest.migrations)
+    return path if os.path.isdir(path) else None
 
 
 class PluginHost:
@@ -350,6 +400,20 @@ class PluginHost:
                     results.append((name, value))
         return results
 
+    def migration_dirs(self) -> list[tuple[str, str]]:
+        """Each plugin's Alembic folder: the manifest's ``migrations`` or its ``migrations_dir`` hook."""
+        dirs = []
+        for name in self.order():
+            plugin = self.plugins.get(name)
+            if plugin is None:
+                continue
+            if declared := declared_migrations(plugin):
+                dirs.append((name, declared))
+            implemented, path = self.call_plugin("migrations_dir", name)
+            if implemented and path:
+                dirs.append((name, path))
+        return dirs
+
     def contributions(self, hook_name: str, **kwargs) -> list[tuple[str, Any]]:
         """Like ``call_each`` for the enabled plugins, but a failing plugin yields its
         :class:`HookError` in place of a result and the others still contribute
@@ -379,8 +443,9 @@ class PluginHost:
             if plugin is None:
                 continue
             try:
-                plugin.blueprints = list(self.call_plugin("register_blueprints", name)[1] or [])
-                plugin.options = list(self.call_plugin("setup_options", name)[1] or [])
+                plugin.blueprints = declared_blueprints(plugin)
+                plugin.blueprints += list(self.call_plugin("register_blueprints", name)[1] or [])
+                plugin.options = declared_options(plugin) + list(self.call_plugin("setup_options", name)[1] or [])
                 registry.declare(name, plugin.options)
             except Exception as exc:
                 cause = exc.original if isinstance(exc, HookError) else exc
@@ -397,9 +462,14 @@ class PluginHost:
             if name not in self.plugins:
                 continue
             try:
+                register = declared_commands(self.plugins[name])
+                if register is not None:
+                    register(cli)
                 self.call_plugin("register_commands", name, cli=cli)
             except HookError as exc:
                 self._fail(name, f"{type(exc.original).__name__} while adding commands: {exc.original}")
+            except Exception as exc:
+                self._fail(name, f"{type(exc).__name__} while adding commands: {exc}")
         self._resolve_dependencies()
 
     # -- enabled state --------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -21,33 +19,8 @@ manifest = Manifest(
     depends=("purchase_order", "sales_order"),
     default_enabled=True,
     table_prefix="em_",
+    options="option_list:OPTIONS",
 )
-
-
-@hookimpl
-def register_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
-def setup_options():
-    from .option_list import OPTIONS
-
-    return OPTIONS
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def register_commands(cli):
-    from .cli import register
-
-    register(cli)
 
 
 @hookimpl

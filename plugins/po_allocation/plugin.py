@@ -6,8 +6,6 @@ tables; other plugins' pages show them through ``page_panels``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -22,25 +20,6 @@ manifest = Manifest(
     default_enabled=False,
     table_prefix="pa_",
 )
-
-
-@hookimpl
-def register_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
-def setup_options():
-    from .options import OPTIONS
-
-    return OPTIONS
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
 
 
 @hookimpl

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -19,32 +17,6 @@ manifest = Manifest(
     default_enabled=True,
     table_prefix="pogen_",
 )
-
-
-@hookimpl
-def register_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
-def setup_options():
-    from .options import OPTIONS
-
-    return OPTIONS
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def register_commands(cli):
-    from .cli import register
-
-    register(cli)
 
 
 @hookimpl

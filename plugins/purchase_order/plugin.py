@@ -3,8 +3,6 @@ with the Sage 100 Purchase Order Options (all tabs but Generate)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -24,20 +22,6 @@ manifest = Manifest(
 
 
 @hookimpl
-def register_blueprints():
-    from .views import bp
-
-    return [bp]
-
-
-@hookimpl
-def setup_options():
-    from .options import OPTIONS
-
-    return OPTIONS
-
-
-@hookimpl
 def menu_items():
     return [
         MenuItem("Purchase orders", "purchase_order.index", order=30),
@@ -50,18 +34,6 @@ def menu_items():
         MenuItem("Cancel/reason codes", "purchase_order.reason_codes", section="admin", roles=("admin",),
                  order=62),
     ]
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def register_commands(cli):
-    from .cli import register
-
-    register(cli)
 
 
 @hookimpl

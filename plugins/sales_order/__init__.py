@@ -14,6 +14,10 @@ from core.options import PluginOptions
 from core.plugins import host_of
 
 PLUGIN = "sales_order"
+# The option declarations (submodule ``options``) load first: importing a submodule binds its
+# name on the package, and ``options`` below must stay the bound accessor.
+from . import options as _declarations  # noqa: E402,F401
+
 options = PluginOptions(PLUGIN)
 
 WRITERS = ("sales",)  # enter, change, ship and release orders (admin always passes)

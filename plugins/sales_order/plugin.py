@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -20,23 +18,8 @@ manifest = Manifest(
     description="Sales order entry, back orders, credit and margin checks, pricing, numbering and purge "
                 "(SYSPRO Sales Order Setup options).",
     table_prefix="so_",
+    blueprints=("views:bp", "code_views:bp", "ready_views:bp"),
 )
-
-
-@hookimpl
-def register_blueprints():
-    from .code_views import bp as codes
-    from .ready_views import bp as ready
-    from .views import bp
-
-    return [bp, codes, ready]
-
-
-@hookimpl
-def setup_options():
-    from .options import OPTIONS
-
-    return OPTIONS
 
 
 @hookimpl
@@ -47,18 +30,6 @@ def menu_items():
         MenuItem("Ready to release", "sales_order_ready.index", order=11),
         MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
     ]
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
-
-
-@hookimpl
-def register_commands(cli):
-    from .cli import register
-
-    register(cli)
 
 
 @hookimpl

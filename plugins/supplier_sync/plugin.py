@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
@@ -21,27 +19,8 @@ manifest = Manifest(
     depends=("purchase_order",),
     default_enabled=True,
     table_prefix="ss_",
+    blueprints=("views:bp", "webhook:bp"),
 )
-
-
-@hookimpl
-def register_blueprints():
-    from .views import bp
-    from .webhook import bp as webhook_bp
-
-    return [bp, webhook_bp]
-
-
-@hookimpl
-def setup_options():
-    from .options import OPTIONS
-
-    return OPTIONS
-
-
-@hookimpl
-def migrations_dir():
-    return str(Path(__file__).parent / "migrations")
 
 
 @hookimpl
@@ -50,13 +29,6 @@ def menu_items():
         MenuItem("Syncing notifications", "supplier_sync.notifications", order=33),
         MenuItem("Supplier connections", "supplier_sync.connections", section="admin", roles=("admin",), order=63),
     ]
-
-
-@hookimpl
-def register_commands(cli):
-    from .cli import register
-
-    register(cli)
 
 
 @hookimpl

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import core.plugins
 from core.db import db
 from core.models import OptionValue, Partner, PluginState, Warehouse
+from core.options import options_for
 from core.plugins import BUILTIN_PLUGINS, DependencyError, host_of
 from tests.core.conftest import add_plugins, client_for
 from tests.platform_plugins import probe
@@ -481,8 +482,8 @@ def test_calls_go_through_one_cached_pluggy_caller_per_enabled_set(pub_app, monk
         enabled = host.enabled()
         host.hook.probe_collect(word="x")
         assert host.caller("probe_collect", enabled) is host.caller("probe_collect", set(enabled))
-        host.call_each("migrations_dir")
-    assert calls[0] == "probe_collect" and calls.count("migrations_dir") >= 3
+        host.call_each("menu_items")
+    assert calls[0] == "probe_collect" and calls.count("menu_items") >= 3
 
 
 def test_implementing_a_hook_of_a_plugin_it_does_not_depend_on_fails_only_that_plugin(app_factory, monkeypatch,
@@ -540,3 +541,33 @@ def test_every_hook_has_its_own_test_hook_function():
                      if f"test_hook_{name}" not in tested)
     assert missing == [], "hooks without a test_hook_<name> test: " + ", ".join(missing)
     assert _hook_test_names() - {f"test_hook_{n}" for n in declared} == set(), "test_hook_ of an unknown hook"
+
+
+def test_manifest_declares_blueprints_options_commands_and_migrations(app_factory, monkeypatch, users):
+    """The four contributions most plugins make need no hook: the manifest names them."""
+    add_plugins(monkeypatch, "declared", "probe", "probe_child")
+    app = app_factory()
+    host = host_of(app)
+    assert "declared" not in host.failed
+    assert client_for(app, "admin").get("/declared/").get_data(as_text=True) == "declared page"
+    with app.app_context():
+        assert options_for("declared")["greeting"] == "hello"
+        folders = dict(host.migration_dirs())
+    assert folders["declared"].endswith("platform_plugins/probe_migrations")
+    assert "core" in folders and "sales_order" in folders  # built-ins use the conventional folder
+    assert "probe" in folders and "probe_child" not in folders  # a hook still works; no folder, no history
+    assert "probe_child" not in host.failed
+    result = app.test_cli_runner().invoke(args=["declared-hello"])
+    assert result.output.strip() == "hello from a declared command"
+
+
+def test_a_manifest_reference_that_does_not_resolve_fails_only_that_plugin(app_factory, monkeypatch, users):
+    import dataclasses
+
+    from tests.platform_plugins import declared
+
+    monkeypatch.setattr(declared, "manifest", dataclasses.replace(declared.manifest, blueprints=("nowhere:bp",)))
+    add_plugins(monkeypatch, "declared")
+    app = app_factory()
+    assert host_of(app).failed["declared"].startswith("ModuleNotFoundError while registering")
+    assert client_for(app, "admin").get("/admin/modules").status_code == 200
