@@ -31,6 +31,9 @@ Fixtures:
 ``runner``, ``demo``, ``count_queries``, ``backend``
     CLI runner; core's demo master data; an SQL statement counter; the backend name.
 
+:func:`race` runs the same unit of work in several threads at once, each in its own
+session and transaction (the way concurrent requests run): the concurrency tests use it.
+
 Rule for tests: do database work inside ``with app.app_context():`` blocks and make
 requests outside them (a request inside such a block would share its session).
 """
@@ -41,6 +44,7 @@ import contextlib
 import os
 import secrets
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -330,6 +334,43 @@ def count_queries(app: Flask):
             sa.event.remove(engine, "before_cursor_execute", listen)
 
     return counter
+
+
+def race(app: Flask, work: Callable[..., Any], jobs: list[tuple], *,
+         expected: tuple[type[BaseException], ...] = ()) -> list[Any]:
+    """Run ``work(*job)`` for every job in its own thread, all released at once by a barrier.
+
+    Each run is one transaction in its own session: committed when ``work`` returns, rolled
+    back when it raises. Returns one outcome per job, in job order: what ``work`` returned, or
+    the exception instance when it is one of ``expected``; any other exception is raised
+    after every thread has finished.
+    """
+    barrier = threading.Barrier(len(jobs))
+    outcomes: list[Any] = [None] * len(jobs)
+    unexpected: list[BaseException] = []
+
+    def run(index: int, job: tuple) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                outcomes[index] = work(*job)
+                db.session.commit()
+            except BaseException as exc:  # noqa: BLE001 - handed back to the test
+                db.session.rollback()
+                outcomes[index] = exc
+                if not isinstance(exc, expected):
+                    unexpected.append(exc)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    if unexpected:
+        raise unexpected[0]
+    return outcomes
 
 
 @pytest.fixture
