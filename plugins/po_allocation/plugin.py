@@ -33,7 +33,7 @@ def menu_items():
 @hookimpl
 def on_options_changed(plugin, changes):
     if plugin == "po_allocation" and "default_line_status" in changes:
-        from .views import check_status_code
+        from .services import check_status_code
 
         check_status_code(changes["default_line_status"][1])
 

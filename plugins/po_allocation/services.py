@@ -405,6 +405,14 @@ def on_return(return_: Return) -> list[PaFill]:
     return undone
 
 
+def check_status_code(code: str | None) -> None:
+    """The default PO line status must be one of purchase_order's codes (or blank)."""
+    code = (code or "").strip()
+    if code and not db.session.scalar(sa.select(sa.func.count()).select_from(PoLineStatus)
+                                      .where(PoLineStatus.code == code)):
+        raise ValidationError("default_line_status", f"No PO line status with code {code!r}.")
+
+
 # -- what pages, panels and other plugins read ------------------------------------------------------
 
 

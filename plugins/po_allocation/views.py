@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
@@ -14,7 +13,6 @@ from core.db import Quantity, db
 from core.errors import ValidationError
 from core.parsing import ParseError, has_nul, parse_date, parse_decimal, parse_id
 from core.plugins import Panel, host_of
-from plugins.purchase_order.models import PoLineStatus
 from plugins.sales_order.models import SalesOrderLine
 
 from . import report, services
@@ -27,14 +25,6 @@ MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses a larger liter
 def _record_id(raw: object) -> int | None:
     value = parse_id(raw)
     return value if value is not None and value <= MAX_ID else None
-
-
-def check_status_code(code: str | None) -> None:
-    """The default PO line status must be one of purchase_order's codes (or blank)."""
-    code = (code or "").strip()
-    if code and not db.session.scalar(sa.select(sa.func.count()).select_from(PoLineStatus)
-                                      .where(PoLineStatus.code == code)):
-        raise ValidationError("default_line_status", f"No PO line status with code {code!r}.")
 
 
 # -- panels on other plugins' pages ------------------------------------------------------------------
