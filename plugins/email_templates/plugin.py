@@ -98,3 +98,10 @@ def on_purchase_order_sent(po):
     from .vendor import on_po_sent
 
     on_po_sent(po)
+
+
+@hookimpl
+def on_sales_order_saved(order, created, changes):
+    from .acknowledgement import on_order_saved
+
+    on_order_saved(order, created)

@@ -16,6 +16,7 @@ from core.parsing import parse_date, parse_id
 from core.web import paginate
 
 from . import outbox
+from .acknowledgement import ack_template
 from .documents import real_context
 from .forms import PasswordForm, TemplateForm, TestMessageForm
 from .models import STATE_LABELS, EmailTemplate, OutboxEmail
@@ -93,8 +94,10 @@ def _filtered(args) -> sa.Select:
 @require("purchasing", "sales")
 def pending():
     page = paginate(_filtered(request.args))
+    ack = ack_template()
     return render_template("email_templates/pending.html", page=page, states=STATE_LABELS, types=all_types(),
-                           args=request.args, automatic=outbox.options.send_automatically)
+                           args=request.args, automatic=outbox.options.send_automatically,
+                           acknowledging=ack.name if ack else "")
 
 
 @bp.route("/pending/<int:email_id>")
