@@ -3,7 +3,8 @@ save's transaction (seed 001 names the type; the event is sales_order's ``on_sal
 
 Every path that creates an order goes through sales_order's ``save_order`` (the entry form,
 demo data, any import or API built on the service), so one hook covers them all. The
-recipient is the order's own e-mail address, else the customer's. With neither, nothing is
+recipient is the order's own e-mail address, else the customer's. Only normal orders (type O)
+are acknowledged: credit and debit notes are not orders the customer placed. With neither, nothing is
 queued and the clerk is told why once the order is saved (a flash message; a log line outside
 a request); the Pending Emails page states the rule.
 """
@@ -65,7 +66,7 @@ def dedupe_key(order) -> str:
 def on_order_saved(order, created: bool) -> OutboxEmail | None:
     """Queue the acknowledgement of a new order; None when nothing is queued (re-save, no template,
     no address, already queued)."""
-    if not created:
+    if not created or order.order_type != "O":  # credit and debit notes are not orders the customer placed
         return None
     template = ack_template()
     if template is None:

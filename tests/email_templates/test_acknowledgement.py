@@ -70,6 +70,8 @@ def test_a_new_order_queues_one_acknowledgement_and_a_resave_none(app, demo):
         assert again.id == email.id and again.message_id == message_id and "REF-9" in again.body_text
         make_order([("BOLT-10", 1)])  # another new order: its own acknowledgement
         assert len(outbox()) == 2
+        make_order([("BOLT-10", 1)], order_type="C")  # a credit note is not acknowledged
+        assert len(outbox()) == 2
 
 
 def test_no_active_template_queues_nothing(app, demo):
