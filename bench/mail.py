@@ -1,6 +1,6 @@
 """Benchmark: sending Pending Emails through the background worker to a local SMTP server.
 
-    python bench/mail.py [--count 10000] [--runs 3] [--workers 1 2]
+    python bench/mail.py [--messages 10000] [--repeat 3] [--workers 1 2]
                          [--database-url postgresql://…] [--queue-url redis://127.0.0.1:6379/N]
 
 For each setup (SQLite + the embedded SQLite queue always; PostgreSQL + Redis when both URLs are
@@ -162,8 +162,8 @@ def bare_loop(port: int, count: int, tag: str) -> float:
     return time.perf_counter() - started
 
 
-def spread(values: list[float]) -> str:
-    return f"{min(values):8.0f} {statistics.median(values):8.0f} {max(values):8.0f}"
+def spread(values: list[float], fmt: str = "8.0f") -> str:
+    return " ".join(format(v, fmt) for v in (min(values), statistics.median(values), max(values)))
 
 
 def bench_setup(name: str, database_url: str, queue_url: str, args, handler, port: int) -> None:
@@ -175,8 +175,9 @@ def bench_setup(name: str, database_url: str, queue_url: str, args, handler, por
     for run in range(args.runs):
         handler.reset()
         baseline.append(args.count / bare_loop(port, args.count, f"bare{run}"))
-    print(f"\n{name}: {args.count} messages, {args.runs} runs (msgs/s: min median max)")
-    print(f"  bare smtplib loop        {spread(baseline)}")
+    print(f"\n{name}: {args.count} messages, {args.runs} runs; msgs/s min median max, and the ratio to "
+          "the bare loop's median (min median max)", flush=True)
+    print(f"  bare smtplib loop        {spread(baseline)}", flush=True)
     for workers in args.workers:
         rates, dups, ratios = [], [], []
         for run in range(args.runs):
@@ -186,15 +187,16 @@ def bench_setup(name: str, database_url: str, queue_url: str, args, handler, por
             time.sleep(0.2)  # the last replies reach the handler
             rates.append(args.count / seconds)
             dups.append(handler.duplicates + max(0, handler.received - args.count))
-            ratios.append(rates[-1] / statistics.median(baseline) * 100)
-        print(f"  worker, {workers} thread(s)      {spread(rates)}   "
-              f"{statistics.median(ratios):5.1f}% of bare loop; duplicates by Message-ID: {max(dups)}")
+            ratios.append(rates[-1] / statistics.median(baseline))
+        print(f"  worker, {workers} thread(s)      {spread(rates)}   ratio {spread(ratios, '6.3f')}   "
+              f"duplicates by Message-ID: {max(dups)}", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--messages", "--count", dest="count", type=int, default=10_000,
+                        help="messages per run (a quick look: --messages 500)")
+    parser.add_argument("--repeat", "--runs", dest="runs", type=int, default=3, help="runs per figure")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--database-url", default="", help="PostgreSQL URL for the second setup")
     parser.add_argument("--queue-url", default="", help="Redis URL for the second setup")

@@ -11,7 +11,7 @@ from core.errors import ValidationError
 from core.models import Partner
 
 from .company import company_info
-from .types import BACK_ORDER, PO_TO_VENDOR
+from .types import BACK_ORDER, ORDER_ACK, PO_TO_VENDOR
 
 
 def _load_po(number: str):
@@ -54,10 +54,24 @@ class _NoStatus:
     code, description = "", "(no status yet)"
 
 
+def _sales_order_context(number: str) -> dict[str, Any]:
+    from plugins.sales_order.models import SalesOrder
+
+    from .acknowledgement import order_context
+
+    order = db.session.scalar(sa.select(SalesOrder).where(SalesOrder.number == number.strip()))
+    if order is None:
+        raise ValidationError("preview_po", f"No sales order {number.strip()}.")
+    return order_context(order)
+
+
 def real_context(type_code: str, po_number: str) -> dict[str, Any] | None:
-    """The context of a real document for the preview, or None when the type has none."""
+    """The context of a real document for the preview (a PO number, or a sales order number for an
+    ORDER ACKNOWLEDGEMENT), or None when no number is given."""
     if not po_number.strip():
         return None
+    if type_code == ORDER_ACK:
+        return _sales_order_context(po_number)
     po = _load_po(po_number)
     if type_code == BACK_ORDER:
         return backorder_preview_context(po)

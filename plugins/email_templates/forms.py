@@ -16,9 +16,10 @@ class TemplateForm(FlaskForm):
     body_html = TextAreaField("HTML body", render_kw={"rows": 12})
     body_text = TextAreaField("Text body", render_kw={"rows": 10})
     active = BooleanField("Active", default=True)
-    preview_po = StringField("Preview with purchase order", validators=[Length(max=20)],
-                             description="BACK ORDER: a PO number whose lines serve sales orders; empty: "
-                                         "sample data.")
+    preview_po = StringField("Preview with document", validators=[Length(max=20)],
+                             description="BACK ORDER and PO TO VENDOR: a purchase order number (for BACK ORDER, "
+                                         "one whose lines serve sales orders); ORDER ACKNOWLEDGEMENT: a sales "
+                                         "order number; empty: sample data.")
 
 
 class PasswordForm(FlaskForm):

@@ -14,8 +14,8 @@ OPTIONS = [
            help="25 or 587 for STARTTLS, 465 for SSL/TLS."),
     Option("smtp_security", "choice", "none", "Connection security", tab="SMTP", choices=SECURITY),
     Option("smtp_user", "text", "", "SMTP user name", tab="SMTP",
-           help="Leave empty when the server needs no login. The password is set on the Pending Emails "
-                "page and is never shown again."),
+           help="Leave empty when the server needs no login. The password is set on the Mail settings "
+                "page, stored encrypted and never shown again."),
     Option("from_address", "text", "orderbridge@localhost", "From address", tab="SMTP",
            help="The sender of every email, for example purchasing@yourcompany.com."),
     Option("smtp_timeout", "int", 30, "Timeout (seconds)", tab="SMTP", min=1, max=600),

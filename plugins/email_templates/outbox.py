@@ -33,6 +33,7 @@ from core.models import utcnow
 from . import PLUGIN, options
 from .models import OutboxEmail
 from .render import Rendered
+from .secrets_store import UnreadableSecret
 from .smtp import SmtpSettings, build_message, classify, connect, settings
 
 log = logging.getLogger(__name__)
@@ -160,9 +161,14 @@ def send_pending(limit: int | None = None, ids: Iterable[int] | None = None,
     Commits after each claim and after each result (that is what makes a crash recoverable).
     ``now`` (tests) decides which retries are due.
     """
-    s = settings()
     wanted = list(ids) if ids is not None else None
     result = BatchResult()
+    try:
+        s = settings(with_password=True)
+    except UnreadableSecret as exc:  # claim nothing: the rows wait until the password is entered again
+        result.errors.append(str(exc))
+        log.error("pending emails not sent: %s", exc)
+        return result
     sender = _Sender(s)
     try:
         done = 0

@@ -87,3 +87,10 @@ def page_panels(page, obj):
 
     html = render_template("email_templates/_order_emails.html", rows=emails_for_order(obj))
     return [Panel("Emails", Markup(html), order=60)]
+
+
+@hookimpl
+def on_sales_order_saved(order, created, changes):
+    from .acknowledgement import on_order_saved
+
+    on_order_saved(order, created)

@@ -9,13 +9,11 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
-import sqlalchemy as sa
-
-from core.db import db
 from core.mailsink import DEFAULT_HOST
 
-from . import options
-from .models import OutboxEmail, Secret
+from . import options, secrets_store
+from .models import OutboxEmail
+from .secrets_store import UnreadableSecret
 
 PASSWORD_KEY = "smtp_password"
 
@@ -35,26 +33,29 @@ class SmtpSettings:
         return not self.host
 
 
-def settings() -> SmtpSettings:
-    """The options; no SMTP host means the local sink on loopback."""
+def settings(*, with_password: bool = False) -> SmtpSettings:
+    """The options; no SMTP host means the local sink on loopback.
+
+    The password is decrypted only when asked (to send or test), and only when a user name
+    is set; an unreadable one raises :class:`UnreadableSecret`.
+    """
     o = options.current()
-    password = db.session.scalar(sa.select(Secret.value).where(Secret.key == PASSWORD_KEY)) or ""
     host = (o.smtp_host or "").strip()
+    user = o.smtp_user if host else ""
+    password = secrets_store.get(PASSWORD_KEY) if with_password and user else ""
     return SmtpSettings(
         host=host, port=o.smtp_port if host else o.sink_port, security=o.smtp_security if host else "none",
-        user=o.smtp_user if host else "", password=password if host else "", from_address=o.from_address,
-        timeout=o.smtp_timeout,
+        user=user, password=password, from_address=o.from_address, timeout=o.smtp_timeout,
     )
 
 
 def set_password(value: str) -> None:
-    row = db.session.get(Secret, PASSWORD_KEY) or Secret(key=PASSWORD_KEY)
-    row.value = value
-    db.session.add(row)
+    secrets_store.put(PASSWORD_KEY, value)
 
 
-def has_password() -> bool:
-    return bool(db.session.scalar(sa.select(Secret.value).where(Secret.key == PASSWORD_KEY)))
+def password_state() -> str:
+    """``"none"``, ``"set"`` or ``"unreadable"`` (encrypted under another SECRET_KEY)."""
+    return secrets_store.state(PASSWORD_KEY)
 
 
 def connect(s: SmtpSettings) -> smtplib.SMTP:
@@ -117,7 +118,10 @@ def _decode(value: bytes | str) -> str:
 
 def send_test_message(to: str) -> str:
     """Send one message now (not through the outbox); returns the server's answer in words."""
-    s = settings()
+    try:
+        s = settings(with_password=True)
+    except UnreadableSecret as exc:
+        return f"Not sent: {exc}"
     msg = EmailMessage()
     msg["From"], msg["To"], msg["Subject"] = s.from_address, to, "OrderBridge test message"
     msg["Date"] = formatdate(usegmt=True)

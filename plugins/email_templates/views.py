@@ -16,10 +16,12 @@ from core.parsing import parse_date, parse_id
 from core.web import paginate
 
 from . import outbox
+from .acknowledgement import ack_template
 from .documents import real_context
 from .forms import PasswordForm, TemplateForm, TestMessageForm
 from .models import STATE_LABELS, EmailTemplate, OutboxEmail
-from .smtp import has_password, send_test_message, set_password, settings
+from .secrets_store import UNREADABLE_TEXT
+from .smtp import password_state, send_test_message, set_password, settings
 from .templating import preview, save_template
 from .types import all_types, type_choices
 
@@ -93,8 +95,10 @@ def _filtered(args) -> sa.Select:
 @require("purchasing", "sales")
 def pending():
     page = paginate(_filtered(request.args))
+    ack = ack_template()
     return render_template("email_templates/pending.html", page=page, states=STATE_LABELS, types=all_types(),
-                           args=request.args, automatic=outbox.options.send_automatically)
+                           args=request.args, automatic=outbox.options.send_automatically,
+                           acknowledging=ack.name if ack else "")
 
 
 @bp.route("/pending/<int:email_id>")
@@ -150,7 +154,7 @@ def settings_page():
         if test_form.validate():
             answer = send_test_message(test_form.to.data.strip())
     return render_template("email_templates/settings.html", pw_form=pw_form, test_form=test_form, answer=answer,
-                           s=settings(), has_password=has_password())
+                           s=settings(), password=password_state(), unreadable_text=UNREADABLE_TEXT)
 
 
 @bp.route("/mailbox")

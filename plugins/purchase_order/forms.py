@@ -101,9 +101,7 @@ class CodeForm(FlaskForm):
 
 
 class LineStatusForm(CodeForm):
-    email_template = StringField("Email template", validators=[Length(max=64)],
-                                 description="Template code used by the email plugin (for example a BACK ORDER "
-                                             "template); optional.")
+    """A PO line status; email_templates adds its template select through ``extend_form``."""
 
 
 class ReasonForm(FlaskForm):

@@ -26,13 +26,13 @@ ORDER_TYPES = {"S": "Standard", "D": "Drop ship"}
 
 
 class PoLineStatus(db.Model):
-    """System data: a status a PO line can carry (KSS), later with an email template."""
+    """System data: a status a PO line can carry (KSS). The email template it sends is email_templates'
+    (its own link table and a field added through ``extend_form``)."""
 
     __tablename__ = "po_line_status"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(10), unique=True)
     description: Mapped[str] = mapped_column(sa.String(120), default="")
-    email_template: Mapped[str] = mapped_column(sa.String(64), default="")
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"

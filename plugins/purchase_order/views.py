@@ -378,8 +378,8 @@ def period_end():
 
 CODE_TABLES = {
     "line_statuses": (PoLineStatus, LineStatusForm, "PO line statuses",
-                      "Statuses a purchase order line can carry (code, description and an optional email "
-                      "template)."),
+                      "Statuses a purchase order line can carry (code and description; with email templates "
+                      "enabled, the email a status sends)."),
     "reason_codes": (CancelReasonCode, CodeForm, "Cancel/reason codes",
                      "Entered when purchase orders or lines are cancelled or deleted, and kept in purchase order "
                      "history."),

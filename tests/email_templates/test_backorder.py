@@ -174,7 +174,7 @@ def test_hook_on_po_line_status_saved(admin_client, app):
     page = admin_client.get(_status_url(app, status_id))
     assert page.status_code == 200 and 'name="em_template_id"' in page.get_data(as_text=True)
     resp = admin_client.post(_status_url(app, status_id), data={"code": "BO", "description": "Back ordered",
-                                                                 "email_template": "", "em_template_id": str(template_id)})
+                                                                 "em_template_id": str(template_id)})
     assert resp.status_code == 302
     with app.app_context():
         assert db.session.get(StatusTemplate, status_id).template_id == template_id

@@ -187,8 +187,10 @@ def test_cancel_and_delete_with_reason_prompt(client, demo, app):
 
 def test_code_pages(admin_client, app):
     c = admin_client
-    assert c.post("/po-line-statuses", data={"code": "bo", "description": "Back ordered",
-                                             "email_template": "BACK ORDER"}).status_code == 302
+    form = c.get("/po-line-statuses").get_data(as_text=True)
+    # one "Email template" field: email_templates' select (extend_form); the old free text is gone
+    assert 'name="email_template"' not in form and form.count('name="em_template_id"') == 1
+    assert c.post("/po-line-statuses", data={"code": "bo", "description": "Back ordered"}).status_code == 302
     resp = c.post("/po-line-statuses", data={"code": "BO", "description": "again"})
     assert resp.status_code == 422 and "already exists" in resp.get_data(as_text=True)
     resp = c.post("/cancel-reason-codes", data={"code": "bad code!", "description": ""})
@@ -196,7 +198,8 @@ def test_code_pages(admin_client, app):
     assert c.post("/cancel-reason-codes", data={"code": "DUP", "description": "Duplicate"}).status_code == 302
     with app.app_context():
         row = db.session.scalars(sa.select(PoLineStatus)).one()
-        assert (row.code, row.email_template) == ("BO", "BACK ORDER")
+        assert (row.code, row.description) == ("BO", "Back ordered")
+        assert not hasattr(row, "email_template")
         rid = row.id
     assert c.post(f"/po-line-statuses/{rid}", data={"code": "BO", "description": "Vendor back order"}).status_code == 302
     assert c.post(f"/po-line-statuses/{rid}", data={"delete": "1"}).status_code == 302
