@@ -177,8 +177,10 @@ def company() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, qty=qty, date=fmt_date)
+    from .activity import panel as activity_panel
+
     app.jinja_env.globals.update(url_with=url_with, panels=panels, actions=actions, user_can=user_can,
-                                 company=company)
+                                 company=company, activity_panel=activity_panel)
 
     @app.context_processor
     def _layout() -> dict[str, Any]:
@@ -193,7 +195,11 @@ def init_app(app: Flask) -> None:
         return _error(403, "Not allowed", "Your role does not allow this. Ask an administrator.")
 
     @app.errorhandler(404)
-    def _not_found(_e):
+    def _not_found(e):
+        from .activity import DocumentGone
+
+        if isinstance(e, DocumentGone):  # the log knows who deleted it, and when
+            return _error(404, "Deleted", e.description)
         return _error(404, "Not found", "There is no such page, or its module is switched off.")
 
     @app.errorhandler(405)

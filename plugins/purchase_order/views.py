@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from core import activity
 from core.auth import require
 from core.db import db
 from core.errors import ValidationError
@@ -54,6 +55,7 @@ def _uid() -> int | None:
 def _get_po(po_id: int) -> PurchaseOrder:
     po = queries.load_po(po_id)
     if po is None:
+        activity.abort_if_deleted("purchase_order", po_id, "Purchase order")
         abort(404)
     return po
 

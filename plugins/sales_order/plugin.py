@@ -9,6 +9,7 @@ from core.plugins import Manifest, MenuItem
 
 from . import (  # noqa: F401
     PLUGIN,
+    history,  # the activity log's status-change listener
     hookspecs,  # this plugin's own hooks: the host adds them (core.hookspecs)
     models,  # tables registered with the metadata at start-up
 )

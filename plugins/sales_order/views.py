@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import stock
+from core import activity, stock
 from core.auth import require, user_can
 from core.db import ZERO, db
 from core.errors import ValidationError
@@ -139,6 +139,7 @@ def edit(order_id: int):
 def view(order_id: int):
     order = queries.order_for_page(order_id)
     if order is None:
+        activity.abort_if_deleted("sales_order", order_id, "Sales order")
         abort(404)
     return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES,
                            today=date.today().isoformat())
