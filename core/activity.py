@@ -12,7 +12,8 @@ how opening a deleted document can say who deleted it and when (:func:`deleted_n
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ from werkzeug.exceptions import NotFound
 
 from .db import db
 from .lifecycle import after_commit
-from .models import Activity, User
+from .models import Activity, User, utcnow
 
 MAX_DETAILS = 4000  # a log line is a summary, never a dump
 DELETED = "deleted"
@@ -37,22 +38,41 @@ def _acting_user(user: User | None) -> User | None:
     return None
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry for :func:`record_many`."""
+
+    document_type: str
+    document_id: int
+    action: str
+    details: str = ""
+    number: str = ""
+
+
 def record(document_type: str, document_id: int, action: str, details: str = "", user: User | None = None,
-           *, number: str = "") -> Activity:
+           *, number: str = "") -> None:
     """Add one entry to the activity log of a document, inside the current transaction.
 
     ``user`` defaults to the signed-in user; outside a request (a job, the command line)
     the entry has no user and shows as *system*. ``details`` says what changed, in words.
     """
+    record_many([Entry(document_type, document_id, action, details, number)], user=user)
+
+
+def record_many(entries: Iterable[Entry], user: User | None = None) -> None:
+    """Add many entries in one statement (a batch generating hundreds of POs stays one INSERT)."""
     who = _acting_user(user)
-    text = (details or "").strip()
-    if len(text) > MAX_DETAILS:
-        text = text[:MAX_DETAILS - 1] + "…"
-    entry = Activity(document_type=document_type, document_id=document_id, document_number=(number or "")[:40],
-                     action=action[:40], details=text, user_id=who.id if who else None,
-                     user_name=(who.full_name or who.username)[:120] if who else "")
-    db.session.add(entry)
-    return entry
+    rows = []
+    for e in entries:
+        text = (e.details or "").strip()
+        if len(text) > MAX_DETAILS:
+            text = text[:MAX_DETAILS - 1] + "…"
+        rows.append({"document_type": e.document_type, "document_id": e.document_id,
+                     "document_number": (e.number or "")[:40], "action": e.action[:40], "details": text,
+                     "user_id": who.id if who else None,
+                     "user_name": (who.full_name or who.username)[:120] if who else "", "created_at": utcnow()})
+    if rows:
+        db.session.execute(sa.insert(Activity), rows)
 
 
 def entries(document_type: str, document_id: int, limit: int = 200) -> list[Activity]:

@@ -48,7 +48,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @home_bp.route("/")
 @require()
 def home():
-    return render_template("core/home.html")
+    from .dashboard import amount, bar_chart, collect
+
+    return render_template("core/home.html", dash=collect(), bar_chart=bar_chart, amount=amount)
 
 
 # -- modules -------------------------------------------------------------------------

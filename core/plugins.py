@@ -21,6 +21,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
@@ -69,6 +70,39 @@ class MenuItem:
     section: str = "main"  # "main" or "admin"
     roles: tuple[str, ...] = ()  # empty: any signed-in user
     order: int = 100
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the home page that says what needs doing, linking to the filtered list."""
+
+    label: str
+    value: int | Decimal
+    url: str
+    group: str = "Sales"  # the area it belongs to: Sales, Purchasing, Inventory, Settings
+    roles: tuple[str, ...] = ()  # empty: any signed-in user
+    order: int = 100
+    hint: str = ""  # a sentence shown on hover and to screen readers
+    money: bool = False  # the value is an amount (shown with two decimals)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    value: int | Decimal
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart on the home page, drawn on the server as SVG (no script)."""
+
+    title: str
+    bars: tuple[ChartBar, ...]
+    money: bool = False
+    roles: tuple[str, ...] = ()
+    order: int = 100
+    note: str = ""
 
 
 @dataclass(frozen=True)

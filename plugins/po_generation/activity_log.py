@@ -21,17 +21,15 @@ SO, PO = "sales_order", "purchase_order"
 
 
 def record_generation(plan: Plan, new_po_ids: set[int]) -> None:
-    """After :func:`.generation.write_plan` (each draft has its PO id and number by then)."""
+    """After :func:`.generation.write_plan` (each draft has its PO id and number by then): each
+    sales order's log names the POs made or added to for it (the POs' own logs are written
+    by purchase_order, which names the sales orders from the PO's comment and line origins)."""
     per_order: dict[str, list[str]] = {}
     for d in plan.drafts:
         if d.existing_po_id is None:
             continue
         new = d.existing_po_id in new_po_ids
-        sos = sorted({ln.so_number for ln in d.lines})
-        activity.record(PO, d.existing_po_id, "generated" if new else "lines_added",
-                        f"{len(d.lines)} line{'s' if len(d.lines) != 1 else ''} from sales order "
-                        + ", ".join(sos), number=d.number or "")
-        for so_number in sos:
+        for so_number in sorted({ln.so_number for ln in d.lines}):
             per_order.setdefault(so_number, []).append(f"PO {d.number} ({'new' if new else 'lines added'})")
     for inc in plan.increases:
         per_order.setdefault(inc.so_number, []).append(
@@ -40,9 +38,8 @@ def record_generation(plan: Plan, new_po_ids: set[int]) -> None:
         return
     ids = dict(db.session.execute(sa.select(SalesOrder.number, SalesOrder.id)
                                   .where(SalesOrder.number.in_(per_order))).all())
-    for so_number, texts in per_order.items():
-        if so_number in ids:
-            activity.record(SO, ids[so_number], "pos_generated", "; ".join(texts), number=so_number)
+    activity.record_many(activity.Entry(SO, ids[so_number], "pos_generated", "; ".join(texts), so_number)
+                         for so_number, texts in per_order.items() if so_number in ids)
 
 
 def po_changed_by_order(order_id: int, so_number: str, po_numbers: Iterable[str], what: str,

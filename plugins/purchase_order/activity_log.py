@@ -60,6 +60,6 @@ def _n(value) -> str:
 
 def lines_changed(pos: Iterable[PurchaseOrder], texts: dict[int, list[str]], action: str, reason: str) -> None:
     """One entry per PO for lines changed or deleted through the API, with the caller's reason."""
-    for po in pos:
-        if texts.get(po.id):
-            log(po, action, "; ".join(texts[po.id]) + (f". Why: {reason.strip()}" if reason.strip() else ""))
+    why = f". Why: {reason.strip()}" if (reason or "").strip() else ""
+    activity.record_many(activity.Entry(DOCUMENT, po.id, action, "; ".join(texts[po.id]) + why, po.number)
+                         for po in pos if texts.get(po.id))

@@ -209,9 +209,9 @@ def create(drafts: Sequence[PurchaseOrderDraft], *, fire_hook: bool) -> CreatedP
             rows.append(line_values(d.po_id, n, ln, vendor_id=d.vendor_id, required_date=d.required_date, refs=refs))
             line_drafts.append(ln)
     _insert_lines(rows, line_drafts)
-    for d in drafts:
-        activity.record(DOCUMENT, d.po_id, "created", f"{len(d.lines)} line{'s' if len(d.lines) != 1 else ''}"
-                        + (f". {d.comment}" if d.comment else ""), number=d.number or "")
+    activity.record_many(activity.Entry(DOCUMENT, d.po_id, "created", f"{len(d.lines)} line"
+                                        f"{'s' if len(d.lines) != 1 else ''}" + (f". {d.comment}" if d.comment else ""),
+                                        d.number or "") for d in drafts)
     pos = CreatedPurchaseOrders([d.po_id for d in drafts])
     if fire_hook:
         hooks().on_purchase_orders_created(pos=pos)
@@ -292,11 +292,10 @@ def add_lines_bulk(additions: Mapping[int, Sequence[PurchaseOrderLineDraft]]) ->
             rows.append(line_values(po_id, n, ln, vendor_id=po.vendor_id, required_date=po.required_date, refs=refs))
             drafts.append(ln)
     ids = _insert_lines(rows, drafts)
-    for po_id, lines in additions.items():
-        activity.record(DOCUMENT, po_id, "lines_added", "; ".join(
-            f"line {ln.line_no} qty {Decimal(ln.qty).normalize():f}" + (f" for {ln.origin_label}" if ln.origin_label
-                                                                      else "") for ln in lines),
-            number=pos[po_id].number)
+    activity.record_many(activity.Entry(DOCUMENT, po_id, "lines_added", "; ".join(
+        f"line {ln.line_no} qty {Decimal(ln.qty).normalize():f}" + (f" for {ln.origin_label}" if ln.origin_label
+                                                                  else "") for ln in lines), pos[po_id].number)
+        for po_id, lines in additions.items())
     for po in pos.values():
         db.session.expire(po, ["lines"])
     return ids

@@ -79,6 +79,13 @@ def on_options_changed(plugin, changes):
 
 
 @hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
+
+
+@hookimpl
 def demo_data(session):
     from .demo import add_demo_orders
 

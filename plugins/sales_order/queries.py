@@ -137,8 +137,14 @@ def backorder_lines_stmt() -> sa.Select:
             .order_by(SalesOrder.order_date, SalesOrder.id, SalesOrderLine.line_no))
 
 
-def backorder_lines() -> list[SalesOrderLine]:
-    return list(db.session.scalars(backorder_lines_stmt()))
+def backorder_lines(ready_only: bool = False) -> list[SalesOrderLine]:
+    """Back-ordered lines; ``ready_only``: those whose warehouse has stock available now."""
+    stmt = backorder_lines_stmt()
+    if ready_only:
+        from .dashboard import ready_condition
+
+        stmt = stmt.where(ready_condition())
+    return list(db.session.scalars(stmt))
 
 
 def forward_order_count() -> int:

@@ -262,11 +262,12 @@ def ship(order_id: int):
 
 
 def _backorder_page(errors=None, loose=None, typed=None, status=200):
-    lines = queries.backorder_lines()
+    ready_only = request.args.get("ready") == "1"
+    lines = queries.backorder_lines(ready_only)
     avail = stock.available_many({(line.item_id, line.warehouse_id) for line in lines})
     return render_template("sales_order/backorders.html", lines=lines, avail=avail, form=ReleaseForm(),
                            errors=errors or {}, loose=loose or [], typed=typed or {},
-                           forward=queries.forward_order_count(), zero=ZERO), status
+                           forward=queries.forward_order_count(), zero=ZERO, ready_only=ready_only), status
 
 
 @bp.route("/back-orders")
