@@ -51,6 +51,13 @@ def register_commands(cli):
 
 
 @hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60),

@@ -38,6 +38,13 @@ def setup_options():
 
 
 @hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Purchase orders", "purchase_order.index", order=30),

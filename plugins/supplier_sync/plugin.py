@@ -45,6 +45,13 @@ def migrations_dir():
 
 
 @hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Syncing notifications", "supplier_sync.notifications", order=33),

@@ -17,6 +17,7 @@ from core.db import db
 from core.models import Item, Partner
 from core.parsing import parse_date, parse_id, parse_int
 
+from ..dashboard import open_exception_condition, overdue_condition
 from ..models import (
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -30,7 +31,7 @@ from ..models import (
     ReturnLine,
 )
 
-PO_FILTERS = ("q", "vendor", "status", "required_from", "required_to", "item", "serves")
+PO_FILTERS = ("q", "vendor", "status", "required_from", "required_to", "item", "serves", "overdue", "exceptions")
 
 
 def _like(text: str) -> str:
@@ -63,6 +64,10 @@ def po_list(filters: Mapping[str, str]) -> sa.Select:
             sa.or_(Item.code.ilike(like), Item.description.ilike(like)))))
     if f.get("serves"):
         stmt = stmt.where(PurchaseOrder.lines.any(PurchaseOrderLine.origin_label.ilike(_like(f["serves"]))))
+    if f.get("overdue") == "1":
+        stmt = stmt.where(overdue_condition())
+    if f.get("exceptions") == "1":
+        stmt = stmt.where(open_exception_condition())
     return stmt
 
 
