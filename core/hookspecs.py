@@ -120,14 +120,18 @@ def menu_items() -> list[MenuItem]:
     """Return a list of :class:`core.plugins.MenuItem` for the navigation bar.
 
     Fires when a page is rendered, outside any transaction, for enabled plugins only;
-    items whose roles the user lacks are hidden. An exception is logged and the
-    plugin's items are left out of that page.
+    items whose roles the user lacks are hidden. The menu has one drop-down per area:
+    ``group`` places the item in ``"Sales"``, ``"Purchasing"``, ``"Inventory"`` or
+    ``"Settings"`` (another name makes a new area after those). An item without a group
+    (written before areas existed) goes in Settings when its ``section`` is ``"admin"``
+    and in *More* otherwise. The breadcrumbs of a page come from the same items. An
+    exception is logged and the plugin's items are left out of that page.
 
     Example::
 
         @hookimpl
         def menu_items():
-            return [MenuItem("My pages", "my_plugin.index", order=50),
+            return [MenuItem("My pages", "my_plugin.index", order=50, group="Purchasing"),
                     MenuItem("My setup", "my_plugin.setup", section="admin", roles=("admin",))]
     """
 

@@ -63,13 +63,24 @@ class Manifest:
     required: bool = False  # core only: can never be disabled
 
 
+MENU_GROUPS = ("Sales", "Purchasing", "Inventory", "Settings")  # the areas of the navigation, in order
+DEFAULT_MENU_GROUP = "More"  # an item that names no group (a plugin written before groups existed)
+
+
 @dataclass(frozen=True)
 class MenuItem:
     label: str
     endpoint: str
-    section: str = "main"  # "main" or "admin"
+    section: str = "main"  # "main" or "admin" (before groups: an "admin" item goes in Settings)
     roles: tuple[str, ...] = ()  # empty: any signed-in user
     order: int = 100
+    group: str | None = None  # one of MENU_GROUPS (or a new area); None: Settings for "admin", else More
+
+    @property
+    def area(self) -> str:
+        if self.group:
+            return self.group
+        return "Settings" if self.section == "admin" else DEFAULT_MENU_GROUP
 
 
 @dataclass(frozen=True)

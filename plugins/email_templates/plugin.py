@@ -60,7 +60,7 @@ def dashboard_figures():
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60),
+        MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60, group="Sales"),
         MenuItem("Email templates", "email_templates.templates", section="admin", roles=("admin",), order=70),
         MenuItem("Mail settings", "email_templates.settings", section="admin", roles=("admin",), order=71),
         MenuItem("Mailbox", "email_templates.mailbox", section="admin", roles=("admin",), order=72),

@@ -50,8 +50,8 @@ def register_commands(cli):
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35),
-        MenuItem("Orders missing POs", "po_generation.missing", roles=("purchasing", "sales"), order=36),
+        MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35, group="Purchasing"),
+        MenuItem("Orders missing POs", "po_generation.missing", roles=("purchasing", "sales"), order=36, group="Purchasing"),
     ]
 
 

@@ -42,8 +42,8 @@ def setup_options():
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Sales orders", "sales_order.index", order=10),
-        MenuItem("Back orders", "sales_order.backorders", order=11),
+        MenuItem("Sales orders", "sales_order.index", order=10, group="Sales"),
+        MenuItem("Back orders", "sales_order.backorders", order=11, group="Sales"),
         MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
     ]
 

@@ -54,7 +54,7 @@ def dashboard_figures():
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Syncing notifications", "supplier_sync.notifications", order=33),
+        MenuItem("Syncing notifications", "supplier_sync.notifications", order=33, group="Purchasing"),
         MenuItem("Supplier connections", "supplier_sync.connections", section="admin", roles=("admin",), order=63),
     ]
 
