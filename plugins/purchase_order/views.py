@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import activity
+from core import activity, lists
 from core.auth import require
 from core.db import db
 from core.errors import ValidationError
@@ -85,7 +85,12 @@ def _split(exc: ValidationError) -> tuple[dict[str, str], list[str]]:
 @require()
 def index():
     f = {k: request.args.get(k, "").strip() for k in queries.PO_FILTERS}
-    return render_template("purchase_order/index.html", page=paginate(queries.po_list(f)), f=f,
+    stmt, sorting = lists.sorted_by(queries.po_list(f), queries.PO_SORTS, "entered")
+    if lists.wants_csv():
+        return lists.csv_response("purchase-orders.csv", queries.PO_CSV_HEADER,
+                                  lists.export_rows(stmt, queries.po_csv_row))
+    return render_template("purchase_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
+                           totals=lists.totals(stmt, {"total": queries.PO_TOTAL}),
                            statuses=STATUS_LABELS, vendors=vendor_choices()[1:])
 
 

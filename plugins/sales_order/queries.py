@@ -25,15 +25,36 @@ def list_filters(args: Mapping[str, str]) -> dict[str, str]:
     return {k: ("" if has_nul(v) else v) for k, v in values.items()}
 
 
+# an order's total in SQL (the lines' values less the invoice discount), for sorting and totals
+ORDER_TOTAL = (sa.select(sa.func.coalesce(sa.func.sum(SalesOrderLine.line_value), 0))
+               .where(SalesOrderLine.order_id == SalesOrder.id).correlate(SalesOrder).scalar_subquery()
+               - SalesOrder.invoice_discount)
+SORTS = {
+    "number": SalesOrder.number, "date": SalesOrder.order_date, "status": SalesOrder.status,
+    "customer": sa.select(Partner.name).where(Partner.id == SalesOrder.customer_id).correlate(SalesOrder)
+    .scalar_subquery(),
+    "customer_po": SalesOrder.customer_po_number, "type": SalesOrder.order_type, "total": ORDER_TOTAL,
+}
+CSV_HEADER = ("Number", "Date", "Customer number", "Customer", "Customer PO", "Type", "Status", "Total")
+
+
+def csv_row(o: SalesOrder) -> tuple:
+    return (o.number, o.order_date, o.customer.number, o.customer.name, o.customer_po_number, o.order_type_label,
+            o.status_label, f"{o.total:.2f}")
+
+
 def list_statement(f: Mapping[str, str]) -> sa.Select:
+    """The list: text search (order number, customer PO, customer, item codes on its lines) and filters."""
     stmt = (sa.select(SalesOrder)
             .options(joinedload(SalesOrder.customer), selectinload(SalesOrder.lines))
             .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
     if f["q"]:
         like = f"%{f['q']}%"
+        on_a_line = sa.exists().where(SalesOrderLine.order_id == SalesOrder.id, Item.id == SalesOrderLine.item_id,
+                                      Item.code.ilike(like))
         stmt = stmt.join(Partner, SalesOrder.customer_id == Partner.id).where(sa.or_(
             SalesOrder.number.ilike(like), SalesOrder.customer_po_number.ilike(like),
-            Partner.name.ilike(like), Partner.number.ilike(like)))
+            Partner.name.ilike(like), Partner.number.ilike(like), on_a_line))
     if f["status"] in STATUSES:
         stmt = stmt.where(SalesOrder.status == f["status"])
     elif f["status"] == "open":

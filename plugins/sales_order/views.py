@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import activity, stock
+from core import activity, lists, stock
 from core.auth import require, user_can
 from core.db import ZERO, db
 from core.errors import ValidationError
@@ -39,7 +39,11 @@ QTY = SalesOrderLine.__table__.c.qty_shipped.type
 @require()
 def index():
     f = queries.list_filters(request.args)
-    return render_template("sales_order/index.html", page=paginate(queries.list_statement(f)), f=f,
+    stmt, sorting = lists.sorted_by(queries.list_statement(f), queries.SORTS, "date", tiebreak=SalesOrder.id)
+    if lists.wants_csv():
+        return lists.csv_response("sales-orders.csv", queries.CSV_HEADER, lists.export_rows(stmt, queries.csv_row))
+    return render_template("sales_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
+                           totals=lists.totals(stmt, {"total": queries.ORDER_TOTAL}),
                            statuses=STATUSES, **queries.filter_choices())
 
 
