@@ -61,13 +61,19 @@ def sorted_by(stmt: sa.Select, columns: Mapping[str, Any], default: str, *, defa
     return stmt.order_by(None).order_by(*order), Sorting(key, desc)
 
 
-def totals(stmt: sa.Select, sums: Mapping[str, Any]) -> dict[str, Any]:
-    """Sums over every row ``stmt`` selects (not just the page), in one query: ``sums`` maps a
-    name to a value expression of one row (``{"total": order_total}``)."""
-    sub = (stmt.order_by(None).with_only_columns(*[expr.label(name) for name, expr in sums.items()],
-                                                 maintain_column_froms=True).subquery())
-    row = db.session.execute(sa.select(*[sa.func.coalesce(sa.func.sum(sub.c[name]), 0).label(name)
-                                         for name in sums])).one()
+def totals(stmt: sa.Select, sums: Mapping[str, Callable[[Any], Any]], id_column: Any) -> dict[str, Any]:
+    """Sums over every row ``stmt`` selects (not just the page), in one query.
+
+    ``sums`` maps a name to a function of the subquery of the listed ids that returns a
+    scalar expression (``lambda ids: select(sum(line.value)).where(line.order_id.in_(ids))``):
+    the sum is taken once over the lines of the listed documents, not per row. ``ids`` is
+    ``None`` when the list is not filtered (every document counts).
+    """
+    # an unfiltered list sums everything: no IN over every id (``None`` tells the function so)
+    ids = None if stmt.whereclause is None else stmt.order_by(None).with_only_columns(
+        id_column, maintain_column_froms=True)
+    row = db.session.execute(sa.select(*[sa.func.coalesce(fn(ids), 0).label(name)
+                                         for name, fn in sums.items()])).one()
     return dict(row._mapping)
 
 

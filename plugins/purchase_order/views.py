@@ -90,7 +90,7 @@ def index():
         return lists.csv_response("purchase-orders.csv", queries.PO_CSV_HEADER,
                                   lists.export_rows(stmt, queries.po_csv_row))
     return render_template("purchase_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
-                           totals=lists.totals(stmt, {"total": queries.PO_TOTAL}),
+                           totals=lists.totals(stmt, {"total": queries.listed_total}, PurchaseOrder.id),
                            statuses=STATUS_LABELS, vendors=vendor_choices()[1:])
 
 

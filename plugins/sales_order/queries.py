@@ -35,6 +35,15 @@ SORTS = {
     .scalar_subquery(),
     "customer_po": SalesOrder.customer_po_number, "type": SalesOrder.order_type, "total": ORDER_TOTAL,
 }
+def listed_total(ids: sa.Select | None) -> sa.ColumnElement:
+    """The total of the listed orders (``ids``): their lines' values less their invoice discounts."""
+    lines = sa.select(sa.func.coalesce(sa.func.sum(SalesOrderLine.line_value), 0))
+    discounts = sa.select(sa.func.coalesce(sa.func.sum(SalesOrder.invoice_discount), 0))
+    if ids is not None:
+        lines, discounts = lines.where(SalesOrderLine.order_id.in_(ids)), discounts.where(SalesOrder.id.in_(ids))
+    return lines.scalar_subquery() - discounts.scalar_subquery()
+
+
 CSV_HEADER = ("Number", "Date", "Customer number", "Customer", "Customer PO", "Type", "Status", "Total")
 
 
@@ -50,8 +59,9 @@ def list_statement(f: Mapping[str, str]) -> sa.Select:
             .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
     if f["q"]:
         like = f"%{f['q']}%"
-        on_a_line = sa.exists().where(SalesOrderLine.order_id == SalesOrder.id, Item.id == SalesOrderLine.item_id,
-                                      Item.code.ilike(like))
+        # orders with a line of a matching item: the items are matched once, then their lines by index
+        on_a_line = SalesOrder.id.in_(sa.select(SalesOrderLine.order_id).where(SalesOrderLine.item_id.in_(
+            sa.select(Item.id).where(Item.code.ilike(like)))))
         stmt = stmt.join(Partner, SalesOrder.customer_id == Partner.id).where(sa.or_(
             SalesOrder.number.ilike(like), SalesOrder.customer_po_number.ilike(like),
             Partner.name.ilike(like), Partner.number.ilike(like), on_a_line))

@@ -43,7 +43,7 @@ def index():
     if lists.wants_csv():
         return lists.csv_response("sales-orders.csv", queries.CSV_HEADER, lists.export_rows(stmt, queries.csv_row))
     return render_template("sales_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
-                           totals=lists.totals(stmt, {"total": queries.ORDER_TOTAL}),
+                           totals=lists.totals(stmt, {"total": queries.listed_total}, SalesOrder.id),
                            statuses=STATUSES, **queries.filter_choices())
 
 

@@ -48,6 +48,12 @@ PO_SORTS = {
     "vendor": sa.select(Partner.name).where(Partner.id == PurchaseOrder.vendor_id).correlate(PurchaseOrder)
     .scalar_subquery(),
 }
+def listed_total(ids: sa.Select | None) -> sa.ColumnElement:
+    """The total of the listed POs (``ids``): ordered quantity at cost over their lines."""
+    total = sa.select(sa.func.coalesce(sa.func.sum(PurchaseOrderLine.qty_ordered * PurchaseOrderLine.unit_cost), 0))
+    return (total if ids is None else total.where(PurchaseOrderLine.po_id.in_(ids))).scalar_subquery()
+
+
 PO_CSV_HEADER = ("PO", "Vendor number", "Vendor", "Type", "Order date", "Required", "Status", "Open exceptions",
                  "Serves", "Total")
 
@@ -67,8 +73,8 @@ def po_list(filters: Mapping[str, str]) -> sa.Select:
             .order_by(PurchaseOrder.id.desc()))
     if f.get("q"):
         like = _like(f["q"])
-        on_a_line = sa.exists().where(PurchaseOrderLine.po_id == PurchaseOrder.id,
-                                      Item.id == PurchaseOrderLine.item_id, Item.code.ilike(like))
+        on_a_line = PurchaseOrder.id.in_(sa.select(PurchaseOrderLine.po_id).where(PurchaseOrderLine.item_id.in_(
+            sa.select(Item.id).where(Item.code.ilike(like)))))
         stmt = stmt.where(sa.or_(PurchaseOrder.number.ilike(like), PurchaseOrder.comment.ilike(like),
                                  PurchaseOrder.vendor.has(sa.or_(Partner.name.ilike(like),
                                                                  Partner.number.ilike(like))), on_a_line))
