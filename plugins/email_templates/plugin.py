@@ -51,6 +51,13 @@ def register_commands(cli):
 
 
 @hookimpl
+def page_actions(page, obj):
+    from .pdf import pdf_actions
+
+    return pdf_actions(page, obj)
+
+
+@hookimpl
 def dashboard_figures():
     from .dashboard import figures
 

@@ -26,6 +26,7 @@ manifest = Manifest(
 
 @hookimpl
 def register_blueprints():
+    from . import print_views  # noqa: F401 - its routes are on the sales order blueprint
     from .code_views import bp as codes
     from .views import bp
 
