@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+
 from pypdf import PdfReader
 
 from core.db import db
