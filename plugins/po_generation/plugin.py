@@ -13,7 +13,7 @@ manifest = Manifest(
     name=PLUGIN,
     title="PO generation",
     version="0.1.0",
-    description="Purchase orders from sales orders on save and in batches (Sage 100 Generate tab), "
+    description="Purchase orders from sales orders on save and in batches, "
                 "SO-number PO numbering, drop ship, reset purchase orders and the missing-PO check.",
     depends=("sales_order", "purchase_order"),
     default_enabled=True,

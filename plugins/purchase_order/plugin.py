@@ -18,7 +18,7 @@ manifest = Manifest(
     name=PLUGIN,
     title="Purchase orders",
     version="0.1.0",
-    description="Purchase orders, receipts and returns, period end, purchase history and the Sage 100 PO options.",
+    description="Purchase orders, receipts and returns, period end, purchase history and the purchasing setup options.",
     table_prefix="po_",
 )
 

@@ -18,8 +18,8 @@ manifest = Manifest(
     name=PLUGIN,
     title="Sales orders",
     version="0.1.0",
-    description="Sales order entry, back orders, credit and margin checks, pricing, numbering and purge "
-                "(SYSPRO Sales Order Setup options).",
+    description="Sales order entry, back orders, credit and margin checks, pricing, numbering, purge "
+                "and their setup options.",
     table_prefix="so_",
 )
 
