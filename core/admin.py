@@ -213,7 +213,7 @@ def options(plugin: str):
     manifest = host_of(current_app).plugins[plugin].manifest
     return render_template(
         "core/options.html", plugin=plugin, manifest=manifest, form=form, tabs=reg.tabs(plugin),
-        availability=availability, audit=audit, declared=declared,
+        availability=availability, audit=audit, declared=declared, audit_value=audit_value,
         active_tab=request.values.get("_tab") or request.args.get("tab"),
     ), (422 if form.errors or request.method == "POST" else 200)
 
@@ -253,6 +253,23 @@ def options_import():
     return render_template("core/options_import.html", form=form, errors=errors), (422 if errors else 200)
 
 
+def audit_value(opt: Option | None, raw: str | None) -> str:
+    """An audited value in words: ``Yes``/``No``, a choice's name, text without JSON quotes."""
+    if raw is None:
+        return "—"
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if opt is not None and opt.choices:
+        return dict(opt.choices).get(value, str(value))
+    return str(value)
+
+
 # -- users -----------------------------------------------------------------------------
 
 
@@ -281,6 +298,9 @@ def user_edit(user_id: int | None = None):
     if user_id and user is None:
         abort(404)
     form = UserForm(obj=user)
+    # a new user needs a password; only an existing one keeps theirs when it is left empty
+    form.password.description = ("At least 8 characters. Leave empty to keep the current password." if user
+                                 else "At least 8 characters. The user signs in with it and can be told to change it.")
     if form.validate_on_submit():
         try:
             user = save_user(user, form)
