@@ -110,3 +110,21 @@ def test_po_list_sorts_totals_flags_exceptions_and_exports(app, demo, client_for
     rows = list(csv.reader(io.StringIO(client.get("/purchase-orders?sort=total&dir=asc&format=csv")
                                        .get_data(as_text=True))))
     assert [r[0] for r in rows[1:]] == up and rows[0][-1] == "Total" and rows[3][7] == "1"
+
+
+def test_opening_a_purged_order_says_it_was_deleted(client, so):
+    from core.db import db
+    from plugins.sales_order.models import SalesOrder
+    from tests.sales_order.test_purge_and_extras import completed
+
+    number = completed(so, 100)
+    with so.app.app_context():
+        order_id = db.session.scalar(sa.select(SalesOrder.id).where(SalesOrder.number == number))
+    so.opts(retain_days=0)
+    client.login("admin")
+    client.post("/sales-orders/purge")
+    resp = client.get(f"/sales-orders/{order_id}")
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 404 and f"Sales order {number} was deleted on" in page and "by Admin" in page
+    assert "Purged" in page
+    assert client.get("/sales-orders/987654").get_data(as_text=True).count("was deleted") == 0
