@@ -93,12 +93,12 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
             order.order_type)
         db.session.add(order)
     db.session.flush()
+    history.record_saved(order, before, s.removed)  # before allocation and credit change its status
     forward = _allocate(s, order)
     entered = s.changes.added + [change.line for change in s.changes.changed]
     order.supply_due = supply_due(entered, s.o["supply_request"], forward)
     _credit_at_entry(s, order, forward)
     db.session.flush()
-    history.record_saved(order, before, s.removed)
     _fire_saved(s, order)
     return order, s.warnings
 
