@@ -1,8 +1,9 @@
 """The activity log: one service every plugin uses to say what happened to a document.
 
 ``record("purchase_order", po.id, "changed", "Line 2 (BOLT-10) qty 5 -> 3", number=po.number)``
-adds one row to ``core_activity`` in the caller's transaction (it flushes nothing and
-commits nothing), so a rolled-back save leaves no trace in the log either. Each plugin
+inserts one row into ``core_activity`` in the caller's transaction (it never commits), so
+a rolled-back save leaves no trace in the log either; :func:`record_many` writes a batch
+in one statement. Each plugin
 records its own events with its own document type (``sales_order``, ``purchase_order``);
 the sales order and purchase order pages show the log through :func:`panel`.
 
