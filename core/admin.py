@@ -12,7 +12,7 @@ from wtforms import BooleanField, DateField, FileField, SelectField
 from wtforms import ValidationError as FieldError
 from wtforms.validators import DataRequired, Length, Optional
 
-from .auth import public, require
+from .auth import require
 from .db import db
 from .errors import ValidationError
 from .fields import (
@@ -51,12 +51,6 @@ def home():
     from .dashboard import amount, bar_chart, collect
 
     return render_template("core/home.html", dash=collect(), bar_chart=bar_chart, amount=amount)
-
-
-@home_bp.route("/favicon.ico")
-@public
-def favicon():
-    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 # -- modules -------------------------------------------------------------------------
