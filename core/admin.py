@@ -48,7 +48,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @home_bp.route("/")
 @require()
 def home():
-    return render_template("core/home.html")
+    from .dashboard import amount, bar_chart, collect
+
+    return render_template("core/home.html", dash=collect(), bar_chart=bar_chart, amount=amount)
 
 
 # -- modules -------------------------------------------------------------------------
@@ -205,7 +207,7 @@ def options(plugin: str):
     manifest = host_of(current_app).plugins[plugin].manifest
     return render_template(
         "core/options.html", plugin=plugin, manifest=manifest, form=form, tabs=reg.tabs(plugin),
-        availability=availability, audit=audit, declared=declared,
+        availability=availability, audit=audit, declared=declared, audit_value=audit_value,
         active_tab=request.values.get("_tab") or request.args.get("tab"),
     ), (422 if form.errors or request.method == "POST" else 200)
 
@@ -245,6 +247,23 @@ def options_import():
     return render_template("core/options_import.html", form=form, errors=errors), (422 if errors else 200)
 
 
+def audit_value(opt: Option | None, raw: str | None) -> str:
+    """An audited value in words: ``Yes``/``No``, a choice's name, text without JSON quotes."""
+    if raw is None:
+        return "—"
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if opt is not None and opt.choices:
+        return dict(opt.choices).get(value, str(value))
+    return str(value)
+
+
 # -- users -----------------------------------------------------------------------------
 
 
@@ -271,6 +290,9 @@ def users():
 def user_edit(user_id: int | None = None):
     user = record_or_404(User, user_id)
     form = UserForm(obj=user)
+    # a new user needs a password; only an existing one keeps theirs when it is left empty
+    form.password.description = ("At least 8 characters. Leave empty to keep the current password." if user
+                                 else "At least 8 characters. The user signs in with it and can be told to change it.")
     if form_saved(form, lambda: save_user(user, form)):
         flash(f"User {form.username.data.strip()} saved.", "success")
         return redirect(url_for(".users"))

@@ -21,9 +21,9 @@ manifest = Manifest(
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Customers & vendors", "masterdata.partners", order=80),
-        MenuItem("Items", "masterdata.items", order=81),
-        MenuItem("Stock", "masterdata.stock", order=82),
+        MenuItem("Customers & vendors", "masterdata.partners", order=80, group="Sales"),
+        MenuItem("Items", "masterdata.items", order=81, group="Inventory"),
+        MenuItem("Stock", "masterdata.stock", order=82, group="Inventory"),
         MenuItem("Modules", "admin.modules", section="admin", roles=("admin",), order=10),
         MenuItem("Setup options", "admin.options_index", section="admin", roles=("admin",), order=20),
         MenuItem("Users", "admin.users", section="admin", roles=("admin",), order=30),

@@ -37,6 +37,46 @@ from .models import Item, Partner
 CHUNK = 500
 MAX_ERRORS = 100
 FLAGS = ("is_customer", "is_vendor", "stocked", "active")
+YES = ("yes", "y", "true", "1", "x")
+NO = ("no", "n", "false", "0", "")
+
+
+def _squash(text: str) -> str:
+    """``Buy to order``, ``BUY_TO_ORDER`` and ``buy-to-order`` all read ``buytoorder``."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def choice_columns(kind: str) -> dict[str, list[tuple[str, str]]]:
+    """The columns that take one of a list of values: column -> [(value, label)]."""
+    form = IMPORTS[kind].form(formdata=None, meta={"csrf": False})
+    return {name: [(str(k), str(v)) for k, v in field.choices] for name, field in form._fields.items()
+            if name in IMPORTS[kind].fields and field.type == "SelectField"}
+
+
+def accepted_values(kind: str) -> list[tuple[str, str]]:
+    """(column, what it accepts) for the import page: yes/no columns and lists of values."""
+    out = [(flag, "yes or no (also y/n, true/false, 1/0; any case)") for flag in FLAGS
+           if flag in IMPORTS[kind].fields]
+    for name, choices in choice_columns(kind).items():
+        out.append((name, ", ".join(f"{value} ({label})" for value, label in choices)
+                    + "; the value or its name, in any case"))
+    if kind == "items":
+        out.append(("default_vendor", "the number of a vendor that exists"))
+    return out
+
+
+def template_csv(kind: str, columns: list[str]) -> str:
+    """A CSV with the header the import expects and one example row, to fill in."""
+    examples = {"number": "C1001", "name": "Example Ltd", "code": "ITEM-1", "description": "Example item",
+                "uom": "EA", "unit_cost": "2.50", "list_price": "4.00", "supply_method": "stock",
+                "email": "orders@example.com", "terms_days": "30", "credit_limit": "1000.00"}
+    header = list(columns) + (["default_vendor"] if kind == "items" else [])
+    flags = {"is_customer": "yes", "is_vendor": "no", "stocked": "yes", "active": "yes"}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerow([flags.get(c, examples.get(c, "")) for c in header])
+    return out.getvalue()
 
 
 @dataclass(frozen=True)
@@ -88,6 +128,8 @@ class _Importer:
         self.form = self.spec.form(formdata=None, meta={"csrf": False})
         if kind == "items":
             self.form.default_vendor_id.choices = [("", "")]
+        self.choices = {name: {_squash(k): k for pair in pairs for k in (pair[0],)} | {
+            _squash(label): value for value, label in pairs} for name, pairs in choice_columns(kind).items()}
 
     def error(self, message: str) -> None:
         self.error_count += 1
@@ -97,15 +139,15 @@ class _Importer:
     def check_header(self) -> bool:
         spec = self.spec
         if not self.header or spec.key_field not in self.header:
-            self.error(f"line 1: the header must name the column '{spec.key_field}'")
+            self.error(f"Line 1: the header must name the column '{spec.key_field}'")
             return False
         extra = {"default_vendor"} if self.kind == "items" else set()
         unknown = [h for h in self.header if h not in spec.fields and h not in extra]
         if unknown:
-            self.error(f"line 1: unknown column(s): {', '.join(unknown)}")
+            self.error(f"Line 1: unknown column(s): {', '.join(unknown)}")
         credit = [h for h in self.header if h in CREDIT_FIELDS]
         if credit and not self.admin:
-            self.error(f"line 1: only an administrator can import credit fields: {', '.join(credit)}")
+            self.error(f"Line 1: only an administrator can import credit fields: {', '.join(credit)}")
         return True
 
     def present(self, created: bool) -> list[str]:
@@ -115,30 +157,41 @@ class _Importer:
 
     def row(self, lineno: int, row: dict[str, Any]) -> None:
         if None in row:
-            self.error(f"line {lineno}: more values than columns in the header")
+            self.error(f"Line {lineno}: more values than columns in the header.")
             return
         data = MultiDict({k: (v or "").strip() for k, v in row.items() if k in self.spec.fields})
         for flag in FLAGS:
-            if flag in data and data[flag].lower() in ("0", "n", "no", "false", ""):
+            if flag not in data:
+                continue
+            word = data[flag].lower()
+            if word not in YES + NO:
+                self.error(f"Line {lineno}: {flag}: {data[flag]!r} is not yes or no.")
+                return
+            if word in NO:
                 data.pop(flag)
+        for name, known in self.choices.items():
+            if data.get(name):  # a label or a value, in any case
+                data[name] = known.get(_squash(data[name]), data[name])
         if self.kind == "items" and row.get("default_vendor"):
             vid = self.vendors.get(row["default_vendor"].strip())
             if vid is None:
-                self.error(f"line {lineno}: default_vendor: no vendor numbered {row['default_vendor']!r}")
+                self.error(f"Line {lineno}: default_vendor: no vendor numbered {row['default_vendor']!r}.")
                 return
             data["default_vendor_id"] = str(vid)
         if "active" not in row:
             data["active"] = "y"
         key = data.get(self.spec.key_field, "")
         if key in self.seen:
-            self.error(f"line {lineno}: {self.spec.key_field}: {key!r} repeats line {self.seen[key]}")
+            self.error(f"Line {lineno}: {self.spec.key_field}: {key!r} repeats line {self.seen[key]}.")
         self.seen[key] = lineno
         form = self.form
         form.process(formdata=data)
         if not form.validate():
-            for field, msgs in form.errors.items():
-                for m in msgs:
-                    self.error(f"line {lineno}: {field}: {m}")
+            for field, msgs in form.errors.items():  # one error per mistake: a field's first message
+                message = msgs[0] if isinstance(msgs, list) and msgs else msgs
+                if field in self.choices:
+                    message = f"{data.get(field)!r} is not one of " + ", ".join(sorted(set(self.choices[field].values())))
+                self.error(f"Line {lineno}: {field}: {message}")
             return
         values = {}
         for name, field in form._fields.items():
@@ -225,15 +278,15 @@ def import_csv(kind: str, stream: IO[bytes], *, admin: bool) -> tuple[int, list[
             importer.row(lineno, row)
         importer.flush()
     except csv.Error as exc:
-        return 0, [f"the file is not valid CSV: {exc}"]
+        return 0, [f"The file is not valid CSV: {exc}"]
     except UnicodeDecodeError:
-        return 0, ["the file is not UTF-8 text"]
+        return 0, ["The file is not UTF-8 text (save it as CSV UTF-8)."]
     if not lines:
-        importer.error("the file has no data rows")
+        importer.error("The file has no data rows.")
     if importer.error_count:
         more = importer.error_count - len(importer.errors)
-        return 0, importer.errors + ([f"... and {more} more"] if more > 0 else [])
+        return 0, importer.errors + ([f"… and {more} more."] if more > 0 else [])
     return importer.count, []
 
 
-__all__ = ["IMPORTS", "import_csv", "ValidationError"]
+__all__ = ["IMPORTS", "ValidationError", "accepted_values", "import_csv", "template_csv"]

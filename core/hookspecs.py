@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from .jobs import Job
     from .models import Item, Partner
     from .options import Option
-    from .plugins import Action, MenuItem, Panel
+    from .plugins import Action, Chart, Figure, MenuItem, Panel
 
 PROJECT = "orderbridge"
 
@@ -123,14 +123,18 @@ def menu_items() -> list[MenuItem]:
     """Return a list of :class:`core.plugins.MenuItem` for the navigation bar.
 
     Fires when a page is rendered, outside any transaction, for enabled plugins only;
-    items whose roles the user lacks are hidden. An exception is logged and the
-    plugin's items are left out of that page.
+    items whose roles the user lacks are hidden. The menu has one drop-down per area:
+    ``group`` places the item in ``"Sales"``, ``"Purchasing"``, ``"Inventory"`` or
+    ``"Settings"`` (another name makes a new area after those). An item without a group
+    (written before areas existed) goes in Settings when its ``section`` is ``"admin"``
+    and in *More* otherwise. The breadcrumbs of a page come from the same items. An
+    exception is logged and the plugin's items are left out of that page.
 
     Example::
 
         @hookimpl
         def menu_items():
-            return [MenuItem("My pages", "my_plugin.index", order=50),
+            return [MenuItem("My pages", "my_plugin.index", order=50, group="Purchasing"),
                     MenuItem("My setup", "my_plugin.setup", section="admin", roles=("admin",))]
     """
 
@@ -270,6 +274,30 @@ def page_actions(page: str, obj: Any) -> list[Action]:
                 return []
             return [Action("Do it", url_for("my_plugin.do", order_id=obj.id), method="post",
                            roles=("sales",), confirm="Really?")]
+    """
+
+
+@hookspec
+def dashboard_figures() -> list[Figure | Chart]:
+    """Return what the home page shows: :class:`core.plugins.Figure` and :class:`core.plugins.Chart`.
+
+    Fires when the home page renders, in the request, outside any write transaction, for
+    enabled plugins only; figures and charts whose roles the user lacks are hidden. Each
+    figure says what needs doing (POs not yet sent, emails that failed) and links to the
+    list filtered to exactly those records. Keep each one a single aggregate query, so
+    the home page takes the same number of queries however much data there is. Must not
+    change data. An exception is logged and replaced by a notice naming the plugin; the
+    other plugins' figures still show.
+
+    Example::
+
+        @hookimpl
+        def dashboard_figures():
+            late = db.session.scalar(sa.select(sa.func.count()).select_from(MyDoc)
+                                     .where(MyDoc.due < date.today()))
+            return [Figure("Late documents", late, url_for("my_plugin.index", late=1),
+                           group="Purchasing", roles=("purchasing",)),
+                    Chart("Documents by age", (ChartBar("This week", 3), ChartBar("Older", 1)))]
     """
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, FileField, SelectField
@@ -357,7 +357,7 @@ class CsvImportForm(SafeForm):
 @bp.route("/<any(partners, items):kind>/import", methods=["GET", "POST"])
 @require(*EDITORS)
 def csv_import(kind: str):
-    from .csv_import import IMPORTS, import_csv
+    from .csv_import import accepted_values, import_csv
 
     form = CsvImportForm()
     errors: list[str] = []
@@ -370,6 +370,20 @@ def csv_import(kind: str):
         if not errors:
             flash(f"Imported {count} {kind}.", "success")
             return redirect(url_for(f".{kind}"))
-    columns = [c for c in IMPORTS[kind].fields if is_admin() or c not in CREDIT_FIELDS]
     return render_template("core/csv_import.html", form=form, kind=kind, errors=errors,
-                           columns=columns), (422 if errors else 200)
+                           columns=_import_columns(kind), accepted=accepted_values(kind)), (422 if errors else 200)
+
+
+def _import_columns(kind: str) -> list[str]:
+    from .csv_import import IMPORTS
+
+    return [c for c in IMPORTS[kind].fields if is_admin() or c not in CREDIT_FIELDS]
+
+
+@bp.route("/<any(partners, items):kind>/import/template.csv")
+@require(*EDITORS)
+def csv_template(kind: str):
+    from .csv_import import template_csv
+
+    return Response(template_csv(kind, _import_columns(kind)), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{kind}-template.csv"'})

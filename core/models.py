@@ -226,3 +226,24 @@ class StockLevel(db.Model):
     @property
     def available(self) -> Decimal:
         return (self.on_hand or ZERO) - (self.allocated or ZERO)
+
+
+class Activity(db.Model):
+    """One line of a document's activity log (:mod:`core.activity`): who did what, when.
+
+    No foreign key to the document: the log outlives a deleted document, so opening it
+    can say who deleted it and when.
+    """
+
+    __tablename__ = "core_activity"
+    __table_args__ = (sa.Index("ix_core_activity_document", "document_type", "document_id", "id"),
+                      {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_type: Mapped[str] = mapped_column(sa.String(40))
+    document_id: Mapped[int]
+    document_number: Mapped[str] = mapped_column(sa.String(40), default="")
+    action: Mapped[str] = mapped_column(sa.String(40))
+    details: Mapped[str] = mapped_column(sa.Text, default="")
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    user_name: Mapped[str] = mapped_column(sa.String(120), default="")  # kept when the user is deleted
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

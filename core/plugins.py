@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
@@ -73,13 +74,57 @@ class Manifest:
     migrations: str | None = "migrations"  # Alembic folder beside the plugin module
 
 
+MENU_GROUPS = ("Sales", "Purchasing", "Inventory", "Settings")  # the areas of the navigation, in order
+DEFAULT_MENU_GROUP = "More"  # an item that names no group (a plugin written before groups existed)
+
+
 @dataclass(frozen=True)
 class MenuItem:
     label: str
     endpoint: str
-    section: str = "main"  # "main" or "admin"
+    section: str = "main"  # "main" or "admin" (before groups: an "admin" item goes in Settings)
     roles: tuple[str, ...] = ()  # empty: any signed-in user
     order: int = 100
+    group: str | None = None  # one of MENU_GROUPS (or a new area); None: Settings for "admin", else More
+
+    @property
+    def area(self) -> str:
+        if self.group:
+            return self.group
+        return "Settings" if self.section == "admin" else DEFAULT_MENU_GROUP
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the home page that says what needs doing, linking to the filtered list."""
+
+    label: str
+    value: int | Decimal
+    url: str
+    group: str = "Sales"  # the area it belongs to: Sales, Purchasing, Inventory, Settings
+    roles: tuple[str, ...] = ()  # empty: any signed-in user
+    order: int = 100
+    hint: str = ""  # a sentence shown on hover and to screen readers
+    money: bool = False  # the value is an amount (shown with two decimals)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    value: int | Decimal
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A horizontal bar chart on the home page, drawn on the server as SVG (no script)."""
+
+    title: str
+    bars: tuple[ChartBar, ...]
+    money: bool = False
+    roles: tuple[str, ...] = ()
+    order: int = 100
+    note: str = ""
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Flask, current_app, flash, g, redirect, render_template, request
+from flask import Flask, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -20,7 +20,7 @@ from werkzeug.exceptions import HTTPException
 from .auth import user_can
 from .db import db
 from .parsing import ParseError, parse_int
-from .plugins import Action, HookError, MenuItem, Panel, host_of
+from .plugins import DEFAULT_MENU_GROUP, MENU_GROUPS, Action, HookError, MenuItem, Panel, host_of
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +92,7 @@ def fmt_date(value: date | datetime | None) -> str:
 
 
 def menu() -> dict[str, list[MenuItem]]:
+    """The visible menu items by section ("main", "admin"), each sorted by order and label."""
     items: list[MenuItem] = []
     for _name, result in host_of(current_app).contributions("menu_items"):
         if not isinstance(result, HookError):
@@ -106,6 +107,41 @@ def menu() -> dict[str, list[MenuItem]]:
     for item in visible:
         sections.setdefault(item.section, []).append(item)
     return sections
+
+
+def menu_groups(sections: dict[str, list[MenuItem]]) -> list[tuple[str, list[MenuItem]]]:
+    """The navigation by area: Sales, Purchasing, Inventory, Settings, then any other area, then More."""
+    groups: dict[str, list[MenuItem]] = {}
+    for items in sections.values():
+        for item in items:
+            groups.setdefault(item.area, []).append(item)
+    rank = {name: i for i, name in enumerate(MENU_GROUPS)}
+
+    def key(name: str) -> tuple[int, str]:
+        if name == DEFAULT_MENU_GROUP:
+            return (len(MENU_GROUPS) + 1, name)
+        return (rank.get(name, len(MENU_GROUPS)), name)
+
+    return [(name, sorted(groups[name], key=lambda i: (i.order, i.label))) for name in sorted(groups, key=key)]
+
+
+def breadcrumbs(groups: list[tuple[str, list[MenuItem]]]) -> list[tuple[str, str | None]]:
+    """Home › area › list page for the current page: the menu item of this endpoint, else the first
+    item of the same blueprint (a document's page sits under its list). The page's own title ends it."""
+    endpoint = request.endpoint or ""
+    if endpoint == "core.home":
+        return []
+    blueprint = endpoint.rpartition(".")[0]
+    exact = [(area, item) for area, items in groups for item in items if item.endpoint == endpoint]
+    same = [(area, item) for area, items in groups for item in items
+            if item.endpoint.rpartition(".")[0] == blueprint]
+    crumbs: list[tuple[str, str | None]] = [("Home", "/")]
+    if exact:
+        crumbs.append((exact[0][0], None))
+    elif same:
+        area, item = same[0]
+        crumbs += [(area, None), (item.label, url_for(item.endpoint))]
+    return crumbs
 
 
 def panels(page: str, obj: Any) -> list[Panel]:
@@ -177,14 +213,18 @@ def company() -> dict[str, str]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(money=money, qty=qty, date=fmt_date)
+    from .activity import panel as activity_panel
+
     app.jinja_env.globals.update(url_with=url_with, panels=panels, actions=actions, user_can=user_can,
-                                 company=company)
+                                 company=company, activity_panel=activity_panel)
 
     @app.context_processor
     def _layout() -> dict[str, Any]:
         if not current_user.is_authenticated:
-            return {"menu_sections": {}}
-        return {"menu_sections": menu()}
+            return {"menu_sections": {}, "menu_groups": [], "breadcrumbs": []}
+        sections = menu()
+        groups = menu_groups(sections)
+        return {"menu_sections": sections, "menu_groups": groups, "breadcrumbs": breadcrumbs(groups)}
 
     _error = _error_page
 
@@ -193,7 +233,11 @@ def init_app(app: Flask) -> None:
         return _error(403, "Not allowed", "Your role does not allow this. Ask an administrator.")
 
     @app.errorhandler(404)
-    def _not_found(_e):
+    def _not_found(e):
+        from .activity import DocumentGone
+
+        if isinstance(e, DocumentGone):  # the log knows who deleted it, and when
+            return _error(404, "Deleted", e.description)
         return _error(404, "Not found", "There is no such page, or its module is switched off.")
 
     @app.errorhandler(405)

@@ -70,7 +70,7 @@ def main() -> int:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                      args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page = browser.new_page(viewport={"width": 1366, "height": 800})
         page.set_default_timeout(10_000)
 
         def shot(name: str, path: str | None = None) -> None:
@@ -85,7 +85,10 @@ def main() -> int:
         page.fill("input[name=password]", PASSWORD)
         page.click("form button[type=submit]")
         page.wait_for_url(url + "/")
-        shot("home")
+        shot("home")  # the dashboard
+        page.locator("details.navgroup[data-group='Purchasing'] > summary").click()
+        page.screenshot(path=str(OUT / "menu.png"), clip={"x": 0, "y": 0, "width": 1366, "height": 420})
+        taken.append("menu")
         shot("modules", "/admin/modules")
         shot("partners", "/partners")
         shot("items", "/items")
@@ -111,6 +114,18 @@ def main() -> int:
             href = first_link(page, detail)
             if href:
                 shot(name[:-1], href)
+                if name == "sales_orders":
+                    shot("order_confirmation", href + "/print")
+        # a phone (390 px): the menu folds behind one button
+        phone = browser.new_context(viewport={"width": 390, "height": 844}, storage_state=page.context.storage_state())
+        small = phone.new_page()
+        small.goto(url + "/")
+        small.wait_for_load_state("networkidle")
+        small.screenshot(path=str(OUT / "phone_home.png"), full_page=False)
+        small.locator("[data-nav-toggle]").click()
+        small.screenshot(path=str(OUT / "phone_menu.png"), full_page=False)
+        taken += ["phone_home", "phone_menu"]
+        phone.close()
         browser.close()
     server.shutdown()
     print(f"wrote {', '.join(taken)} into {OUT.relative_to(ROOT)}/")

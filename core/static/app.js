@@ -1,7 +1,23 @@
 // Small progressive enhancements; every page works without them.
 // No inline script anywhere (the Content-Security-Policy forbids it): pages mark behaviour
 // with data- attributes and this file wires it up.
+document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", () => {
+  // The menu: one area open at a time; a click elsewhere or Escape closes it; on a phone the
+  // Menu button shows and hides the whole menu.
+  const groups = document.querySelectorAll("details.navgroup");
+  groups.forEach((d) => d.addEventListener("toggle", () => {
+    if (d.open) groups.forEach((other) => { if (other !== d) other.open = false; });
+  }));
+  const closeGroups = () => groups.forEach((d) => { d.open = false; });
+  document.addEventListener("click", (e) => { if (!e.target.closest("details.navgroup")) closeGroups(); });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") closeGroups(); });
+  const toggle = document.querySelector("[data-nav-toggle]");
+  const nav = document.getElementById("mainnav");
+  if (toggle && nav) toggle.addEventListener("click", () => {
+    const open = nav.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
   // a printable page that opens the print dialog by itself
   if (document.body.hasAttribute("data-print-on-load")) window.print();
   // data-confirm on a form (asked on submit) or on a submit button (asked on click)

@@ -75,6 +75,7 @@ def on_status_changed(po_line, old: int | None, new: int | None) -> int:
         # does not mail the customer again
         key = f"backorder:{po_line.id}:{new}:{customer_id}"
         if queue_email(dedupe_key=key, type=BACK_ORDER, recipient=customer.email, rendered=rendered,
-                       document=f"PO {po_line.po.number} line {po_line.line_no}", template_id=template.id):
+                       document=f"PO {po_line.po.number} line {po_line.line_no}", template_id=template.id,
+                       order_numbers=[r["order_number"] for r in rows]):
             queued += 1
     return queued

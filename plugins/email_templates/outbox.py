@@ -31,6 +31,7 @@ from core.jobs import enqueue_after_commit
 from core.models import utcnow
 
 from . import PLUGIN, options
+from .activity_log import email_event
 from .models import OutboxEmail
 from .render import Rendered
 from .secrets_store import UnreadableSecret
@@ -40,6 +41,14 @@ log = logging.getLogger(__name__)
 SEND_JOB = f"{PLUGIN}.send_pending"
 
 
+_KINDS = {"BACK ORDER": "Back-order email", "PO TO VENDOR": "Purchase order email",
+          "ORDER ACKNOWLEDGEMENT": "Order acknowledgement email"}
+
+
+def _kind(type_: str) -> str:
+    return _KINDS.get(type_, "Email")
+
+
 def new_message_id() -> str:
     domain = (options.from_address or "").rpartition("@")[2] or socket.getfqdn() or "orderbridge.local"
     return f"<{secrets.token_hex(16)}@{domain}>"
@@ -47,8 +56,11 @@ def new_message_id() -> str:
 
 def queue_email(*, dedupe_key: str, type: str, recipient: str, rendered: Rendered, document: str = "",
                 template_id: int | None = None, attachment: bytes | None = None,
-                attachment_name: str = "") -> OutboxEmail | None:
+                attachment_name: str = "", order_numbers: Iterable[str] = ()) -> OutboxEmail | None:
     """Write one message to Pending Emails in the caller's transaction; ``None`` if already queued.
+
+    The activity log of the document (``"PO 0100022"``) and of the sales orders named in
+    ``order_numbers`` says the email was queued, and later that it was sent or failed.
 
     The same ``dedupe_key`` (the same event) never queues twice. The Message-ID is fixed
     now, so a resend after review is recognisably the same message.
@@ -67,6 +79,7 @@ def queue_email(*, dedupe_key: str, type: str, recipient: str, rendered: Rendere
             db.session.add(row)
     except sa.exc.IntegrityError:
         return None
+    email_event(row.document, "email_queued", f"{_kind(type)} to {row.recipient}: {row.subject}", order_numbers)
     if options.send_automatically:
         enqueue_after_commit(SEND_JOB)
     return row
@@ -227,12 +240,15 @@ def _send_one(sender: _Sender, row_id: int, result: BatchResult) -> None:
         now = max(utcnow(), row.claimed_at or utcnow())  # the claim's clock (``now`` of send_pending)
         values = ({"status": "dead", "last_error": outcome.text} if outcome.kind == "dead"
                   else _retry_values(row.attempts, outcome.text, now))
+        if values["status"] != "pending":
+            email_event(row.document, "email_failed", f"To {row.recipient}: {outcome.text}")
         _finish(row_id, "sending", claim_token=None, **values)
         bucket = "retry" if values["status"] == "pending" else values["status"]
         setattr(result, bucket, getattr(result, bucket) + 1)
         result.errors.append(f"{row.document or row.recipient}: {outcome.text}")
         log.warning("email %s not sent: %s", row_id, outcome.text)
         return
+    email_event(row.document, "email_sent", f"To {row.recipient}: {row.subject}")
     _finish(row_id, "sending", status="sent", sent_at=utcnow(), last_error="", claim_token=None)
     result.sent += 1
 

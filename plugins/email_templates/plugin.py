@@ -24,9 +24,23 @@ manifest = Manifest(
 
 
 @hookimpl
+def page_actions(page, obj):
+    from .pdf import pdf_actions
+
+    return pdf_actions(page, obj)
+
+
+@hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
+
+
+@hookimpl
 def menu_items():
     return [
-        MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60),
+        MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60, group="Sales"),
         MenuItem("Email templates", "email_templates.templates", section="admin", roles=("admin",), order=70),
         MenuItem("Mail settings", "email_templates.settings", section="admin", roles=("admin",), order=71),
         MenuItem("Mailbox", "email_templates.mailbox", section="admin", roles=("admin",), order=72),

@@ -13,6 +13,7 @@ from . import options
 from .documents import po_context
 from .models import EmailTemplate
 from .outbox import queue_email
+from .pdf import html_to_pdf
 from .render import render
 from .types import PO_TO_VENDOR
 
@@ -21,10 +22,7 @@ log = logging.getLogger(__name__)
 
 def po_pdf(po) -> bytes:
     """The printable purchase order (purchase_order's own page) as a PDF, by WeasyPrint."""
-    from weasyprint import HTML
-
-    html = render_template("purchase_order/print.html", po=po)
-    return HTML(string=html, base_url=None).write_pdf()
+    return html_to_pdf(render_template("purchase_order/print.html", po=po))
 
 
 def vendor_template() -> EmailTemplate | None:

@@ -15,7 +15,7 @@ from core.mailsink import mailbox_path, read_messages
 from core.parsing import parse_date, parse_id
 from core.web import paginate
 
-from . import outbox
+from . import outbox, pdf
 from .acknowledgement import ack_template
 from .documents import real_context
 from .forms import PasswordForm, TemplateForm, TestMessageForm
@@ -26,6 +26,7 @@ from .templating import preview, save_template
 from .types import all_types, type_choices
 
 bp = Blueprint("email_templates", __name__, url_prefix="/email", template_folder="templates")
+bp.add_url_rule("/documents/<kind>/<int:doc_id>.pdf", "document_pdf", pdf.document_pdf)
 
 
 # -- templates ---------------------------------------------------------------------------------

@@ -25,8 +25,8 @@ manifest = Manifest(
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Back orders to allocate", "po_allocation.skipped", roles=("purchasing", "sales"), order=37),
-        MenuItem("Back order fill report", "po_allocation.fill_report", order=38),
+        MenuItem("Back orders to allocate", "po_allocation.skipped", roles=("purchasing", "sales"), order=37, group="Purchasing"),
+        MenuItem("Back order fill report", "po_allocation.fill_report", order=38, group="Purchasing"),
     ]
 
 

@@ -23,17 +23,20 @@ from core.models import Item
 from core.web import qty as qty_text
 from plugins.sales_order.models import DONE_STATUSES, SalesOrder
 
-from . import links, notices, purchasing, settings
+from . import activity_log, links, notices, purchasing, settings
 from .generation import Result, generate_for_order
 from .links import LinkRow
 from .rules import ZERO, LineIn, PromptNeeded
 
 
-def _take_off(so_number: str, rows: list[LinkRow], excess: Decimal, what: str) -> None:
+def _take_off(order: SalesOrder, rows: list[LinkRow], excess: Decimal, what: str) -> None:
     """Take ``excess`` off the given links of one SO line: unsent PO lines are reduced
-    (latest first); what is left on sent POs becomes an exception for the buyer."""
+    (latest first); what is left on sent POs becomes an exception for the buyer. The
+    sales order's log and the user's confirmation name each PO changed or deleted."""
+    so_number = order.number
     rows = [r for r in rows if r.po_status != "cancelled"]
     new_qty: dict[int, Decimal] = {}
+    touched: list[str] = []
     for r in reversed([r for r in rows if not r.po_sent]):
         if excess <= 0:
             break
@@ -41,8 +44,10 @@ def _take_off(so_number: str, rows: list[LinkRow], excess: Decimal, what: str) -
         excess -= take
         links.set_link_qty(r.link_id, r.qty - take)
         new_qty[r.po_line_id] = r.po_line_qty - take
+        touched.append(r.po_number)
     if new_qty:  # emptied lines are deleted, and emptied POs (to history)
-        purchasing.change_line_quantities(new_qty, reason=f"Sales order {so_number}: {what}")
+        deleted = purchasing.change_line_quantities(new_qty, reason=f"Sales order {so_number}: {what}")
+        activity_log.po_changed_by_order(order.id, so_number, touched, what, deleted)
     sent = list(dict.fromkeys(r.po_id for r in rows if r.po_sent))
     if excess > 0:
         for po_id in sent:
@@ -91,7 +96,7 @@ def propagate_changes(order: SalesOrder, changes) -> None:
         have = sum((r.qty for r in same), ZERO)
         excess = have - _still_needed(order, line_id, new_qty)
         if excess > 0:
-            _take_off(order.number, same, excess, what)
+            _take_off(order, same, excess, what)
     stale_rows = [r for r in rows if r.po_item_id != r.so_item_id]
     if not stale_rows:
         return
@@ -102,7 +107,7 @@ def propagate_changes(order: SalesOrder, changes) -> None:
         if stale:
             what = (f"line {stale[0].so_line_no} changed from item {stale[0].item_code} to "
                     f"{codes.get(stale[0].so_item_id, '')}")
-            _take_off(order.number, stale, sum((r.qty for r in stale), ZERO), what)
+            _take_off(order, stale, sum((r.qty for r in stale), ZERO), what)
 
 
 def _increased_lines(changes) -> set[int]:
@@ -152,8 +157,9 @@ def _release_all(order: SalesOrder, event: str, *, user_id: int | None = None) -
             alone.append(po_id)
         else:
             for r in rows:
-                _take_off(order.number, [r], r.qty, f"{event} (line {r.so_line_no})")
-    purchasing.delete_purchase_orders(alone, user_id=user_id)
+                _take_off(order, [r], r.qty, f"{event} (line {r.so_line_no})")
+    gone = purchasing.delete_purchase_orders(alone, user_id=user_id, reason=f"Sales order {order.number} was {event}")
+    activity_log.po_changed_by_order(order.id, order.number, [], f"the order was {event}", gone)
     db.session.flush()
 
 

@@ -18,7 +18,7 @@ from core.errors import ValidationError
 from core.parsing import parse_date
 from plugins.sales_order.models import DONE_STATUSES, SalesOrder
 
-from . import links, purchasing, settings
+from . import activity_log, links, purchasing, settings
 from .inputs import HELD, Selection, load_inputs, lock_orders
 from .numbering import assign_numbers
 from .rules import GenOptions, Plan, PODraft, Problem, PromptNeeded, needs_prompt, plan_generation
@@ -115,6 +115,7 @@ def write_plan(plan: Plan, options: GenOptions) -> Result:
         links.add_to_links({inc.link.link_id: inc.link.link_qty + inc.qty for inc in plan.increases})
     result.created = len(new)
     result.lines = len(new_links) + len(plan.increases)
+    activity_log.record_generation(plan, {d.existing_po_id for d in new if d.existing_po_id})
     ids = [d.existing_po_id for d in plan.drafts] + [inc.link.po_id for inc in plan.increases]
     result.po_ids = list(dict.fromkeys(ids))
     db.session.expire_all()

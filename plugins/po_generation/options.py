@@ -44,13 +44,13 @@ OPTIONS = [
                 "is selected."),
     Option("header_date", "choice", "so_ship_date", "Base PO Header Required Date On", tab=GEN,
            choices=HEADER_DATE_CHOICES,
-           help="Select an option to use for the required date on the Header tab in Purchase Order Entry: the "
-                "sales order ship date, the sales order order date, the Purchase Order module date, the system "
+           help="Select an option to use for the required date on the purchase order header: the "
+                "sales order ship date, the sales order order date, the purchasing date (purchase order options), the system "
                 "date, or Prompt to be prompted to select a required date when generating the purchase orders."),
     Option("line_date", "choice", "so_promise_date", "Base PO Lines Required Date On", tab=GEN,
            choices=LINE_DATE_CHOICES,
            help="Select an option to use for the required date on the lines: the sales order promise date, the "
-                "Purchase Order module date, the system date, or Prompt to be prompted to select a required date "
+                "purchasing date (purchase order options), the system date, or Prompt to be prompted to select a required date "
                 "when generating the purchase orders."),
     Option("print_listing_by_customer", "bool", True, "Print Auto Generate Listing Sorted by Customer Number",
            tab=GEN, help="Select this check box to print the Auto Generate from Sales Order Listing sorted by "
@@ -59,22 +59,22 @@ OPTIONS = [
     Option("print_number_assignment", "bool", True, "Print Purchase Order Number Assignment Listing", tab=GEN,
            help="Select this check box to print the Purchase Order Number Assignment Listing after generating the "
                 "purchase orders. Clear this check box if you do not want to print the listing."),
-    Option("access_po_entry", "bool", False, "Access Purchase Order Entry After Generation", tab=GEN,
-           help="Select this check box to open Purchase Order Entry after generating the purchase orders from sales "
-                "orders. Purchase Order Entry can be accessed only with the appropriate security setup."),
+    Option("access_po_entry", "bool", False, "Open the Purchase Orders After Generation", tab=GEN,
+           help="Select this check box to open the generated purchase orders after generating them from sales "
+                "orders (for users whose role may change purchase orders)."),
     Option("print_after", "bool", False, "Print Purchase Orders After Generation", tab=GEN,
            available_if={"access_po_entry": False},
            help="Select this check box to be prompted to print the purchase orders after generating them from sales "
-                "orders. This field is available only if the Access Purchase Order Entry After Generation check box "
+                "orders. This field is available only if the Open the Purchase Orders After Generation check box "
                 "is cleared."),
     Option("enable_in_entry", "bool", True, "Enable Purchase Order Generation During Sales Order Entry", tab=GEN,
-           help="Select this check box to enable purchase order generation in Sales Order Entry. If this check box "
-                "is selected, the Generate PO button is enabled in Sales Order Entry to generate one or multiple "
+           help="Select this check box to enable purchase order generation in sales order entry. If this check box "
+                "is selected, the Generate PO button is enabled in sales order entry to generate one or multiple "
                 "purchase orders for the selected sales order."),
     Option("prompt_on_new", "bool", True, "Prompt to Generate Purchase Order on New Sales Orders", tab=GEN,
            available_if={"enable_in_entry": True},
            help="Select this check box to be prompted to generate purchase orders after the new sales order is "
-                "created in Sales Order Entry. This field is available only if the Enable Purchase Order Generation "
+                "created in sales order entry. This field is available only if the Enable Purchase Order Generation "
                 "During Sales Order Entry check box is selected."),
     Option("generate_on_save", "bool", False, "Generate Automatically When a Sales Order Is Saved", tab=GEN,
            help="Select this check box to generate the purchase orders a sales order needs every time it is saved, "
@@ -82,7 +82,7 @@ OPTIONS = [
     Option("sort_lines", "choice", "so_line", "Sort Purchase Order Lines By", tab=GEN, choices=SORT_CHOICES,
            available_if=NOT_COMBINING,
            help="Select an option for sorting the purchase order lines. The sort option determines the order in "
-                "which the lines appear on the Lines tab in Purchase Order Entry and on the Auto Generate from Sales "
+                "which the lines appear on the purchase order and on the Auto Generate from Sales "
                 "Orders Listing. This field is available only if the Combine Sales Orders by Vendor check box is "
                 "cleared."),
     Option("ship_to", "choice", "drop_ship", "Ship-To Address", tab=GEN, choices=SCOPE_CHOICES,
@@ -108,7 +108,7 @@ OPTIONS = [
                 "it for drop-shipped purchase orders only."),
     Option("include_all_drop_ship", "choice", "vendor", "Include All Drop Ship Line Items", tab="Line Entry",
            choices=INCLUDE_CHOICES,
-           help="Select whether to include all drop ship line items in Purchase Order Entry. Only for PO Vendor: "
+           help="Select whether to include all drop ship line items on the purchase order form. Only for PO Vendor: "
                 "only drop ship line items from the sales order whose vendor matches the purchase order vendor. "
                 "Yes: all drop ship line items from the sales order, regardless of the vendor on the sales order "
                 "lines. Prompt: be asked, when a drop ship line item is entered, whether to include all drop ship "

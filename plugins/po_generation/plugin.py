@@ -11,7 +11,7 @@ manifest = Manifest(
     name=PLUGIN,
     title="PO generation",
     version="0.1.0",
-    description="Purchase orders from sales orders on save and in batches (Sage 100 Generate tab), "
+    description="Purchase orders from sales orders on save and in batches, "
                 "SO-number PO numbering, drop ship, reset purchase orders and the missing-PO check.",
     depends=("sales_order", "purchase_order"),
     default_enabled=True,
@@ -22,8 +22,8 @@ manifest = Manifest(
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35),
-        MenuItem("Orders missing POs", "po_generation.missing", roles=("purchasing", "sales"), order=36),
+        MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35, group="Purchasing"),
+        MenuItem("Orders missing POs", "po_generation.missing", roles=("purchasing", "sales"), order=36, group="Purchasing"),
     ]
 
 

@@ -61,21 +61,25 @@ def add_lines(additions: Mapping[int, Sequence[PurchaseOrderLineDraft]]) -> list
     return documents.add_lines_bulk(additions)
 
 
-def change_line_quantities(changes: Mapping[int, Decimal], *, reason: str, sent_confirmed: bool = False) -> None:
+def change_line_quantities(changes: Mapping[int, Decimal], *, reason: str, sent_confirmed: bool = False
+                           ) -> list[str]:
     """New ordered quantities of lines of unsent POs (of sent ones only when the user
     confirmed, as *Reset Purchase Orders* asks); a line going to zero or below is deleted,
-    and a PO left without lines is deleted too (to history, as its options say)."""
+    and a PO left without lines is deleted too (to history, as its options say).
+    Returns the numbers of the POs so deleted."""
     keep = {lid: qty for lid, qty in changes.items() if qty > 0}
     gone = [lid for lid, qty in changes.items() if qty <= 0]
     documents.change_line_quantities(keep, reason=reason, sent_confirmed=sent_confirmed)
     if gone:
-        delete_purchase_orders(documents.delete_lines(gone))
+        return delete_purchase_orders(documents.delete_lines(gone, reason=reason), reason=reason)
+    return []
 
 
 def delete_purchase_orders(po_ids: Iterable[int], *, reason_code: str | None = None,
-                           user_id: int | None = None) -> list[str]:
-    """Delete POs (to history with the reason, as *Retain Deleted Orders* says); their numbers."""
-    return documents.delete_purchase_orders(list(po_ids), reason_code=reason_code, user_id=user_id)
+                           user_id: int | None = None, reason: str = "") -> list[str]:
+    """Delete POs (to history with the reason, as *Retain Deleted Orders* says); their numbers.
+    ``reason`` (in words) goes to each PO's activity log."""
+    return documents.delete_purchase_orders(list(po_ids), reason_code=reason_code, user_id=user_id, reason=reason)
 
 
 def record_buyer_exception(po_id: int, text: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core import activity
 from core.db import db
 from core.errors import ValidationError
 from plugins.purchase_order.models import PurchaseOrder
@@ -77,7 +78,10 @@ def reset_purchase_orders(order: SalesOrder, *, confirm_sent: bool = False, reas
                                           reason=f"Sales order {order.number}: purchase orders reset",
                                           sent_confirmed=confirm_sent)
         deleted.append(f"{po.number} (this order's lines only)")
-    deleted += purchasing.delete_purchase_orders(alone, reason_code=code, user_id=user_id)
+    deleted += purchasing.delete_purchase_orders(alone, reason_code=code, user_id=user_id,
+                                                 reason=f"Sales order {order.number}: purchase orders reset")
+    activity.record("sales_order", order.id, "pos_reset", "Deleted: " + (", ".join(deleted) or "none attached"),
+                    number=order.number)
     links.record_event(order.id, "reset", "Reset purchase orders: " + (", ".join(deleted) or "none attached"),
                        user_id=user_id)
     db.session.flush()

@@ -41,7 +41,7 @@ def _field_errors(exc: ValidationError) -> dict[str, str]:
 def _after(result: generation.Result):
     """Where to go after generating: PO entry, or the listings (with the print prompt)."""
     if settings.access_po_entry and result.po_ids and user_can("purchasing"):
-        flash("Opening Purchase Order Entry for the generated purchase order(s).", "info")
+        flash("Opening the generated purchase order(s).", "info")
         return redirect(url_for("purchase_order.view", po_id=result.po_ids[0]))
     return redirect(url_for("po_generation.result", ids=",".join(str(i) for i in result.po_ids)))
 

@@ -20,8 +20,8 @@ Public API::
     add_lines(po_id, lines) -> list[int]                 add_lines_bulk({po_id: lines}) -> list[int]
     change_line_quantity(po_line_id, new_qty, *, reason, user_id=None, sent_confirmed=False)
     change_line_quantities({po_line_id: new_qty}, *, reason, user_id=None, sent_confirmed=False)
-    delete_lines(po_line_ids, *, reason_code=None, user_id=None) -> list[int]   (POs left empty)
-    delete_purchase_orders(po_ids, *, reason_code=None, to_history=None, user_id=None) -> list[str]
+    delete_lines(po_line_ids, *, reason_code=None, user_id=None, reason="") -> list[int]   (POs left empty)
+    delete_purchase_orders(po_ids, *, reason_code=None, to_history=None, user_id=None, reason="") -> list[str]
     record_buyer_exception(po_id, text) -> PurchaseOrderException
     is_sent(po), qty_received(po_line), has_receipts(po), is_open_unsent(po)
     lock_po_numbers(), po_numbers_in_use(numbers), draw_po_numbers(n, avoid)
@@ -38,10 +38,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from core import activity
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import utcnow
 
+from .activity_log import DOCUMENT, line_words, lines_changed, log
 from .bulk import insert_returning
 from .common import (
     CLOSED_STATUSES,
@@ -207,6 +209,9 @@ def create(drafts: Sequence[PurchaseOrderDraft], *, fire_hook: bool) -> CreatedP
             rows.append(line_values(d.po_id, n, ln, vendor_id=d.vendor_id, required_date=d.required_date, refs=refs))
             line_drafts.append(ln)
     _insert_lines(rows, line_drafts)
+    activity.record_many(activity.Entry(DOCUMENT, d.po_id, "created", f"{len(d.lines)} line"
+                                        f"{'s' if len(d.lines) != 1 else ''}" + (f". {d.comment}" if d.comment else ""),
+                                        d.number or "") for d in drafts)
     pos = CreatedPurchaseOrders([d.po_id for d in drafts])
     if fire_hook:
         hooks().on_purchase_orders_created(pos=pos)
@@ -287,6 +292,10 @@ def add_lines_bulk(additions: Mapping[int, Sequence[PurchaseOrderLineDraft]]) ->
             rows.append(line_values(po_id, n, ln, vendor_id=po.vendor_id, required_date=po.required_date, refs=refs))
             drafts.append(ln)
     ids = _insert_lines(rows, drafts)
+    activity.record_many(activity.Entry(DOCUMENT, po_id, "lines_added", "; ".join(
+        f"line {ln.line_no} qty {Decimal(ln.qty).normalize():f}" + (f" for {ln.origin_label}" if ln.origin_label
+                                                                  else "") for ln in lines), pos[po_id].number)
+        for po_id, lines in additions.items())
     for po in pos.values():
         db.session.expire(po, ["lines"])
     return ids
@@ -339,13 +348,17 @@ def change_line_quantities(changes: Mapping[int, Any], *, reason: str, user_id: 
             wanted[line_id] = qty
     _raise(errors)
     keep = bool(options.current()["retain_po_history"])
+    said: dict[int, list[str]] = {}
     for line_id, qty in wanted.items():
         ln = lines[line_id]
+        if qty != ln.qty_ordered:
+            said.setdefault(ln.po_id, []).append(f"{line_words(ln)} -> {qty.normalize():f}")
         if keep and qty != ln.qty_ordered:
             po = pos[ln.po_id]
             detail = f"{line_text(ln)} -> qty {qty.normalize():f}: {reason.strip()}"
             db.session.add(line_history_row(po, ln, "qty_changed", "", user_id, detail=detail))
         ln.qty_ordered = qty
+    lines_changed(pos.values(), said, "changed", reason)
     db.session.flush()
 
 
@@ -356,7 +369,7 @@ def change_line_quantity(po_line_id: int, new_qty: Any, *, reason: str, user_id:
 
 
 def delete_lines(po_line_ids: Iterable[int], *, reason_code: str | None = None,
-                 user_id: int | None = None) -> list[int]:
+                 user_id: int | None = None, reason: str = "") -> list[int]:
     """Delete PO lines that received nothing (to history when *Retain Deleted Lines* says so).
 
     Refused for lines with received or returned quantity and on cancelled or complete
@@ -380,11 +393,14 @@ def delete_lines(po_line_ids: Iterable[int], *, reason_code: str | None = None,
                                  "deleted."))
     _raise(errors)
     keep = retain_deleted("line")
+    said: dict[int, list[str]] = {}
     for ln in lines.values():
         po = pos[ln.po_id]
+        said.setdefault(po.id, []).append(f"{line_words(ln)} deleted")
         if keep:
             db.session.add(line_history_row(po, ln, "line_deleted", code, user_id))
         po.lines.remove(ln)
+    lines_changed(pos.values(), said, "lines_deleted", reason or code)
     db.session.flush()
     for po in pos.values():
         refresh_status(po)
@@ -396,7 +412,7 @@ def delete_lines(po_line_ids: Iterable[int], *, reason_code: str | None = None,
 
 
 def delete_purchase_orders(po_ids: Iterable[int], *, reason_code: str | None = None, to_history: bool | None = None,
-                           user_id: int | None = None) -> list[str]:
+                           user_id: int | None = None, reason: str = "") -> list[str]:
     """Delete POs that received nothing; return their numbers.
 
     Each PO fires ``on_purchase_order_cancelled`` first (plugins drop their links), then
@@ -421,6 +437,7 @@ def delete_purchase_orders(po_ids: Iterable[int], *, reason_code: str | None = N
     for po_id in ids:
         po = pos[po_id]
         hooks().on_purchase_order_cancelled(po=po)
+        log(po, activity.DELETED, "; ".join(t for t in (reason.strip(), f"reason code {code}" if code else "") if t))
         if keep:
             db.session.add(history_row(po, "deleted", code, user_id))
         numbers.append(po.number)
@@ -437,4 +454,5 @@ def record_buyer_exception(po_id: int, text: str) -> PurchaseOrderException:
         raise ValidationError(None, f"There is no purchase order {po_id}.")
     if not (text or "").strip():
         raise ValidationError(None, "An exception needs a text.")
+    log(po, "exception", text.strip())
     return add_exception(po, text.strip())

@@ -20,6 +20,8 @@ STATUS_LABELS = {
     "closed": "Closed",
     "cancelled": "Cancelled",
 }
+STATUS_TONES = {"new": "info", "sent": "purple", "partial": "warn", "received": "ok", "closed": "done",
+                "cancelled": "muted"}  # the colour of each status's badge on lists
 OPEN_STATUSES = ("new", "sent", "partial")
 COMPLETE_STATUSES = ("received", "closed")
 ORDER_TYPES = {"S": "Standard", "D": "Drop ship"}
@@ -84,6 +86,10 @@ class PurchaseOrder(db.Model):
     exceptions: Mapped[list[PurchaseOrderException]] = relationship(
         back_populates="po", order_by="PurchaseOrderException.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "muted")
 
     @property
     def status_label(self) -> str:

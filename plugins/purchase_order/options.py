@@ -72,7 +72,7 @@ OPTIONS = [
     Option("next_po_number", "sequence", 1, "Next Automatic Purchase Order Number", tab="Entry", min=1,
            max=9_999_999, sequence=PO_SEQ,
            help="Type the next purchase order number to assign when using the Automatic Purchase Order Number "
-                "feature in Purchase Order Entry."),
+                "feature on the purchase order form."),
     Option("next_receipt_number", "sequence", 1, "Next Automatic Receipt of Goods Number", tab="Entry", min=1,
            max=9_999_999, sequence=RECEIPT_SEQ,
            help="Type the next purchase order receipt number to assign when using the Automatic Purchase Order "

@@ -16,20 +16,27 @@ manifest = Manifest(
     name=PLUGIN,
     title="Purchase orders",
     version="0.1.0",
-    description="Purchase orders, receipts and returns, period end, purchase history and the Sage 100 PO options.",
+    description="Purchase orders, receipts and returns, period end, purchase history and the purchasing setup options.",
     table_prefix="po_",
 )
 
 
 @hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
+
+
+@hookimpl
 def menu_items():
     return [
-        MenuItem("Purchase orders", "purchase_order.index", order=30),
-        MenuItem("Receipts", "purchase_order.receipts", order=31),
-        MenuItem("Deleted POs", "purchase_order.deleted_orders", order=33),
-        MenuItem("Purchase history", "purchase_order.purchase_history", order=32),
+        MenuItem("Purchase orders", "purchase_order.index", order=30, group="Purchasing"),
+        MenuItem("Receipts", "purchase_order.receipts", order=31, group="Purchasing"),
+        MenuItem("Deleted POs", "purchase_order.deleted_orders", order=33, group="Purchasing"),
+        MenuItem("Purchase history", "purchase_order.purchase_history", order=32, group="Purchasing"),
         MenuItem("PO period end", "purchase_order.period_end", section="admin", roles=("admin", "purchasing"),
-                 order=60),
+                 order=60, group="Purchasing"),
         MenuItem("PO line statuses", "purchase_order.line_statuses", section="admin", roles=("admin",), order=61),
         MenuItem("Cancel/reason codes", "purchase_order.reason_codes", section="admin", roles=("admin",),
                  order=62),

@@ -15,6 +15,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from core import activity, lists
 from core.auth import require
 from core.db import db
 from core.errors import ValidationError
@@ -56,6 +57,7 @@ def _uid() -> int | None:
 def _get_po(po_id: int) -> PurchaseOrder:
     po = queries.load_po(po_id)
     if po is None:
+        activity.abort_if_deleted("purchase_order", po_id, "Purchase order")
         abort(404)
     return po
 
@@ -85,7 +87,12 @@ def _split(exc: ValidationError) -> tuple[dict[str, str], list[str]]:
 @require()
 def index():
     f = {k: request.args.get(k, "").strip() for k in queries.PO_FILTERS}
-    return render_template("purchase_order/index.html", page=paginate(queries.po_list(f)), f=f,
+    stmt, sorting = lists.sorted_by(queries.po_list(f), queries.PO_SORTS, "entered")
+    if lists.wants_csv():
+        return lists.csv_response("purchase-orders.csv", queries.PO_CSV_HEADER,
+                                  lists.export_rows(stmt, queries.po_csv_row))
+    return render_template("purchase_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
+                           totals=lists.totals(stmt, {"total": queries.listed_total}, PurchaseOrder.id),
                            statuses=STATUS_LABELS, vendors=vendor_choices()[1:])
 
 

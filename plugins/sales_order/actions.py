@@ -56,7 +56,7 @@ def release_for_invoicing(order: SalesOrder, invoice_number: str = "", invoice_d
     for them; the order's next invoice uses them.
     """
     if order.status not in ("1", "3", "4"):
-        raise ValidationError(None, "Only orders in status 1, 3 or 4 can be released for invoicing.")
+        raise ValidationError(None, "Only open orders (1), released back orders (3) and orders in the warehouse (4) can be released for invoicing.")
     from_warehouse = order.status == "4"
     if from_warehouse:
         _asked_invoice_fields(order, invoice_number, invoice_date)

@@ -23,6 +23,9 @@ STATUSES: dict[str, str] = {
     "F": "Forward order (scheduled, not allocated)",
     "*": "Cancelled",
 }
+# the colour of each status's badge on lists (core's app.css: tone-info, tone-warn, ...)
+STATUS_TONES: dict[str, str] = {"1": "info", "2": "warn", "3": "teal", "4": "purple", "8": "ok", "9": "done",
+                                "S": "bad", "F": "muted", "*": "muted"}
 OPEN_STATUSES = ("1", "2", "3", "4", "8", "S", "F")
 DONE_STATUSES = ("9", "*")
 
@@ -85,6 +88,10 @@ class SalesOrder(db.Model):
     customer: Mapped[Partner] = relationship()
     warehouse: Mapped[Warehouse] = relationship()
     credit_authorised_by: Mapped[User | None] = relationship()
+
+    @property
+    def status_tone(self) -> str:
+        return STATUS_TONES.get(self.status, "muted")
 
     @property
     def status_label(self) -> str:

@@ -21,12 +21,12 @@ OPTIONS: list[Option] = [
                 "progress is not changed when you change the ship address against the customer. If you do not "
                 "enable this option, then the latest Ship to Address against the customer is used for the order "
                 "header."),
-    Option("ignore_zero_cost", "bool", False, "Ignore warning if item has zero cost in S/O Entry", tab="General",
-           help="Select this to suppress the warning message displayed in Sales Order Entry, when saving a line "
+    Option("ignore_zero_cost", "bool", False, "Ignore warning if item has zero cost in order entry", tab="General",
+           help="Select this to suppress the warning shown in sales order entry when saving a line "
                 "for a stocked or non-stocked item that has a zero cost."),
     Option("display_costs", "bool", False, "Display costs and gross profit in order totals", tab="General",
-           help="Select this to display cost and profit information in the Sales Order Entry, Sales Order Query "
-                "and Sales Invoice Query programs, for the entire order and for each line."),
+           help="Select this to show cost and gross profit on the sales order page and the order entry form, "
+                "for the entire order and for each line."),
     Option("dup_po_validation", "choice", "none", "Validation of duplicate customer p/order numbers", tab="General",
            choices=(("none", "No validation"), ("customer", "By customer"), ("company", "By company")),
            help="No validation: customer purchase order numbers need not be unique. By customer: a customer's "
@@ -56,7 +56,7 @@ OPTIONS: list[Option] = [
            tab="General", min=1, max=99999,
            help="Stock is automatically allocated (providing there is enough quantity available) when the "
                 "difference between the ship date and document date is less than the number of days specified "
-                "here. Otherwise the Scheduled Order Allocation program must be used to allocate the stock. "
+                "here. Otherwise use Allocate scheduled orders on the Back orders page to allocate the stock. "
                 "The maximum number of days that can be specified is 99999."),
     # -- Credit ---------------------------------------------------------------------
     Option("check_credit_limit", "bool", False, "Check customer's credit limit", tab="Credit",
@@ -86,7 +86,7 @@ OPTIONS: list[Option] = [
            help="The credit check performed when releasing an order for invoicing (status 8). No check: none. "
                 "Check and authorize to release: if the check fails, the order has to be authorized before "
                 "continuing (it is put into suspense). Check and reject if fail: the order cannot be released "
-                "for invoicing and remains in its current status. Ignored by the Back Order Release program."),
+                "for invoicing and remains in its current status. Ignored when back orders are released from the Back orders page."),
     Option("credit_authority_manual_release", "bool", False,
            "Credit authority needed to release orders placed in suspense manually", tab="Credit",
            help="Select this so that an order a clerk put in suspense by hand can be released only by a user "
@@ -177,12 +177,12 @@ OPTIONS: list[Option] = [
            help="How many days/months you want to retain sales orders that are complete (status 9). An entry "
                 "of 999 indicates that you want to retain records indefinitely. An entry of zero indicates that "
                 "you want to delete all completed sales orders that are dated prior to the date on which the "
-                "Order Purge program is run."),
+                "order purge is run (Sales orders page)."),
     Option("retention_in_months", "bool", False, "History retention is expressed in months", tab="History",
            help="Select this to represent the values entered for the Number of days to retain options to "
                 "represent months and not days."),
     Option("archive_completed", "bool", False, "Archive completed sales orders", tab="History",
-           help="Select this to archive completed sales orders when next the Order Purge program is run. Orders "
+           help="Select this to archive completed sales orders when next the order purge is run (Sales orders page). Orders "
                 "are selected for archiving only when they exceed the number of days/months for which you are "
                 "retaining completed sales orders. Otherwise they are deleted."),
     Option("archive_max_orders", "int", 9999, "Maximum sales order per archive file", tab="History",

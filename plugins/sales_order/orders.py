@@ -19,7 +19,7 @@ from core.models import Item, Partner, Warehouse
 from core.numbering import SequenceExhausted, next_number
 from core.options import Options
 
-from . import PLUGIN, hook, options, pricing
+from . import PLUGIN, history, hook, options, pricing
 from .allocation import allocate_line, release_line
 from .codes import check_reason_code, ship_via_for
 from .credit import authorised, credit_problems, hold, lift_hold
@@ -76,6 +76,7 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
     if problem := too_many_lines(len(data.lines)):
         raise ValidationError("lines", problem)  # before loading anything for thousands of lines
     s = _load(data, order, today or date.today())
+    before = history.snapshot(order)
     _check_header(s, order)
     with db.session.no_autoflush:
         order = order or SalesOrder(status="1", held_from=None)
@@ -92,6 +93,7 @@ def save_order(data: OrderInput, order: SalesOrder | None = None, *, today: date
             order.order_type)
         db.session.add(order)
     db.session.flush()
+    history.record_saved(order, before, s.removed)  # before allocation and credit change its status
     forward = _allocate(s, order)
     entered = s.changes.added + [change.line for change in s.changes.changed]
     order.supply_due = supply_due(entered, s.o["supply_request"], forward)

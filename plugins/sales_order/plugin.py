@@ -7,6 +7,7 @@ from core.plugins import Manifest, MenuItem
 
 from . import (  # noqa: F401
     PLUGIN,
+    history,  # the activity log's status-change listener
     hookspecs,  # this plugin's own hooks: the host adds them (core.hookspecs)
     models,  # tables registered with the metadata at start-up
 )
@@ -15,8 +16,8 @@ manifest = Manifest(
     name=PLUGIN,
     title="Sales orders",
     version="0.1.0",
-    description="Sales order entry, back orders, credit and margin checks, pricing, numbering and purge "
-                "(SYSPRO Sales Order Setup options).",
+    description="Sales order entry, back orders, credit and margin checks, pricing, numbering, purge "
+                "and their setup options.",
     table_prefix="so_",
     blueprints=("views:bp", "code_views:bp", "ready_views:bp"),
 )
@@ -25,9 +26,9 @@ manifest = Manifest(
 @hookimpl
 def menu_items():
     return [
-        MenuItem("Sales orders", "sales_order.index", order=10),
-        MenuItem("Back orders", "sales_order.backorders", order=11),
-        MenuItem("Ready to release", "sales_order_ready.index", order=11),
+        MenuItem("Sales orders", "sales_order.index", order=10, group="Sales"),
+        MenuItem("Back orders", "sales_order.backorders", order=11, group="Sales"),
+        MenuItem("Ready to release", "sales_order_ready.index", order=11, group="Sales"),
         MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
     ]
 
@@ -48,6 +49,13 @@ def on_options_changed(plugin, changes):
         from .allocation import allocate_scheduled
 
         allocate_scheduled()
+
+
+@hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
 
 
 @hookimpl

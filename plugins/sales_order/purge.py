@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import selectinload
 
+from core import activity
 from core.db import db
 from core.models import Item
 from core.options import Options
@@ -147,6 +148,8 @@ def _delete_completed_lines() -> int:
 def _delete(orders: list[SalesOrder]) -> None:
     ids = [x.id for x in orders]
     for x in orders:
+        activity.record("sales_order", x.id, activity.DELETED, "Purged (Order Purge: kept long enough)",
+                        number=x.number)
         db.session.expunge(x)
     db.session.execute(sa.delete(SalesInvoice).where(SalesInvoice.order_id.in_(ids)))
     db.session.execute(sa.delete(SalesOrderLine).where(SalesOrderLine.order_id.in_(ids)))

@@ -25,15 +25,46 @@ def list_filters(args: Mapping[str, str]) -> dict[str, str]:
     return {k: ("" if has_nul(v) else v) for k, v in values.items()}
 
 
+# an order's total in SQL (the lines' values less the invoice discount), for sorting and totals
+ORDER_TOTAL = (sa.select(sa.func.coalesce(sa.func.sum(SalesOrderLine.line_value), 0))
+               .where(SalesOrderLine.order_id == SalesOrder.id).correlate(SalesOrder).scalar_subquery()
+               - SalesOrder.invoice_discount)
+SORTS = {
+    "number": SalesOrder.number, "date": SalesOrder.order_date, "status": SalesOrder.status,
+    "customer": sa.select(Partner.name).where(Partner.id == SalesOrder.customer_id).correlate(SalesOrder)
+    .scalar_subquery(),
+    "customer_po": SalesOrder.customer_po_number, "type": SalesOrder.order_type, "total": ORDER_TOTAL,
+}
+def listed_total(ids: sa.Select | None) -> sa.ColumnElement:
+    """The total of the listed orders (``ids``): their lines' values less their invoice discounts."""
+    lines = sa.select(sa.func.coalesce(sa.func.sum(SalesOrderLine.line_value), 0))
+    discounts = sa.select(sa.func.coalesce(sa.func.sum(SalesOrder.invoice_discount), 0))
+    if ids is not None:
+        lines, discounts = lines.where(SalesOrderLine.order_id.in_(ids)), discounts.where(SalesOrder.id.in_(ids))
+    return lines.scalar_subquery() - discounts.scalar_subquery()
+
+
+CSV_HEADER = ("Number", "Date", "Customer number", "Customer", "Customer PO", "Type", "Status", "Total")
+
+
+def csv_row(o: SalesOrder) -> tuple:
+    return (o.number, o.order_date, o.customer.number, o.customer.name, o.customer_po_number, o.order_type_label,
+            o.status_label, f"{o.total:.2f}")
+
+
 def list_statement(f: Mapping[str, str]) -> sa.Select:
+    """The list: text search (order number, customer PO, customer, item codes on its lines) and filters."""
     stmt = (sa.select(SalesOrder)
             .options(joinedload(SalesOrder.customer), selectinload(SalesOrder.lines))
             .order_by(SalesOrder.order_date.desc(), SalesOrder.id.desc()))
     if f["q"]:
         like = f"%{f['q']}%"
+        # orders with a line of a matching item: the items are matched once, then their lines by index
+        on_a_line = SalesOrder.id.in_(sa.select(SalesOrderLine.order_id).where(SalesOrderLine.item_id.in_(
+            sa.select(Item.id).where(Item.code.ilike(like)))))
         stmt = stmt.join(Partner, SalesOrder.customer_id == Partner.id).where(sa.or_(
             SalesOrder.number.ilike(like), SalesOrder.customer_po_number.ilike(like),
-            Partner.name.ilike(like), Partner.number.ilike(like)))
+            Partner.name.ilike(like), Partner.number.ilike(like), on_a_line))
     if f["status"] in STATUSES:
         stmt = stmt.where(SalesOrder.status == f["status"])
     elif f["status"] == "open":
@@ -137,8 +168,14 @@ def backorder_lines_stmt() -> sa.Select:
             .order_by(SalesOrder.order_date, SalesOrder.id, SalesOrderLine.line_no))
 
 
-def backorder_lines() -> list[SalesOrderLine]:
-    return list(db.session.scalars(backorder_lines_stmt()))
+def backorder_lines(ready_only: bool = False) -> list[SalesOrderLine]:
+    """Back-ordered lines; ``ready_only``: those whose warehouse has stock available now."""
+    stmt = backorder_lines_stmt()
+    if ready_only:
+        from .dashboard import ready_condition
+
+        stmt = stmt.where(ready_condition())
+    return list(db.session.scalars(stmt))
 
 
 def forward_order_count() -> int:

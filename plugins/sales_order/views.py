@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from core import stock
+from core import activity, lists, stock
 from core.auth import require, user_can
 from core.db import ZERO, db
 from core.errors import ValidationError
@@ -39,7 +39,11 @@ QTY = SalesOrderLine.__table__.c.qty_shipped.type
 @require()
 def index():
     f = queries.list_filters(request.args)
-    return render_template("sales_order/index.html", page=paginate(queries.list_statement(f)), f=f,
+    stmt, sorting = lists.sorted_by(queries.list_statement(f), queries.SORTS, "date", tiebreak=SalesOrder.id)
+    if lists.wants_csv():
+        return lists.csv_response("sales-orders.csv", queries.CSV_HEADER, lists.export_rows(stmt, queries.csv_row))
+    return render_template("sales_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
+                           totals=lists.totals(stmt, {"total": queries.listed_total}, SalesOrder.id),
                            statuses=STATUSES, **queries.filter_choices())
 
 
@@ -139,6 +143,7 @@ def edit(order_id: int):
 def view(order_id: int):
     order = queries.order_for_page(order_id)
     if order is None:
+        activity.abort_if_deleted("sales_order", order_id, "Sales order")
         abort(404)
     return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES,
                            today=date.today().isoformat())
@@ -261,11 +266,12 @@ def ship(order_id: int):
 
 
 def _backorder_page(errors=None, loose=None, typed=None, status=200):
-    lines = queries.backorder_lines()
+    ready_only = request.args.get("ready") == "1"
+    lines = queries.backorder_lines(ready_only)
     avail = stock.available_many({(line.item_id, line.warehouse_id) for line in lines})
     return render_template("sales_order/backorders.html", lines=lines, avail=avail, form=ReleaseForm(),
                            errors=errors or {}, loose=loose or [], typed=typed or {},
-                           forward=queries.forward_order_count(), zero=ZERO), status
+                           forward=queries.forward_order_count(), zero=ZERO, ready_only=ready_only), status
 
 
 @bp.route("/back-orders")
@@ -310,3 +316,7 @@ def purge():
     result = services.purge()
     flash(result.summary(), "success")
     return redirect(url_for(".index"))
+
+
+# the printable confirmation and invoice live in their own module, on this blueprint
+from . import print_views  # noqa: E402,F401

@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core import activity
 from core.db import ZERO, db
 from core.models import utcnow
 from plugins.purchase_order import services as po_services
@@ -173,12 +174,16 @@ def _apply(conn: SupplierConnection, snap: Snapshot, *, manual: bool) -> ApplyRe
     assert state is not None
     if state.created_by_sync and state.supplier_changed_at is None:
         result = ApplyResult("created", state.po_id)
+        activity.record("purchase_order", state.po_id, "synced", "Created from an order placed directly with "
+                        "the supplier")
     else:
         po = po_services.load_po(state.po_id)
         if po is None or po.status in ("cancelled", "received", "closed"):
             return ApplyResult("ignored", state.po_id, ["the purchase order is no longer open"])
         _apply_lines(conn, snap, po)
         result = ApplyResult("applied", po.id)
+        when = f" (their change of {snap.changed_at:%Y-%m-%d %H:%M})" if snap.changed_at else ""
+        activity.record("purchase_order", po.id, "synced", f"Supplier's order applied{when}", number=po.number)
     now = utcnow()
     state.last_synced_at, state.supplier_changed_at = now, snap.changed_at
     state.last_error, state.last_error_at = "", None

@@ -24,9 +24,16 @@ manifest = Manifest(
 
 
 @hookimpl
+def dashboard_figures():
+    from .dashboard import figures
+
+    return figures()
+
+
+@hookimpl
 def menu_items():
     return [
-        MenuItem("Syncing notifications", "supplier_sync.notifications", order=33),
+        MenuItem("Syncing notifications", "supplier_sync.notifications", order=33, group="Purchasing"),
         MenuItem("Supplier connections", "supplier_sync.connections", section="admin", roles=("admin",), order=63),
     ]
 

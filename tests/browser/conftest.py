@@ -112,4 +112,27 @@ def login(page, live_server: LiveServer, username: str, password: str = PASSWORD
     page.fill("input[name=password]", password)
     page.click("form button[type=submit]")
     page.wait_for_url(f"{live_server.url}/")
-    page.wait_for_selector("header .who")
+    page.wait_for_selector("header .who", state="attached")  # on a phone the menu is folded away
+
+
+def _entry(page, label: str, within: str = "nav.mainnav .navmenu a"):
+    import re
+
+    return page.locator(within).filter(has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+
+
+def menu_link(page, label: str):
+    """The menu entry called exactly ``label`` (a locator; it may sit in a closed area)."""
+    return _entry(page, label)
+
+
+def menu(page, label: str) -> None:
+    """Go to a page through the menu as a person would: open the menu (phone), its area, click the entry."""
+    link = menu_link(page, label)
+    toggle = page.locator("[data-nav-toggle]")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+        toggle.click()
+    area = page.locator("details.navgroup", has=_entry(page, label, ".navmenu a"))
+    if area.get_attribute("open") is None:
+        area.locator("summary").click()
+    link.click()

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 import core.plugins
-from tests.browser.conftest import login
+from tests.browser.conftest import login, menu, menu_link
 
 PROBE = "probe_platform"
 
@@ -42,13 +42,12 @@ def test_login_rejects_wrong_credentials_with_one_neutral_message(live_server, p
 def test_disable_and_enable_a_module_hides_and_restores_its_menu_entry(probe_server, page):
     srv = probe_server
     login(page, srv, "admin")
-    menu_entry = page.locator("nav.mainnav a", has_text="Probe orders")
-    expect(menu_entry).to_have_count(1)
-    menu_entry.click()
+    expect(menu_link(page, "Probe orders")).to_have_count(1)
+    menu(page, "Probe orders")
     expect(page.locator("h1")).to_have_text("Probe page")
 
     page.goto(f"{srv.url}/")
-    page.click("nav.adminnav >> text=Modules")
+    menu(page, "Modules")
     expect(page.locator("h1")).to_have_text("Modules")
     row = page.locator(f"#module-{PROBE}")
     expect(row.locator(".badge")).to_have_text("enabled")
@@ -56,7 +55,7 @@ def test_disable_and_enable_a_module_hides_and_restores_its_menu_entry(probe_ser
 
     expect(page.locator(".flash.success")).to_contain_text(f"Module '{PROBE}' disabled.")
     expect(row.locator(".badge")).to_have_text("disabled")
-    expect(page.locator("nav.mainnav a", has_text="Probe orders")).to_have_count(0)
+    expect(menu_link(page, "Probe orders")).to_have_count(0)
     expect(row.get_by_role("link", name="Options")).to_have_count(0)
     resp = page.goto(f"{srv.url}/probe/")
     assert resp is not None and resp.status == 404
@@ -67,15 +66,15 @@ def test_disable_and_enable_a_module_hides_and_restores_its_menu_entry(probe_ser
     row.get_by_role("button", name="Enable").click()
     expect(page.locator(".flash.success")).to_contain_text(f"Module '{PROBE}' enabled.")
     expect(row.locator(".badge")).to_have_text("enabled")
-    expect(page.locator("nav.mainnav a", has_text="Probe orders")).to_have_count(1)
-    page.locator("nav.mainnav a", has_text="Probe orders").click()
+    expect(menu_link(page, "Probe orders")).to_have_count(1)
+    menu(page, "Probe orders")
     expect(page.locator("h1")).to_have_text("Probe page")
 
 
 def test_change_an_option_shows_the_audit_entry_and_a_wrong_value_its_message(probe_server, page):
     srv = probe_server
     login(page, srv, "admin")
-    page.click("nav.adminnav >> text=Setup options")
+    menu(page, "Setup options")
     page.locator("main").get_by_role("link", name="Probe (browser tests)").click()
     expect(page.locator("h1")).to_contain_text("setup options")
     expect(page.locator("#audit")).to_contain_text("No changes yet.")
@@ -136,14 +135,14 @@ def test_disable_a_built_in_module_hides_its_menu_and_pages_and_enabling_brings_
         host = host_of(srv.app)
         assert "purchase_order" in host.enabled(), host.failed.get("purchase_order")
         dependants = host.plan_disable("purchase_order")
-    menu_entry = page.locator("nav.mainnav a", has_text="Purchase orders")
+    menu_entry = menu_link(page, "Purchase orders")
 
     login(page, srv, "admin")
     expect(menu_entry).to_have_count(1)
-    menu_entry.click()
+    menu(page, "Purchase orders")
     assert page.url == f"{srv.url}/purchase-orders" or page.url.startswith(f"{srv.url}/purchase-orders")
 
-    page.click("nav.adminnav >> text=Modules")
+    menu(page, "Modules")
     row = page.locator("#module-purchase_order")
     row.get_by_role("button", name="Disable").click()
     if dependants:  # refused without confirmation, naming the dependants
@@ -176,6 +175,6 @@ def test_disable_a_built_in_module_hides_its_menu_and_pages_and_enabling_brings_
     for name in dependants:
         expect(page.locator(f"#module-{name} .badge")).to_have_text("enabled")
     expect(menu_entry).to_have_count(1)
-    menu_entry.click()
+    menu(page, "Purchase orders")
     assert page.url.startswith(f"{srv.url}/purchase-orders")
     expect(page.locator("h1")).to_be_visible()

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from core.db import db
-from tests.browser.conftest import login
+from tests.browser.conftest import login, menu
 
 
 def test_enter_send_receive_over_receipt_and_complete(live_server, page):
@@ -25,7 +25,7 @@ def test_enter_send_receive_over_receipt_and_complete(live_server, page):
         vendor_id = db.session.scalar(sa.select(Partner.id).where(Partner.number == "V2000"))
     url = live_server.url
     login(page, live_server, "purchasing")
-    page.click("nav.mainnav >> text=Purchase orders")
+    menu(page, "Purchase orders")
     page.click("text=New purchase order")
     page.select_option("select[name=vendor_id]", value=str(vendor_id))
     page.fill("input[name=confirm_to]", "Pat at the vendor")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from core.db import db
 from core.models import Item, Partner
-from tests.browser.conftest import login
+from tests.browser.conftest import login, menu
 
 
 def test_enter_three_line_order_fix_error_ship_part_and_see_back_order(live_server, page):
@@ -23,7 +23,7 @@ def test_enter_three_line_order_fix_error_ship_part_and_see_back_order(live_serv
         customer = str(db.session.scalar(sa.select(Partner.id).where(Partner.number == "C1000")))
     url = live_server.url
     login(page, live_server, "sales")
-    page.click("nav.mainnav >> text=Sales orders")
+    menu(page, "Sales orders")
     expect(page.locator("h1")).to_have_text("Sales orders")
     page.click("text=New sales order")
     page.select_option("#customer_id", customer)
@@ -74,7 +74,7 @@ def test_enter_three_line_order_fix_error_ship_part_and_see_back_order(live_serv
     expect(drill.locator(".qty-backordered")).to_have_text("5")
     expect(page.locator("#invoices tbody tr")).to_have_count(1)
 
-    page.click("nav.mainnav >> text=Back orders")
+    menu(page, "Back orders")
     expect(page.locator("#backorder-lines tbody tr")).to_have_count(1)
     expect(page.locator("#backorder-lines")).to_contain_text("DRILL-18V")
     page.goto(f"{url}/sales-orders?status=2")

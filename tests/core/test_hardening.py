@@ -183,9 +183,9 @@ def test_csv_cells_with_nul_or_out_of_range_numbers_are_row_errors(app, admin_cl
     resp = _upload(admin_client, "partners", data)
     page = resp.get_data(as_text=True)
     assert resp.status_code == 422
-    assert "line 3: name: Remove the invisible control character (NUL)" in page
-    assert "line 4: credit_limit: Enter a number of at most" in page
-    assert "line 5: credit_limit: Enter a number like 12 or 12.50." in page
+    assert "Line 3: name: Remove the invisible control character (NUL)" in page
+    assert "Line 4: credit_limit: Enter a number of at most" in page
+    assert "Line 5: credit_limit: Enter a number like 12 or 12.50." in page
     assert _partner_id(app, "C1") is None  # all or nothing
 
 

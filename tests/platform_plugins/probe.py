@@ -17,7 +17,7 @@ from wtforms.validators import Length
 from core.auth import require
 from core.hookspecs import hookimpl
 from core.options import Option, options_for
-from core.plugins import Action, Manifest, MenuItem, Panel
+from core.plugins import Action, Chart, ChartBar, Figure, Manifest, MenuItem, Panel
 
 manifest = Manifest(
     name="probe",
@@ -90,6 +90,15 @@ def on_partner_saved(partner, created, form_data):
 @hookimpl
 def on_item_saved(item, created, form_data):
     EVENTS.append(("item", item.code, created, form_data.get("probe_code", "<absent>")))
+
+
+@hookimpl
+def dashboard_figures():
+    if SWITCHES.get("figures_raise"):
+        raise ValueError("figures exploded")
+    return [Figure("Probe things to do", 7, url_for("probe.index", todo=1), group="Inventory", order=1),
+            Figure("Probe secrets", 3, url_for("probe.index"), group="Settings", roles=("admin",)),
+            Chart("Probe chart", (ChartBar("Big <b>", 10, url_for("probe.index")), ChartBar("Small", 2)))]
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from typing import Any
 from core.db import ZERO, db
 from core.errors import ValidationError
 
+from .. import activity_log
 from ..common import (
     CLOSED_STATUSES,
     MAX_LINES,
@@ -91,8 +92,10 @@ def save_purchase_order(po: PurchaseOrder | None, *, vendor_id: int, order_type:
         draft = header_draft(vendor_id, order_type, header, [line_draft(d) for d in lines], number)
         po = create([draft], fire_hook=False)[0]
     else:
+        before = activity_log.snapshot(po)
         _update(po, vendor_id=vendor_id, order_type=order_type, header=header, lines=lines,
                 line_reason_code=line_reason_code, user_id=user_id)
+        activity_log.record_saved(po, before)
     hooks().on_purchase_order_saved(po=po, created=created)
     for ln in [ln for ln in po.lines if ln.line_status_id != statuses_before.get(ln.id)]:
         hooks().on_po_line_status_changed(po_line=ln, old=statuses_before.get(ln.id), new=ln.line_status_id)

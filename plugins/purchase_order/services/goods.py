@@ -23,6 +23,7 @@ from core.errors import ValidationError
 from core.options import Options
 from core.parsing import parse_id
 
+from .. import activity_log
 from ..common import default_warehouse_id, hooks, parse_quantity, refresh_status
 from ..models import (
     PurchaseHistory,
@@ -213,6 +214,8 @@ def post_receipt(po_id: int, quantities: Mapping[Any, Any], *, comment: str = ""
     refresh_status(po)
     db.session.add(receipt)
     db.session.flush()
+    activity_log.log(po, "received", f"Receipt {receipt.number}: " + "; ".join(
+        f"line {rl.po_line.line_no} qty {rl.qty.normalize():f}" for rl in receipt.lines if rl.po_line is not None))
     hooks().on_receipt(receipt=receipt)
     return Posted(receipt, closed)
 
@@ -254,5 +257,7 @@ def post_return(po_id: int, quantities: Mapping[Any, Any], *, comment: str = "",
     refresh_status(po)
     db.session.add(ret)
     db.session.flush()
+    activity_log.log(po, "returned", f"Return {ret.number}: " + "; ".join(
+        f"line {rl.po_line.line_no} qty {rl.qty.normalize():f}" for rl in ret.lines if rl.po_line is not None))
     hooks().on_return(return_=ret)
     return Posted(ret)

@@ -17,6 +17,7 @@ from core.db import db
 from core.models import Item, Partner
 from core.parsing import parse_date, parse_id, parse_int
 
+from ..dashboard import open_exception_condition, overdue_condition
 from ..models import (
     OPEN_STATUSES,
     STATUS_LABELS,
@@ -30,23 +31,53 @@ from ..models import (
     ReturnLine,
 )
 
-PO_FILTERS = ("q", "vendor", "status", "required_from", "required_to", "item", "serves")
+PO_FILTERS = ("q", "vendor", "status", "required_from", "required_to", "item", "serves", "overdue", "exceptions")
 
 
 def _like(text: str) -> str:
     return f"%{text}%"
 
 
+# a PO's total in SQL (ordered quantity at cost), for sorting and list totals
+PO_TOTAL = (sa.select(sa.func.coalesce(sa.func.sum(PurchaseOrderLine.qty_ordered * PurchaseOrderLine.unit_cost), 0))
+            .where(PurchaseOrderLine.po_id == PurchaseOrder.id).correlate(PurchaseOrder).scalar_subquery())
+PO_SORTS = {
+    "entered": PurchaseOrder.id,  # the default: newest first
+    "number": PurchaseOrder.number, "type": PurchaseOrder.order_type, "order_date": PurchaseOrder.order_date,
+    "required": PurchaseOrder.required_date, "status": PurchaseOrder.status, "total": PO_TOTAL,
+    "vendor": sa.select(Partner.name).where(Partner.id == PurchaseOrder.vendor_id).correlate(PurchaseOrder)
+    .scalar_subquery(),
+}
+def listed_total(ids: sa.Select | None) -> sa.ColumnElement:
+    """The total of the listed POs (``ids``): ordered quantity at cost over their lines."""
+    total = sa.select(sa.func.coalesce(sa.func.sum(PurchaseOrderLine.qty_ordered * PurchaseOrderLine.unit_cost), 0))
+    return (total if ids is None else total.where(PurchaseOrderLine.po_id.in_(ids))).scalar_subquery()
+
+
+PO_CSV_HEADER = ("PO", "Vendor number", "Vendor", "Type", "Order date", "Required", "Status", "Open exceptions",
+                 "Serves", "Total")
+
+
+def po_csv_row(po: PurchaseOrder) -> tuple:
+    origins = list(dict.fromkeys(ln.origin_label for ln in po.lines if ln.origin_label))
+    return (po.number, po.vendor.number, po.vendor.name, po.order_type_label, po.order_date, po.required_date,
+            po.status_label, sum(1 for e in po.exceptions if not e.resolved), ", ".join(origins), f"{po.total:.2f}")
+
+
 def po_list(filters: Mapping[str, str]) -> sa.Select:
-    """The purchase order list: text search, vendor, status ("open" or one), required dates, item, origin."""
+    """The purchase order list: text search (number, comment, vendor, item codes on its lines), vendor,
+    status ("open" or one), required dates, item, origin, overdue, open exceptions."""
     f = filters
-    stmt = (sa.select(PurchaseOrder).options(joinedload(PurchaseOrder.vendor), selectinload(PurchaseOrder.lines))
+    stmt = (sa.select(PurchaseOrder).options(joinedload(PurchaseOrder.vendor), selectinload(PurchaseOrder.lines),
+                                             selectinload(PurchaseOrder.exceptions))
             .order_by(PurchaseOrder.id.desc()))
     if f.get("q"):
         like = _like(f["q"])
+        on_a_line = PurchaseOrder.id.in_(sa.select(PurchaseOrderLine.po_id).where(PurchaseOrderLine.item_id.in_(
+            sa.select(Item.id).where(Item.code.ilike(like)))))
         stmt = stmt.where(sa.or_(PurchaseOrder.number.ilike(like), PurchaseOrder.comment.ilike(like),
                                  PurchaseOrder.vendor.has(sa.or_(Partner.name.ilike(like),
-                                                                 Partner.number.ilike(like)))))
+                                                                 Partner.number.ilike(like))), on_a_line))
     if (vendor := parse_id(f.get("vendor"))) is not None:
         stmt = stmt.where(PurchaseOrder.vendor_id == vendor)
     if f.get("status") == "open":
@@ -63,6 +94,10 @@ def po_list(filters: Mapping[str, str]) -> sa.Select:
             sa.or_(Item.code.ilike(like), Item.description.ilike(like)))))
     if f.get("serves"):
         stmt = stmt.where(PurchaseOrder.lines.any(PurchaseOrderLine.origin_label.ilike(_like(f["serves"]))))
+    if f.get("overdue") == "1":
+        stmt = stmt.where(overdue_condition())
+    if f.get("exceptions") == "1":
+        stmt = stmt.where(open_exception_condition())
     return stmt
 
 

@@ -6,6 +6,7 @@ from core.db import db
 from core.errors import ValidationError
 from core.models import utcnow
 
+from .. import activity_log
 from ..common import (
     CLOSED_STATUSES,
     check_reason_code,
@@ -28,6 +29,7 @@ def send_purchase_order(po: PurchaseOrder, *, user_id: int | None) -> None:
         raise ValidationError(None, "A purchase order without lines cannot be sent.")
     po.sent_at, po.sent_by_id = utcnow(), user_id
     refresh_status(po)
+    activity_log.log(po, "sent", "Marked as sent to the vendor")
     db.session.flush()
     hooks().on_purchase_order_sent(po=po)
 
@@ -39,6 +41,7 @@ def close_purchase_order(po: PurchaseOrder) -> None:
     for ln in po.lines:
         ln.closed = True
     refresh_status(po)
+    activity_log.log(po, "closed", "Every open line closed")
     db.session.flush()
 
 
@@ -56,6 +59,7 @@ def cancel_purchase_order(po: PurchaseOrder, *, reason_code: str | None = None, 
     po.status, po.cancel_reason, po.completed_at = "cancelled", code, utcnow()
     for ln in po.lines:
         ln.closed = True
+    activity_log.log(po, "cancelled", f"Reason code {code}" if code else "")
     if retain_deleted("order"):
         db.session.add(history_row(po, "cancelled", code, user_id))
     db.session.flush()
