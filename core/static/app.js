@@ -3,6 +3,9 @@
 // with data- attributes and this file wires it up.
 document.addEventListener("DOMContentLoaded", () => {
   // a printable page that opens the print dialog by itself
+  // quick printing from a list: once printed, go where the page says (the document or the list)
+  const afterPrint = document.body.dataset.afterPrint;
+  if (afterPrint) window.addEventListener("afterprint", () => window.location.assign(afterPrint));
   if (document.body.hasAttribute("data-print-on-load")) window.print();
   // data-confirm on a form (asked on submit) or on a submit button (asked on click)
   document.addEventListener("submit", (e) => {

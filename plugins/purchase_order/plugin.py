@@ -25,6 +25,7 @@ manifest = Manifest(
 
 @hookimpl
 def register_blueprints():
+    from . import batch_views, print_views  # noqa: F401 - their routes join the one blueprint
     from .views import bp
 
     return [bp]
@@ -42,6 +43,8 @@ def menu_items():
     return [
         MenuItem("Purchase orders", "purchase_order.index", order=30),
         MenuItem("Receipts", "purchase_order.receipts", order=31),
+        MenuItem("Returns", "purchase_order.returns", order=31),
+        MenuItem("Receipt batches", "purchase_order.batch_list", order=31),
         MenuItem("Deleted POs", "purchase_order.deleted_orders", order=33),
         MenuItem("Purchase history", "purchase_order.purchase_history", order=32),
         MenuItem("PO period end", "purchase_order.period_end", section="admin", roles=("admin", "purchasing"),

@@ -217,6 +217,24 @@ def post_receipt(po_id: int, quantities: Mapping[Any, Any], *, comment: str = ""
     return Posted(receipt, closed)
 
 
+def check_goods(kind: str, po_id: int, quantities: Mapping[Any, Any],
+                pending: Mapping[int, Decimal] | None = None) -> tuple[PurchaseOrder, dict[int, Decimal]]:
+    """Check a receipt or return as posting would, without writing: (PO, quantities by line id).
+
+    ``pending`` is what is already waiting for the same lines (a batch's other entries),
+    counted against each line's limit as if it were posted first.
+    """
+    base = _receipt_limit if kind == "receipt" else _return_limit
+    pending = pending or {}
+
+    def check(ln: PurchaseOrderLine, q: Decimal, o: Options) -> str | None:
+        return base(ln, q + pending.get(ln.id, ZERO), o)
+
+    nothing = f"Enter a quantity {'received' if kind == 'receipt' else 'returned'} for at least one line."
+    po, wanted, _o = _locked_quantities(po_id, quantities, check, nothing)
+    return po, wanted
+
+
 # -- returns ----------------------------------------------------------------------------------------
 
 
