@@ -16,7 +16,6 @@ from plugins.purchase_order.models import PurchaseOrder, Return
 
 from .helpers import make_po, set_options
 
-
 PX_PER_MM = 12
 _RECT = re.compile(r'<rect x="([\d.]+)mm" y="([\d.]+)mm" width="([\d.]+)mm" height="([\d.]+)mm" style="fill:black;"')
 _SIZE = re.compile(r'<svg [^>]*width="([\d.]+)mm" height="([\d.]+)mm"')
