@@ -25,7 +25,6 @@ manifest = Manifest(
 
 @hookimpl
 def register_blueprints():
-    from . import batch_views, print_views  # noqa: F401 - their routes join the one blueprint
     from .views import bp
 
     return [bp]

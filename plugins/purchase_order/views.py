@@ -435,3 +435,7 @@ def line_statuses(row_id: int | None = None):
 @require("admin")
 def reason_codes(row_id: int | None = None):
     return _codes("reason_codes", row_id)
+
+
+# the batch and printed-document pages add their routes to this blueprint
+from . import batch_views, print_views  # noqa: E402, F401  (they import bp from here)
