@@ -318,7 +318,11 @@ class GoodsBatch(db.Model):
 
 
 class GoodsBatchEntry(db.Model):
-    """One receipt or return waiting in a batch: a PO, its quantities and comments."""
+    """One receipt or return waiting in a batch: a PO, its quantities and comments.
+
+    The PO's number, vendor and each line's item and cost are kept on the entry, so a posted
+    batch still reads in full after period end purges its purchase orders.
+    """
 
     __tablename__ = "po_batch_entry"
     __table_args__ = (sa.UniqueConstraint("batch_id", "entry_no", name="uq_po_batch_entry_no"),
@@ -326,19 +330,22 @@ class GoodsBatchEntry(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(sa.ForeignKey("po_batch.id", ondelete="CASCADE"), index=True)
     entry_no: Mapped[int]
-    po_id: Mapped[int] = mapped_column(sa.ForeignKey("po_order.id", ondelete="CASCADE"), index=True)
+    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
+    po_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"))
     comment: Mapped[str] = mapped_column(sa.Text, default="")
     comment_lines: Mapped[str] = mapped_column(sa.Text, default="")  # receipts: one comment line per line
     document_number: Mapped[str] = mapped_column(sa.String(20), default="")  # the receipt or return, once posted
 
     batch: Mapped[GoodsBatch] = relationship(back_populates="entries")
-    po: Mapped[PurchaseOrder] = relationship()
+    po: Mapped[PurchaseOrder | None] = relationship()
+    vendor: Mapped[Partner] = relationship()
     lines: Mapped[list[GoodsBatchLine]] = relationship(
         back_populates="entry", order_by="GoodsBatchLine.id", cascade="all, delete-orphan")
 
     @property
     def amount(self) -> Decimal:
-        return sum(((ln.qty * ln.po_line.unit_cost).quantize(Decimal("0.01")) for ln in self.lines), ZERO)
+        return sum((ln.amount for ln in self.lines), ZERO)
 
 
 class GoodsBatchLine(db.Model):
@@ -346,9 +353,18 @@ class GoodsBatchLine(db.Model):
     __table_args__ = {"sqlite_autoincrement": True}
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("po_batch_entry.id", ondelete="CASCADE"), index=True)
-    po_line_id: Mapped[int] = mapped_column(sa.ForeignKey("po_line.id", ondelete="CASCADE"), index=True)
+    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
+    line_no: Mapped[int]  # the PO line's number
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"))
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
     qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)  # the PO line's, again at posting
     comment: Mapped[str] = mapped_column(sa.Text, default="")
 
     entry: Mapped[GoodsBatchEntry] = relationship(back_populates="lines")
-    po_line: Mapped[PurchaseOrderLine] = relationship()
+    po_line: Mapped[PurchaseOrderLine | None] = relationship()
+    item: Mapped[Item] = relationship()
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.qty * self.unit_cost).quantize(Decimal("0.01"))

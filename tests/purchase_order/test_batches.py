@@ -260,3 +260,37 @@ def test_open_batch_can_be_deleted_and_entries_removed(client, app, demo):
     assert client.post(f"/goods-batches/{batch_id}/delete").status_code == 302
     with app.app_context():
         assert db.session.get(GoodsBatch, batch_id) is None
+
+
+def test_posted_batch_reads_in_full_after_its_po_is_purged(client, app, demo):
+    """Period end may purge a completed PO: the kept batch still names its PO, items and costs."""
+    with app.app_context():
+        set_options(batch_entry=True)
+        po = make_po(lines=(("BOLT-10", 10, "1.50"),))
+        number = po.number
+        batch = batches.open_batch("receipt")
+        batches.add_entry(batch.id, po.id, {po.lines[0].id: "10"})
+        batches.post_batch(batch.id)
+        db.session.commit()
+        batch_id = batch.id
+        db.session.delete(db.session.get(PurchaseOrder, po.id))  # what the purge does to a completed PO
+        db.session.commit()
+    client.login("purchasing")
+    register = client.get(f"/goods-batches/{batch_id}/register").get_data(as_text=True)
+    assert number in register and "BOLT-10" in register and "15.00" in register
+    assert number in client.get(f"/goods-batches/{batch_id}").get_data(as_text=True)
+
+
+def test_entry_whose_po_was_deleted_refuses_the_posting(app, demo):
+    with app.app_context():
+        set_options(batch_entry=True)
+        po = make_po(lines=(("BOLT-10", 10, "1"),))
+        batch = batches.open_batch("receipt")
+        batches.add_entry(batch.id, po.id, {po.lines[0].id: "1"})
+        db.session.commit()
+        from plugins.purchase_order import services as svc
+
+        svc.delete_purchase_order(db.session.get(PurchaseOrder, po.id))
+        db.session.commit()
+        with pytest.raises(ValidationError, match=r"Entry 1 \(PO .*\): the purchase order .* was deleted"):
+            batches.post_batch(batch.id)

@@ -24,9 +24,9 @@ from core.errors import ValidationError
 from core.models import utcnow
 from core.numbering import SequenceExhausted, next_code
 
-from ..models import BATCH_KINDS, GoodsBatch, GoodsBatchEntry, GoodsBatchLine, PurchaseOrder
+from ..models import BATCH_KINDS, GoodsBatch, GoodsBatchEntry, GoodsBatchLine
 from ..options import BATCH_SEQ, options
-from .goods import Posted, check_goods, post_receipt, post_return
+from .goods import Posted, check_goods, lock_po, post_receipt, post_return
 
 
 def _batch(batch_id: int, *, lock: bool = False) -> GoodsBatch:
@@ -80,11 +80,12 @@ def add_entry(batch_id: int, po_id: int, quantities: Mapping[Any, Any], *, comme
     po, wanted = check_goods(batch.kind, po_id, quantities, _pending(batch, po_id))
     line_comments = line_comments or {}
     entry = GoodsBatchEntry(entry_no=max((e.entry_no for e in batch.entries), default=0) + 1, po_id=po.id,
-                            comment=(comment or "").strip(),
+                            po_number=po.number, vendor_id=po.vendor_id, comment=(comment or "").strip(),
                             comment_lines="\n".join(t.strip() for t in comment_lines if t and t.strip()))
     for ln in po.lines:
         if ln.id in wanted:
-            entry.lines.append(GoodsBatchLine(po_line_id=ln.id, po_line=ln, qty=wanted[ln.id],
+            entry.lines.append(GoodsBatchLine(po_line_id=ln.id, po_line=ln, line_no=ln.line_no, item_id=ln.item_id,
+                                              description=ln.description, qty=wanted[ln.id], unit_cost=ln.unit_cost,
                                               comment=str(line_comments.get(ln.id, "") or "").strip()))
     batch.entries.append(entry)
     db.session.flush()
@@ -109,6 +110,8 @@ def delete_batch(batch_id: int) -> str:
 
 
 def _post_entry(kind: str, entry: GoodsBatchEntry, user_id: int | None) -> Posted:
+    if entry.po_id is None or any(ln.po_line_id is None for ln in entry.lines):
+        raise ValidationError(None, "the purchase order or one of its lines was deleted; remove the entry.")
     quantities = {ln.po_line_id: ln.qty for ln in entry.lines}
     if kind == "receipt":
         return post_receipt(entry.po_id, quantities, comment=entry.comment,
@@ -131,15 +134,18 @@ def post_batch(batch_id: int, *, user_id: int | None = None) -> list[Posted]:
         raise ValidationError(None, f"Batch {batch.number} was already posted.")
     if not batch.entries:
         raise ValidationError(None, f"Batch {batch.number} is empty: add receipts or returns first.")
+    for po_id in sorted({e.po_id for e in batch.entries if e.po_id is not None}):
+        lock_po(po_id)  # every PO of the batch, in one order: two batches never wait on each other crosswise
     posted = []
     for entry in batch.entries:
         try:
             result = _post_entry(batch.kind, entry, user_id)
         except ValidationError as exc:
-            po = db.session.get(PurchaseOrder, entry.po_id)
-            where = f"Entry {entry.entry_no} (PO {po.number if po else entry.po_id})"
+            where = f"Entry {entry.entry_no} (PO {entry.po_number})"
             raise ValidationError.many([(None, f"{where}: {msg}") for _name, msg in exc.errors]) from None
         entry.document_number = result.document.number
+        for ln in entry.lines:  # the cost it was posted at
+            ln.unit_cost = ln.po_line.unit_cost
         posted.append(result)
     db.session.flush()
     return posted

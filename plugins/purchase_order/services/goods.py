@@ -50,7 +50,7 @@ class Posted:
 # -- the shared skeleton -------------------------------------------------------------------------
 
 
-def _lock_po(po_id: int) -> PurchaseOrder:
+def lock_po(po_id: int) -> PurchaseOrder:
     """The PO and its lines under row locks (PostgreSQL), fresh from the database."""
     po = db.session.scalars(
         sa.select(PurchaseOrder).where(PurchaseOrder.id == po_id).with_for_update()
@@ -98,7 +98,7 @@ def _locked_quantities(po_id: int, quantities: Mapping[Any, Any], check: LineChe
                        ) -> tuple[PurchaseOrder, dict[int, Decimal], Options]:
     """Lock, parse and check: ``check(line, qty, options)`` answers a message or None."""
     o = options.current()
-    po = _lock_po(po_id)
+    po = lock_po(po_id)
     if po.status == "cancelled":
         raise ValidationError(None, "A cancelled purchase order cannot be received or returned.")
     wanted = _parse_quantities(po, quantities)

@@ -1,13 +1,13 @@
 """goods batches and alias item number
 
-Revision ID: a5896800804e
+Revision ID: fe19df713196
 Revises: d9e2f6b3a5c1
-Create Date: 2026-11-30T10:05:54
+Create Date: 2026-11-30T10:37:19
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = 'a5896800804e'
+revision = 'fe19df713196'
 down_revision = 'd9e2f6b3a5c1'
 branch_labels = None
 depends_on = None
@@ -37,12 +37,15 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('batch_id', sa.Integer(), nullable=False),
     sa.Column('entry_no', sa.Integer(), nullable=False),
-    sa.Column('po_id', sa.Integer(), nullable=False),
+    sa.Column('po_id', sa.Integer(), nullable=True),
+    sa.Column('po_number', sa.String(length=20), nullable=False),
+    sa.Column('vendor_id', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.Column('comment_lines', sa.Text(), nullable=False),
     sa.Column('document_number', sa.String(length=20), nullable=False),
     sa.ForeignKeyConstraint(['batch_id'], ['po_batch.id'], name=op.f('fk_po_batch_entry_batch_id_po_batch'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['po_id'], ['po_order.id'], name=op.f('fk_po_batch_entry_po_id_po_order'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['po_id'], ['po_order.id'], name=op.f('fk_po_batch_entry_po_id_po_order'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['vendor_id'], ['core_partner.id'], name=op.f('fk_po_batch_entry_vendor_id_core_partner')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_po_batch_entry')),
     sa.UniqueConstraint('batch_id', 'entry_no', name='uq_po_batch_entry_no'),
     sqlite_autoincrement=True
@@ -52,11 +55,16 @@ def upgrade():
     op.create_table('po_batch_line',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('entry_id', sa.Integer(), nullable=False),
-    sa.Column('po_line_id', sa.Integer(), nullable=False),
+    sa.Column('po_line_id', sa.Integer(), nullable=True),
+    sa.Column('line_no', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=200), nullable=False),
     sa.Column('qty', sa.Numeric(precision=14, scale=4), nullable=False),
+    sa.Column('unit_cost', sa.Numeric(precision=14, scale=5), nullable=False),
     sa.Column('comment', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['entry_id'], ['po_batch_entry.id'], name=op.f('fk_po_batch_line_entry_id_po_batch_entry'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['po_line_id'], ['po_line.id'], name=op.f('fk_po_batch_line_po_line_id_po_line'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['item_id'], ['core_item.id'], name=op.f('fk_po_batch_line_item_id_core_item')),
+    sa.ForeignKeyConstraint(['po_line_id'], ['po_line.id'], name=op.f('fk_po_batch_line_po_line_id_po_line'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_po_batch_line')),
     sqlite_autoincrement=True
     )
