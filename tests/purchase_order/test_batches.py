@@ -196,7 +196,7 @@ def test_receive_page_adds_to_a_batch_when_batch_entry_is_on(client, app, demo):
         batch_id = batch.id
         assert _receipts() == 1 and batch.entries[0].lines[0].qty == 2
     page = client.get(f"/purchase-orders/{po_id}/receive").get_data(as_text=True)
-    assert f'<option value="{batch_id}">00001' in page
+    assert f'<option value="{batch_id}" selected>00001' in page  # the newest open batch comes first
     resp = client.post(f"/purchase-orders/{po_id}/receive", data={f"qty_{lid}": "3", "batch": str(batch_id)})
     assert resp.status_code == 302
     review = client.get(f"/goods-batches/{batch_id}").get_data(as_text=True)
