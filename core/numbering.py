@@ -117,18 +117,6 @@ def set_next_code(name: str, code: str) -> None:
     )
 
 
-def code_value(name: str, default: str) -> str:
-    """The next code of an alphanumeric counter as it is typed on the options page.
-
-    A used-up counter (past its last code) reads as its last code, as numeric ones do.
-    """
-    row = db.session.execute(sa.select(Sequence.next_value, Sequence.width, Sequence.prefix, Sequence.max_value)
-                             .where(Sequence.name == name)).one_or_none()
-    if row is None:
-        return default
-    return format_number(min(row.next_value, row.max_value), row.width, row.prefix)
-
-
 def next_code(name: str, default: str) -> str:
     """Draw the next code of an alphanumeric counter (created from ``default`` if new).
 

@@ -299,9 +299,7 @@ class OptionRegistry:
         values = {}
         for key, opt in declared.items():
             if opt.is_code:
-                from .numbering import code_value
-
-                values[key] = code_value(opt.sequence.get("name", key), opt.default)
+                values[key] = _code_value(opt.sequence.get("name", key), opt.default)
             elif opt.type == "sequence":
                 live = counters.get(opt.sequence.get("name", key))
                 high = opt.bounds[1]
@@ -329,15 +327,45 @@ def sequence_values() -> dict[str, int]:
     return values
 
 
+def sequence_codes() -> dict[str, tuple[int, int, str, int]]:
+    """(next value, width, prefix, maximum) of every counter, for alphanumeric options: one
+    query, kept for the rest of the request like :func:`sequence_values`."""
+    if has_request_context() and "_ob_codes" in g:
+        return g._ob_codes
+    from .models import Sequence
+
+    values = {r.name: (r.next_value, r.width, r.prefix, r.max_value) for r in db.session.execute(
+        sa.select(Sequence.name, Sequence.next_value, Sequence.width, Sequence.prefix, Sequence.max_value))}
+    if has_request_context():
+        g._ob_codes = values
+    return values
+
+
+def _code_value(name: str, default: str) -> str:
+    """An alphanumeric counter's next code as typed on the options page; a used-up counter
+    (past its last code) reads as its last code, as numeric ones do."""
+    row = sequence_codes().get(name)
+    if row is None:
+        return default
+    next_value, width, prefix, high = row
+    return f"{prefix}{str(min(next_value, high)).zfill(width)}"
+
+
 def sequence_drawn(name: str, next_value: int) -> None:
     """A number of ``name`` was drawn: its counter now stands at ``next_value``."""
     if has_request_context() and "_ob_sequences" in g:
         g._ob_sequences[name] = next_value
+    if has_request_context() and "_ob_codes" in g:
+        if name in g._ob_codes:
+            g._ob_codes[name] = (next_value, *g._ob_codes[name][1:])
+        else:  # a counter created just now: read them all again when next asked
+            g.pop("_ob_codes")
 
 
 def forget_sequences() -> None:
     if has_request_context():
         g.pop("_ob_sequences", None)
+        g.pop("_ob_codes", None)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_soft_rollback")

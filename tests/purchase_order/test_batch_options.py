@@ -65,3 +65,22 @@ def test_printing_options_are_offered_in_their_tab(admin_client, app, demo):
                   "After quick printing a receiver", "After quick printing a return order"):
         assert label in printing
     assert "Available only if Print return orders is selected" in printing
+
+
+def test_reading_options_in_a_request_does_not_query_the_batch_counter_again(app, demo, count_queries):
+    """The alphanumeric counter is read once per request with the others, not once per option read."""
+    from plugins.purchase_order.options import options
+    from plugins.purchase_order.services import batches
+
+    with app.app_context():
+        set_options(batch_entry=True)
+    with app.test_request_context():
+        assert options.next_batch == "00001"
+        with count_queries() as n:
+            for _ in range(5):
+                assert options.batch_entry is True and options.next_batch == "00001"
+        assert n.count == 0
+        assert batches.open_batch("receipt").number == "00001"
+        assert options.next_batch == "00002"  # the drawn number is seen at once
+        db.session.rollback()
+        assert options.next_batch == "00001"  # and given back with the rollback
