@@ -107,6 +107,8 @@ def _field_for(opt: Option) -> Any:
     kw: dict[str, Any] = {"label": opt.label, "description": opt.help}
     if opt.type == "bool":
         return BooleanField(**kw)
+    if opt.is_code:
+        return TextField(validators=[_option_validator(opt)], **kw)
     if opt.type in ("int", "sequence"):
         return BoundedIntegerField(validators=[_option_validator(opt)], **kw)
     if opt.type == "decimal":

@@ -9,6 +9,8 @@ constraint on its number.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -80,3 +82,47 @@ def set_next_value(name: str, value: int, **defaults) -> None:
         sa.update(Sequence).where(Sequence.name == name).values(next_value=value)
         .execution_options(synchronize_session=False)
     )
+
+
+# -- alphanumeric counters: "00001", "A0005" ---------------------------------------------------------
+
+CODE_LENGTH = 10  # core_sequence.prefix holds 10 characters; a code is never longer than that
+_CODE = re.compile(r"([A-Z0-9]*?)([0-9]+)")
+
+
+def parse_code(text: str) -> tuple[str, int, int]:
+    """``"A0005"`` -> (prefix ``"A"``, value 5, width 4): letters and digits ending in digits.
+
+    The digits at the end count up and keep their width; what stands before them stays.
+    Raises ``ValueError`` with the message for the page.
+    """
+    code = (text or "").strip().upper()
+    if not code or len(code) > CODE_LENGTH or not code.isascii() or not code.isalnum():
+        raise ValueError(f"use 1 to {CODE_LENGTH} letters and digits, for example 00001 or A0005")
+    m = _CODE.fullmatch(code)
+    if m is None:
+        raise ValueError("must end in a digit, for example 00001 or A0005")
+    return m.group(1), int(m.group(2)), len(m.group(2))
+
+
+def set_next_code(name: str, code: str) -> None:
+    """Set an alphanumeric counter: its prefix, width and next value all come from ``code``."""
+    prefix, value, width = parse_code(code)
+    forget_sequences()
+    ensure_sequence(name, value, width, 0, 10**width - 1, prefix)
+    db.session.execute(
+        sa.update(Sequence).where(Sequence.name == name)
+        .values(next_value=value, width=width, prefix=prefix, min_value=0, max_value=10**width - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def next_code(name: str, default: str) -> str:
+    """Draw the next code of an alphanumeric counter (created from ``default`` if new).
+
+    ``A0005`` answers ``A0005`` and leaves ``A0006``; after ``A9999`` the counter is used up
+    (:class:`SequenceExhausted`) until a new series is set on the options page.
+    """
+    prefix, value, width = parse_code(default)
+    ensure_sequence(name, value, width, 0, 10**width - 1, prefix)
+    return next_number(name, start=value, width=width, min_value=0, max_value=10**width - 1)

@@ -44,7 +44,8 @@ class Option:
     ref: str | None = None  # "warehouse" | "partner" | "item": stored as the record's code
     available_if: Mapping[str, Any] | None = None  # {key: value} or {key: (values, ...)}
     places: int = 2  # decimals for type "decimal"
-    sequence: Mapping[str, int] = field(default_factory=dict)  # width/min_value/max_value
+    # width/min_value/max_value; ``alphanumeric=1``: the value is a code such as 00001 or A0005
+    sequence: Mapping[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.type not in TYPES:
@@ -53,10 +54,19 @@ class Option:
             raise ValueError(f"option {self.key}: default {self.default!r} is not a choice")
         if self.type == "ref" and self.ref not in ("warehouse", "partner", "item"):
             raise ValueError(f"option {self.key}: ref must be 'warehouse', 'partner' or 'item'")
-        if self.type in ("int", "decimal", "sequence") and self.default is not None:
+        if self.is_code:
+            from .numbering import parse_code
+
+            parse_code(self.default)  # raises on a default that is not a code
+        elif self.type in ("int", "decimal", "sequence") and self.default is not None:
             low, high = self.bounds
             if (low is not None and self.default < low) or (high is not None and self.default > high):
                 raise ValueError(f"option {self.key}: default {self.default} is outside its range")
+
+    @property
+    def is_code(self) -> bool:
+        """An alphanumeric counter: letters and digits whose trailing digits count up."""
+        return self.type == "sequence" and bool(self.sequence.get("alphanumeric"))
 
     @property
     def bounds(self) -> tuple[Any, Any]:
@@ -113,6 +123,8 @@ def coerce(option: Option, raw: Any) -> Any:
                 value = False
             else:
                 raise OptionError(option.key, "must be yes or no")
+        elif option.is_code:
+            value = _code(option, raw)
         elif t in ("int", "sequence"):
             if isinstance(raw, bool) or raw is None or str(raw).strip() == "":
                 raise OptionError(option.key, "a whole number is required")
@@ -149,13 +161,23 @@ def coerce(option: Option, raw: Any) -> Any:
         kind = {"int": "a whole number", "sequence": "a whole number", "decimal": "a number",
                 "date": "a date (YYYY-MM-DD)"}.get(t, "a valid value")
         raise OptionError(option.key, f"must be {kind}") from None
-    if t in ("int", "decimal", "sequence"):
+    if t in ("int", "decimal", "sequence") and not option.is_code:
         low, high = option.bounds
         if low is not None and value < low:
             raise OptionError(option.key, f"must be at least {low}" + _range(option))
         if high is not None and value > high:
             raise OptionError(option.key, f"must be at most {high}" + _range(option))
     return value
+
+
+def _code(option: Option, raw: Any) -> str:
+    from .numbering import parse_code
+
+    try:
+        prefix, value, width = parse_code(str(raw or ""))
+    except ValueError as exc:
+        raise OptionError(option.key, str(exc)) from None
+    return f"{prefix}{str(value).zfill(width)}"
 
 
 def _range(option: Option) -> str:
@@ -276,7 +298,9 @@ class OptionRegistry:
         counters = sequence_values() if any(o.type == "sequence" for o in declared.values()) else {}
         values = {}
         for key, opt in declared.items():
-            if opt.type == "sequence":
+            if opt.is_code:
+                values[key] = _code_value(opt.sequence.get("name", key), opt.default)
+            elif opt.type == "sequence":
                 live = counters.get(opt.sequence.get("name", key))
                 high = opt.bounds[1]
                 # a used-up counter sits one past its maximum: read it as its last number, so the
@@ -303,15 +327,45 @@ def sequence_values() -> dict[str, int]:
     return values
 
 
+def sequence_codes() -> dict[str, tuple[int, int, str, int]]:
+    """(next value, width, prefix, maximum) of every counter, for alphanumeric options: one
+    query, kept for the rest of the request like :func:`sequence_values`."""
+    if has_request_context() and "_ob_codes" in g:
+        return g._ob_codes
+    from .models import Sequence
+
+    values = {r.name: (r.next_value, r.width, r.prefix, r.max_value) for r in db.session.execute(
+        sa.select(Sequence.name, Sequence.next_value, Sequence.width, Sequence.prefix, Sequence.max_value))}
+    if has_request_context():
+        g._ob_codes = values
+    return values
+
+
+def _code_value(name: str, default: str) -> str:
+    """An alphanumeric counter's next code as typed on the options page; a used-up counter
+    (past its last code) reads as its last code, as numeric ones do."""
+    row = sequence_codes().get(name)
+    if row is None:
+        return default
+    next_value, width, prefix, high = row
+    return f"{prefix}{str(min(next_value, high)).zfill(width)}"
+
+
 def sequence_drawn(name: str, next_value: int) -> None:
     """A number of ``name`` was drawn: its counter now stands at ``next_value``."""
     if has_request_context() and "_ob_sequences" in g:
         g._ob_sequences[name] = next_value
+    if has_request_context() and "_ob_codes" in g:
+        if name in g._ob_codes:
+            g._ob_codes[name] = (next_value, *g._ob_codes[name][1:])
+        else:  # a counter created just now: read them all again when next asked
+            g.pop("_ob_codes")
 
 
 def forget_sequences() -> None:
     if has_request_context():
         g.pop("_ob_sequences", None)
+        g.pop("_ob_codes", None)
 
 
 @sa.event.listens_for(sa.orm.Session, "after_soft_rollback")
@@ -418,7 +472,11 @@ def apply_changes(plugin: str, new_values: Mapping[str, Any], *, user_id: int | 
         if old == new:
             continue
         changes[key] = (old, new)
-        if opt.type == "sequence":
+        if opt.is_code:
+            from .numbering import set_next_code
+
+            set_next_code(opt.sequence.get("name", key), str(new))
+        elif opt.type == "sequence":
             seq = dict(opt.sequence)
             set_next_value(seq.pop("name", key), int(new), **seq)
         else:

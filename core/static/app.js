@@ -19,6 +19,9 @@ document.addEventListener("DOMContentLoaded", () => {
     toggle.setAttribute("aria-expanded", String(open));
   });
   // a printable page that opens the print dialog by itself
+  // quick printing from a list: once printed, go where the page says (the document or the list)
+  const afterPrint = document.body.dataset.afterPrint;
+  if (afterPrint) window.addEventListener("afterprint", () => window.location.assign(afterPrint));
   if (document.body.hasAttribute("data-print-on-load")) window.print();
   // data-confirm on a form (asked on submit) or on a submit button (asked on click)
   document.addEventListener("submit", (e) => {

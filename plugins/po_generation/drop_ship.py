@@ -111,6 +111,7 @@ def create_drop_ship_po(order: SalesOrder, vendor_id: int, *, include_all: bool)
             item_id=ln.item_id, qty=ln.quantity_to_order(), drop_ship=True, unit_cost=ln.unit_cost,
             description=ln.description, required_date=ln.promise_date,
             vendor_item_code=ln.vendor_item_code if ln.resolved_vendor_id == vendor_id else "",
+            alias_item_code=ln.alias_item_code if settings.current()["alias_item_number"] else "",
             origin_label=f"SO {order.number} line {ln.line_no}") for ln in lines])
     po = purchasing.create_one(draft)
     links.add_links([links.new_link(ln.id, order.id, written.po_line_id, po.id, written.qty)

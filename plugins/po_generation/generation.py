@@ -73,6 +73,7 @@ def _line_drafts(d: PODraft) -> list[purchasing.PurchaseOrderLineDraft]:
     return [purchasing.PurchaseOrderLineDraft(
         item_id=ln.item_id, qty=ln.qty, unit_cost=ln.unit_cost, description=ln.description,
         required_date=ln.required_date or d.required_date, vendor_item_code=ln.vendor_item_code,
+        alias_item_code=ln.alias_item_code,
         origin_label=ln.origin_label, origin=ln.so_line_id) for ln in d.lines]
 
 

@@ -93,7 +93,8 @@ def _orders(order_ids: sa.ScalarSelect) -> dict[int, OrderIn]:
 def _order_lines(order_ids: sa.ScalarSelect) -> list[sa.Row]:
     L = SalesOrderLine
     return db.session.execute(
-        sa.select(L.id, L.order_id, L.line_no, L.item_id, L.description, L.qty_ordered, L.qty_shipped,
+        sa.select(L.id, L.order_id, L.line_no, L.item_id, L.description, L.alias_item_code, L.qty_ordered,
+                  L.qty_shipped,
                   L.qty_allocated, L.promise_date, L.warehouse_id, L.drop_ship, L.vendor_id, L.unit_cost,
                   Item.code, Item.supply_method, Item.default_vendor_id, Item.vendor_item_code,
                   Item.description.label("idesc"), Item.unit_cost.label("icost"))
@@ -107,6 +108,7 @@ def _line_in(r: sa.Row, on_order: Decimal) -> LineIn:
                   description=r.description or r.idesc or "", qty_shipped=Decimal(r.qty_shipped or 0),
                   qty_allocated=Decimal(r.qty_allocated or 0), on_order=on_order, promise_date=r.promise_date,
                   unit_cost=Decimal(r.unit_cost or r.icost or 0), vendor_item_code=r.vendor_item_code or "",
+                  alias_item_code=r.alias_item_code or "",
                   warehouse_id=r.warehouse_id)
 
 

@@ -1,8 +1,8 @@
 """The Generate tab of Sage 100's Purchase Order Options (plus *Include All Drop Ship
 Line Items* from its Line Entry tab), declared once. Help texts are the seed's wording.
 
-COGS Accounts for Drop Ship Lines and Alias Item Number for General Types are out of
-scope (no general ledger, no alias items) and are not declared.
+COGS Accounts for Drop Ship Lines is out of scope (no general ledger) and is not declared.
+*Carry the alias item number* is said in OrderBridge's words.
 """
 
 from __future__ import annotations
@@ -106,6 +106,11 @@ OPTIONS = [
            help="Select Yes to include the sales order e-mail address (Yes is available only if the Combine Sales "
                 "Orders by Vendor check box is cleared). Select No to exclude it. Select Drop Ship Only to include "
                 "it for drop-shipped purchase orders only."),
+    Option("alias_item_number", "bool", False, "Carry the alias item number to purchase order lines", tab=GEN,
+           help="When selected, the alias item number typed on a sales order line (the customer's own number for "
+                "the item, or another alternate number) is copied to the purchase order line generated for it, "
+                "and printed on the purchase order beside our item code. When cleared, purchase order lines "
+                "carry no alias. Item numbers only matter when inventory is integrated, as it always is here."),
     Option("include_all_drop_ship", "choice", "vendor", "Include All Drop Ship Line Items", tab="Line Entry",
            choices=INCLUDE_CHOICES,
            help="Select whether to include all drop ship line items on the purchase order form. Only for PO Vendor: "

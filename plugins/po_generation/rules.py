@@ -39,6 +39,7 @@ class GenOptions:
     fob: str = "drop_ship"
     confirm_to: str = "drop_ship"
     email: str = "drop_ship"
+    alias_item_number: bool = False
 
     @classmethod
     def from_options(cls, opts) -> GenOptions:
@@ -83,6 +84,7 @@ class LineIn:
     unit_cost: Decimal = ZERO
     vendor_item_code: str = ""
     warehouse_id: int | None = None
+    alias_item_code: str = ""  # the customer's or an alternate item number, from the SO line
 
     @property
     def is_drop_ship(self) -> bool:
@@ -159,6 +161,7 @@ class DraftLine:
     required_date: date | None
     vendor_item_code: str = ""
     line_no: int = 0
+    alias_item_code: str = ""
 
     @property
     def origin_label(self) -> str:
@@ -348,11 +351,14 @@ def no_vendor_problem(line: LineIn, order: OrderIn) -> Problem:
                    "no purchase order was generated for it")
 
 
-def draft_line(line: LineIn, order: OrderIn, qty: Decimal, required: date | None) -> DraftLine:
+def draft_line(line: LineIn, order: OrderIn, qty: Decimal, required: date | None, *,
+               alias: bool = False) -> DraftLine:
+    """One PO line for ``line``; ``alias``: *Carry the alias item number* is on."""
     return DraftLine(so_line_id=line.id, order_id=order.id, so_number=order.number, so_line_no=line.line_no,
                      item_id=line.item_id, item_code=line.item_code, description=line.description, qty=qty,
                      unit_cost=line.unit_cost or ZERO, required_date=required,
-                     vendor_item_code=line.vendor_item_code or "")
+                     vendor_item_code=line.vendor_item_code or "",
+                     alias_item_code=(line.alias_item_code or "") if alias else "")
 
 
 # -- the plan ----------------------------------------------------------------------------------
@@ -408,7 +414,7 @@ def plan_generation(orders: Iterable[OrderIn], lines: Iterable[LineIn], opts: Ge
             add_order(draft, order, opts, dates)
         except PromptNeeded as exc:
             missing_prompt.update(exc.which)
-        draft.lines.append(draft_line(line, order, qty, required))
+        draft.lines.append(draft_line(line, order, qty, required, alias=opts.alias_item_number))
     if missing_prompt:
         raise PromptNeeded(tuple(sorted(missing_prompt)))
     plan.drafts = sorted(groups.values(), key=numbering_order)

@@ -29,6 +29,7 @@ _TEXT_LIMITS = {name: PurchaseOrder.__table__.c[name].type.length for name in ("
                                                                                 "email")}
 _DESCRIPTION = PurchaseOrderLine.__table__.c.description.type.length
 _VENDOR_ITEM_CODE = PurchaseOrderLine.__table__.c.vendor_item_code.type.length
+_ALIAS_ITEM_CODE = PurchaseOrderLine.__table__.c.alias_item_code.type.length
 _ORIGIN_LABEL = PurchaseOrderLine.__table__.c.origin_label.type.length
 
 
@@ -53,6 +54,7 @@ class PurchaseOrderLineDraft:
     vendor_item_code: str | None = None
     warehouse_id: int | None = None
     drop_ship: bool = False
+    alias_item_code: str = ""  # the customer's or an alternate item number, printed on the PO
     line_status_id: int | None = None
     origin_label: str | None = None
     origin: Any = None
@@ -261,6 +263,7 @@ def line_values(po_id: int, line_no: int, ln: PurchaseOrderLineDraft, *, vendor_
         vic = item.vendor_item_code if item.default_vendor_id == vendor_id else ""
     return dict(
         po_id=po_id, line_no=line_no, item_id=ln.item_id, vendor_item_code=_text(vic, _VENDOR_ITEM_CODE),
+        alias_item_code=_text(ln.alias_item_code or "", _ALIAS_ITEM_CODE),
         description=_text(ln.description or item.description, _DESCRIPTION),
         qty_ordered=Decimal(ln.qty), qty_received=ZERO, qty_returned=ZERO,
         unit_cost=item.unit_cost if ln.unit_cost is None else Decimal(ln.unit_cost),

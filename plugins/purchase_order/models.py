@@ -120,6 +120,8 @@ class PurchaseOrderLine(db.Model):
     line_no: Mapped[int]
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"), index=True)
     vendor_item_code: Mapped[str] = mapped_column(sa.String(40), default="")
+    # the customer's (or an alternate) item number, carried from the sales order line
+    alias_item_code: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     qty_ordered: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
     qty_received: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
@@ -275,3 +277,100 @@ class PurchaseHistory(db.Model):
     amount_returned: Mapped[Decimal] = mapped_column(Money, default=ZERO)
     item: Mapped[Item] = relationship()
     vendor: Mapped[Partner] = relationship()
+
+
+BATCH_KINDS = {"receipt": "Receipts", "return": "Returns"}
+BATCH_STATUSES = {"open": "Open", "posted": "Posted"}
+
+
+class GoodsBatch(db.Model):
+    """A batch of receipts or returns entered now and posted together later (*Enable batch entry*).
+
+    Posted batches are kept: each entry then names the receipt or return it became.
+    """
+
+    __tablename__ = "po_batch"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(8), index=True)  # receipt | return
+    status: Mapped[str] = mapped_column(sa.String(8), default="open", index=True)
+    comment: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    posted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
+    posted_at: Mapped[datetime | None]
+
+    entries: Mapped[list[GoodsBatchEntry]] = relationship(
+        back_populates="batch", order_by="GoodsBatchEntry.entry_no", cascade="all, delete-orphan")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    posted_by: Mapped[User | None] = relationship(foreign_keys=[posted_by_id])
+
+    @property
+    def kind_label(self) -> str:
+        return BATCH_KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return BATCH_STATUSES.get(self.status, self.status)
+
+    @property
+    def total_qty(self) -> Decimal:
+        return sum((ln.qty for e in self.entries for ln in e.lines), ZERO)
+
+    @property
+    def total_amount(self) -> Decimal:
+        return sum((e.amount for e in self.entries), ZERO)
+
+
+class GoodsBatchEntry(db.Model):
+    """One receipt or return waiting in a batch: a PO, its quantities and comments.
+
+    The PO's number, vendor and each line's item and cost are kept on the entry, so a posted
+    batch still reads in full after period end purges its purchase orders.
+    """
+
+    __tablename__ = "po_batch_entry"
+    __table_args__ = (sa.UniqueConstraint("batch_id", "entry_no", name="uq_po_batch_entry_no"),
+                      {"sqlite_autoincrement": True})
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("po_batch.id", ondelete="CASCADE"), index=True)
+    entry_no: Mapped[int]
+    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
+    po_number: Mapped[str] = mapped_column(sa.String(20), default="")
+    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"))
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    comment_lines: Mapped[str] = mapped_column(sa.Text, default="")  # receipts: one comment line per line
+    document_number: Mapped[str] = mapped_column(sa.String(20), default="")  # the receipt or return, once posted
+
+    batch: Mapped[GoodsBatch] = relationship(back_populates="entries")
+    po: Mapped[PurchaseOrder | None] = relationship()
+    vendor: Mapped[Partner] = relationship()
+    lines: Mapped[list[GoodsBatchLine]] = relationship(
+        back_populates="entry", order_by="GoodsBatchLine.id", cascade="all, delete-orphan")
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines), ZERO)
+
+
+class GoodsBatchLine(db.Model):
+    __tablename__ = "po_batch_line"
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("po_batch_entry.id", ondelete="CASCADE"), index=True)
+    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
+    line_no: Mapped[int]  # the PO line's number
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"))
+    description: Mapped[str] = mapped_column(sa.String(200), default="")
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)  # the PO line's, again at posting
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    entry: Mapped[GoodsBatchEntry] = relationship(back_populates="lines")
+    po_line: Mapped[PurchaseOrderLine | None] = relationship()
+    item: Mapped[Item] = relationship()
+
+    @property
+    def amount(self) -> Decimal:
+        return (self.qty * self.unit_cost).quantize(Decimal("0.01"))

@@ -1,7 +1,8 @@
 """The Sage 100 Purchase Order Options this plugin honours (Generate belongs to po_generation).
 
-Help texts are the seed's own wording. Tax, freight, COD, G/L, job cost, batch and
-accounts-payable options are out of scope (no such modules) and are not declared.
+Help texts of the first options are the seed's own wording; the batch and printing options
+say it in OrderBridge's words. Tax, freight, COD, G/L, job cost and accounts-payable options
+are out of scope (no such modules) and are not declared.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ PLUGIN = "purchase_order"
 PO_SEQ = {"name": "po_number", "width": 7}
 RECEIPT_SEQ = {"name": "po_receipt_number", "width": 7}
 RETURN_SEQ = {"name": "po_return_number", "width": 7}
+BATCH_SEQ = {"name": "po_batch_number", "alphanumeric": 1, "default": "00001"}  # "default": the first code
 options = PluginOptions(PLUGIN)  # the one binding of this plugin's option access
 YES_PROMPT_NO = (("Y", "Yes"), ("P", "Prompt"), ("N", "No"))
 RECEIPT_HISTORY = (("yes", "Yes"), ("no", "No"), ("summary", "Summary Only"), ("period_end", "Until Period End"))
@@ -81,6 +83,15 @@ OPTIONS = [
            max=9_999_999, sequence=RETURN_SEQ,
            help="Type the next purchase order return number to assign when using the Automatic Purchase Order "
                 "Return Number feature in Return of Goods Entry."),
+    Option("batch_entry", "bool", False, "Enable batch entry for receipts and returns", tab="Entry",
+           help="When selected, receipts and returns are not posted as they are entered: each goes into a batch "
+                "that is reviewed, printed as a register and posted in one go (stock, purchase history and "
+                "back-order release happen at posting). When cleared, each receipt or return posts at once."),
+    Option("next_batch", "sequence", BATCH_SEQ["default"], "Next batch number", tab="Entry",
+           sequence={k: v for k, v in BATCH_SEQ.items() if k != "default"}, available_if={"batch_entry": True},
+           help="The number the next batch of receipts or returns gets. Letters and digits are allowed; the "
+                "digits at the end count up and keep their width: 00001 is followed by 00002, A0005 by A0006. "
+                "After A9999 set the next series here (for example B0000)."),
     Option("default_warehouse", "ref", "", "Default Warehouse for Purchase Orders", tab="Entry", ref="warehouse",
            available_if={"integrate_inventory": True},
            help="Enter the warehouse code established in Inventory Management Options to use as the default "
@@ -91,6 +102,30 @@ OPTIONS = [
            help="Select this check box to allow the quantity received to exceed the quantity ordered during "
                 "Receipt of Goods Entry or the quantity invoiced during Receipt of Invoice Entry. Clear this check "
                 "box if you do not want to allow the quantity received or invoiced to exceed the quantity ordered."),
+    # -- Printing -----------------------------------------------------------------------
+    Option("print_comments_on_registers", "bool", False, "Print order comments on registers", tab="Printing",
+           help="When selected, the receipt and return registers (the printed list of a batch before and after "
+                "posting) show each purchase order's own comment under its entry. When cleared, they show only "
+                "the comments entered with the receipt or return."),
+    Option("print_return_orders", "bool", False, "Print return orders", tab="Printing",
+           help="When selected, a return order — the document that goes back to the vendor with the goods — is "
+                "offered for printing as soon as a return is posted, and can be printed again from the returns "
+                "list. When cleared, returns have no printed document."),
+    Option("barcode_receivers", "bool", False, "Print a bar code on purchase order receivers", tab="Printing",
+           help="When selected, the receiver (the sheet the warehouse receives a purchase order with) carries "
+                "the purchase order number as a Code 128 bar code, so a scanner can bring the order up. When "
+                "cleared, the number is printed as text only."),
+    Option("redisplay_po", "bool", True, "After quick printing a purchase order, show it again", tab="Printing",
+           help="Quick printing is printing straight from a list. When selected, the purchase order is shown "
+                "once it is printed; when cleared, you go back to the list you printed from."),
+    Option("redisplay_receiver", "bool", False, "After quick printing a receiver, show its purchase order again",
+           tab="Printing",
+           help="When selected, the purchase order is shown once its receiver is printed from a list; when "
+                "cleared, you go back to the list you printed from."),
+    Option("redisplay_return", "bool", False, "After quick printing a return order, show the return again",
+           tab="Printing", available_if={"print_return_orders": True},
+           help="When selected, the return is shown once its return order is printed from the returns list; when "
+                "cleared, you go back to the list. Available only when return orders are printed."),
     # -- History ------------------------------------------------------------------------
     Option("retain_po_history", "bool", True, "Retain Purchase Order History", tab="History",
            help="Select this check box to retain purchase order history information. If this check box is "

@@ -33,6 +33,8 @@ def menu_items():
     return [
         MenuItem("Purchase orders", "purchase_order.index", order=30, group="Purchasing"),
         MenuItem("Receipts", "purchase_order.receipts", order=31, group="Purchasing"),
+        MenuItem("Returns", "purchase_order.returns", order=31, group="Purchasing"),
+        MenuItem("Receipt batches", "purchase_order.batch_list", order=31, group="Purchasing"),
         MenuItem("Deleted POs", "purchase_order.deleted_orders", order=33, group="Purchasing"),
         MenuItem("Purchase history", "purchase_order.purchase_history", order=32, group="Purchasing"),
         MenuItem("PO period end", "purchase_order.period_end", section="admin", roles=("admin", "purchasing"),

@@ -207,7 +207,10 @@ def close(po_id: int):
 @bp.route("/purchase-orders/<int:po_id>/print")
 @require()
 def print_po(po_id: int):
-    return render_template("purchase_order/print.html", po=_get_po(po_id))
+    from .print_views import after_quick_print
+
+    after = after_quick_print(options.redisplay_po, url_for(".view", po_id=po_id), url_for(".index"))
+    return render_template("purchase_order/print.html", po=_get_po(po_id), after_print=after)
 
 
 @bp.route("/purchase-orders/<int:po_id>/exceptions/<int:exc_id>/resolve", methods=["POST"])
@@ -288,10 +291,18 @@ def _goods(po_id: int, kind: str):
     values: dict[str, str] = {}
     loose: list[str] = []
     if request.method == "POST":
-        values = {k: v for k, v in request.form.items() if k.startswith(("qty_", "comment"))}
+        values = {k: v for k, v in request.form.items() if k.startswith(("qty_", "comment", "batch"))}
         try:
+            if options.batch_entry:  # entered into a batch, posted with it later
+                from .batch_views import add_to_batch
+
+                batch = _attempt(add_to_batch, po, kind)
+                flash(f"Added to batch {batch.number}; it posts when the batch is posted.", "success")
+                return redirect(url_for(".batch_view", batch_id=batch.id))
             posted = _attempt(_post_goods, po, kind)
             flash(_posted_message(kind, posted), "success")
+            if kind == "return" and options.print_return_orders:
+                return redirect(url_for(".return_order", return_id=posted.document.id))
             return redirect(url_for(".view", po_id=po_id))
         except ValidationError as exc:
             errors, loose = _split(exc)
@@ -300,8 +311,15 @@ def _goods(po_id: int, kind: str):
         flash("A cancelled purchase order cannot be received.", "error")
         return redirect(url_for(".view", po_id=po_id))
     return render_template("purchase_order/goods.html", po=po, kind=kind, errors=errors, values=values,
-                           error=" ".join(loose) or None, allow_exceed=options.allow_exceed
-                           ), 422 if request.method == "POST" else 200
+                           error=" ".join(loose) or None, allow_exceed=options.allow_exceed,
+                           batches=_open_batches(kind)), 422 if request.method == "POST" else 200
+
+
+def _open_batches(kind: str) -> list | None:
+    """The open batches the form offers when batch entry is on (None: it posts at once)."""
+    from .services.batches import open_batches
+
+    return open_batches(kind) if options.batch_entry else None
 
 
 @bp.route("/purchase-orders/<int:po_id>/receive", methods=["GET", "POST"])
@@ -431,3 +449,7 @@ def line_statuses(row_id: int | None = None):
 @require("admin")
 def reason_codes(row_id: int | None = None):
     return _codes("reason_codes", row_id)
+
+
+# the batch and printed-document pages add their routes to this blueprint
+from . import batch_views, print_views  # noqa: E402, F401  (they import bp from here)

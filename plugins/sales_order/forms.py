@@ -34,6 +34,8 @@ class LineForm(Form):
     id = HiddenField()
     item_id = SelectField("Item", coerce=parse_id, validate_choice=False)
     description = StringField("Description", validators=[Length(max=200)])
+    alias_item_code = StringField("Alias item number", validators=[Length(max=40)],
+                                  description="The customer's own or an alternate number for the item.")
     qty_ordered = DecimalField("Quantity", validators=[Optional()])
     unit_price = DecimalField("Unit price", places=5, validators=[Optional()],
                               description="Blank: the item's list price.")

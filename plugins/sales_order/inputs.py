@@ -42,6 +42,7 @@ class LineInput:
     qty_ordered: Decimal | None
     id: int | None = None
     description: str = ""
+    alias_item_code: str = ""  # the customer's or an alternate item number
     unit_price: Decimal | None = None  # None: the item's list price
     discount_pct: Decimal | None = None
     promise_date: date | None = None

@@ -149,6 +149,8 @@ class SalesOrderLine(db.Model):
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
     line_no: Mapped[int]
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"), index=True)
+    # the customer's own (or an alternate) number for the item, printed beside ours
+    alias_item_code: Mapped[str] = mapped_column(sa.String(40), default="", server_default="")
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     qty_ordered: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
     qty_to_ship: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)

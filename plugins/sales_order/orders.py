@@ -282,6 +282,7 @@ def _fill_line(s: _Save, order: SalesOrder, line: SalesOrderLine, li: LineInput,
     qty = li.qty_ordered
     line.item = item
     line.description = _line_description(s, line, li, item)
+    line.alias_item_code = (li.alias_item_code or "").strip()[:40]
     line.qty_ordered = qty
     line.unit_price = li.unit_price if li.unit_price is not None else item.list_price
     line.discount_pct = li.discount_pct or ZERO

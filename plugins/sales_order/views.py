@@ -58,7 +58,8 @@ def _form_input(form: OrderForm) -> services.OrderInput:
             continue
         lines.append(services.LineInput(
             item_id=lf.item_id.data, qty_ordered=lf.qty_ordered.data, id=parse_id(lf.id.data),
-            description=lf.description.data or "", unit_price=lf.unit_price.data, discount_pct=lf.discount_pct.data,
+            description=lf.description.data or "", alias_item_code=(lf.alias_item_code.data or "").strip(),
+            unit_price=lf.unit_price.data, discount_pct=lf.discount_pct.data,
             promise_date=lf.promise_date.data, warehouse_id=lf.warehouse_id.data,
             drop_ship=lf.drop_ship.data if lf.id.data or lf.drop_ship.data else None,
             vendor_id=lf.vendor_id.data, index=i))

@@ -51,7 +51,7 @@ class Posted:
 # -- the shared skeleton -------------------------------------------------------------------------
 
 
-def _lock_po(po_id: int) -> PurchaseOrder:
+def lock_po(po_id: int) -> PurchaseOrder:
     """The PO and its lines under row locks (PostgreSQL), fresh from the database."""
     po = db.session.scalars(
         sa.select(PurchaseOrder).where(PurchaseOrder.id == po_id).with_for_update()
@@ -99,7 +99,7 @@ def _locked_quantities(po_id: int, quantities: Mapping[Any, Any], check: LineChe
                        ) -> tuple[PurchaseOrder, dict[int, Decimal], Options]:
     """Lock, parse and check: ``check(line, qty, options)`` answers a message or None."""
     o = options.current()
-    po = _lock_po(po_id)
+    po = lock_po(po_id)
     if po.status == "cancelled":
         raise ValidationError(None, "A cancelled purchase order cannot be received or returned.")
     wanted = _parse_quantities(po, quantities)
@@ -218,6 +218,24 @@ def post_receipt(po_id: int, quantities: Mapping[Any, Any], *, comment: str = ""
         f"line {rl.po_line.line_no} qty {rl.qty.normalize():f}" for rl in receipt.lines if rl.po_line is not None))
     hooks().on_receipt(receipt=receipt)
     return Posted(receipt, closed)
+
+
+def check_goods(kind: str, po_id: int, quantities: Mapping[Any, Any],
+                pending: Mapping[int, Decimal] | None = None) -> tuple[PurchaseOrder, dict[int, Decimal]]:
+    """Check a receipt or return as posting would, without writing: (PO, quantities by line id).
+
+    ``pending`` is what is already waiting for the same lines (a batch's other entries),
+    counted against each line's limit as if it were posted first.
+    """
+    base = _receipt_limit if kind == "receipt" else _return_limit
+    pending = pending or {}
+
+    def check(ln: PurchaseOrderLine, q: Decimal, o: Options) -> str | None:
+        return base(ln, q + pending.get(ln.id, ZERO), o)
+
+    nothing = f"Enter a quantity {'received' if kind == 'receipt' else 'returned'} for at least one line."
+    po, wanted, _o = _locked_quantities(po_id, quantities, check, nothing)
+    return po, wanted
 
 
 # -- returns ----------------------------------------------------------------------------------------
