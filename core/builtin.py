@@ -19,9 +19,9 @@ manifest = Manifest(
 
 @hookimpl
 def register_blueprints():
-    from . import admin, auth, masterdata
+    from . import admin, auth, lookup, masterdata
 
-    return [auth.bp, admin.home_bp, admin.bp, masterdata.bp]
+    return [auth.bp, admin.home_bp, admin.bp, masterdata.bp, lookup.bp]
 
 
 @hookimpl
