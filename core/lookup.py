@@ -54,6 +54,11 @@ def _starts_with(column: InstrumentedAttribute, text: str) -> sa.ColumnElement:
     return column.like(pattern, escape="\\")  # SQLite's LIKE ignores ASCII case: the NOCASE index serves it
 
 
+def prefix_statement(stmt: sa.Select, column: InstrumentedAttribute, text: str, limit: int = LIMIT) -> sa.Select:
+    """``stmt`` narrowed to rows whose ``column`` starts with ``text``, in index order, ``limit`` rows."""
+    return stmt.where(_starts_with(column, text)).order_by(_key(column)).limit(limit)
+
+
 def _prefix_search(stmt: sa.Select, code: InstrumentedAttribute, name: InstrumentedAttribute, text: str,
                    limit: int) -> list[Any]:
     """Rows whose code, then whose name, starts with ``text``: two index range scans."""
@@ -61,7 +66,7 @@ def _prefix_search(stmt: sa.Select, code: InstrumentedAttribute, name: Instrumen
     for column in (code, name):
         if len(found) >= limit:
             break
-        rows = db.session.scalars(stmt.where(_starts_with(column, text)).order_by(_key(column)).limit(limit))
+        rows = db.session.scalars(prefix_statement(stmt, column, text, limit))
         for row in rows.unique():
             found.setdefault(row.id, row)
     return list(found.values())[:limit]
