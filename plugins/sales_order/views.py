@@ -40,8 +40,9 @@ QTY = SalesOrderLine.__table__.c.qty_shipped.type
 @require()
 def index():
     f = queries.list_filters(request.args)
-    return render_template("sales_order/index.html", page=paginate(queries.list_statement(f)), f=f,
-                           statuses=STATUSES)
+    page = paginate(queries.list_statement(f))
+    return render_template("sales_order/index.html", page=page, f=f, statuses=STATUSES,
+                           totals=queries.list_totals(page.items))
 
 
 # -- entry -------------------------------------------------------------------------------------
