@@ -7,7 +7,8 @@
 Loopback only and bounded. For each backend it builds a fresh database with
 ``bench/web_load.py``'s bulk inserts (``--size`` items with stock, customers and sales
 orders of 3 lines; the PostgreSQL database's public schema is dropped and made again, so
-give it one of its own: its name must start with ``ob_`` or contain ``bench``), starts
+give it one of its own: its name must start with ``ob_`` or contain ``bench``; then
+``ANALYZE``, as autovacuum would soon after such a load), starts
 gunicorn with one worker and, one request at a time, measures each page ``--samples``
 times per run, ``--runs`` runs: p50 per run as min/median/max, and the page size. The
 floor is ``/healthz`` (a request that reads nothing): each page's p50 is also printed as
@@ -49,6 +50,14 @@ def reset_postgres(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
+
+
+def analyze(url: str) -> None:
+    """Planner statistics for the bulk-inserted tables, as autovacuum would gather them soon after."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("ANALYZE")
 
 
 def spread(values: list[float], fmt: str = "{:.1f}") -> str:
@@ -164,6 +173,8 @@ def bench_backend(backend: str, args) -> None:
     if backend == "postgresql":
         reset_postgres(url)
     ids = build(url, args.size)
+    if backend == "postgresql":
+        analyze(url)
     proc = start_server(url, 1, args.port, instance, args.code)
     try:
         client = Client(args.port)
