@@ -110,6 +110,10 @@ def test_type_ahead_entry_of_a_three_line_order_with_live_totals(entry_server, s
     expect(page.locator("#so-lines tbody tr")).to_have_count(3)
     assert page.url.endswith("/sales-orders/new")
 
+    # Remove looks like a button (a bordered, padded control), not a bare link
+    remove = page.locator("#so-lines tbody tr").nth(2).get_by_role("button", name="Remove")
+    style = remove.evaluate("b => { const s = getComputedStyle(b); return [s.borderTopStyle, s.paddingLeft]; }")
+    assert style[0] == "solid" and float(style[1].rstrip("px")) >= 4, style
     # the lines fit the screen without scrolling sideways (cards on a phone)
     box, card = page.locator("#so-lines").bounding_box(), page.locator("#order-form").bounding_box()
     assert box["x"] + box["width"] <= min(card["x"] + card["width"], page.viewport_size["width"]) + 1

@@ -52,6 +52,7 @@ def test_lookups_need_a_signed_in_user_and_entry_lookups_a_sales_role(app, so, c
     assert readonly.get("/sales-orders/lookup/items?q=b").status_code == 403  # prices and stock: order entry
     assert readonly.get("/sales-orders/lookup/customers?q=c").status_code == 403
     assert client_for("sales").get("/sales-orders/lookup/items?q=b").status_code == 200
+    assert readonly.get("/lookup/warehouses?q=m").status_code == 404  # only customers, vendors and items
 
 
 def test_lookup_matches_the_beginning_of_code_or_name_in_any_case(app, so, client_for):
