@@ -15,6 +15,9 @@ floor is ``/healthz`` (a request that reads nothing): each page's p50 is also pr
 a multiple of it. ``SO save`` posts a 3-line order (codes typed, ids too, so an older
 checkout served with ``--code`` can be compared).
 
+Then, in the benchmark's own process (this checkout only), the CPU time per request of
+each page: the wall-clock p50 on a loaded machine is mostly waiting for a CPU.
+
 ``--wrk`` then serves the same database with 2 workers and runs ``wrk`` (``make
 bench-deps`` installs it) on the SO list with ``--wrk-clients`` connections for
 ``--wrk-seconds``, ``--runs`` times: requests/s, p50/p99 latency and errors (non-2xx
@@ -37,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.web_load import LINES_PER_ORDER, Client, build, start_server, stop_server  # noqa: E402
+from bench.web_load import LINES_PER_ORDER, PASSWORD, USER, Client, build, start_server, stop_server  # noqa: E402
 
 
 def reset_postgres(url: str) -> None:
@@ -125,6 +128,27 @@ def measure_pages(client: Client, ids: dict, runs: int, samples: int) -> None:
         print(f"  {label:<26} {spread(values):>27} {statistics.median(values) / floor:7.1f}x {size}", flush=True)
 
 
+def cpu_figures(url: str, ids: dict, runs: int, samples: int) -> None:
+    """CPU time per request, in this process (Flask's test client on the same database): what a
+    page costs on an idle core, whatever the machine's load does to the wall-clock figures."""
+    from core import create_app
+    from core.testing import client_of
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    client = client_of(app)
+    client.login(USER, PASSWORD)
+    print(f"  {'CPU per request, in process':<26} {'ms min / median / max':>27}", flush=True)
+    for label, path in pages(ids):
+        per_run = []
+        for _ in range(runs):
+            client.get(path)  # warm
+            began = time.process_time()
+            for _ in range(samples):
+                client.get(path)
+            per_run.append((time.process_time() - began) / samples * 1000)
+        print(f"  {label:<26} {spread(per_run):>27}", flush=True)
+
+
 WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
 WRK_LAT = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 WRK_ERRORS = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)|Socket errors:.*?connect (\d+), read (\d+), write (\d+), "
@@ -184,6 +208,8 @@ def bench_backend(backend: str, args) -> None:
         measure_pages(client, ids, args.runs, args.samples)
     finally:
         stop_server(proc)
+    if args.code == ROOT:  # the in-process figures are this checkout's
+        cpu_figures(url, ids, args.runs, args.samples)
     if args.wrk:
         wrk_figures(url, instance, args)
     if backend == "sqlite":
