@@ -156,3 +156,26 @@ def test_generate_prompt_only_when_something_needs_buying(entry_server, page):
         expect(page.locator("#pogen-prompt")).to_have_count(1 if prompt else 0)
         expect(page.get_by_role("link", name="Generate POs", exact=True)).to_have_count(1 if prompt else 0)
         expect(page.get_by_role("link", name="Drop-ship PO")).to_have_count(0)  # no drop-ship line
+
+
+def test_the_form_works_without_javascript(entry_server, browser):
+    """Progressive enhancement: the codes are plain text the server resolves and checks."""
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, java_script_enabled=False)
+    context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        login(page, entry_server, "sales")
+        page.goto(f"{entry_server.url}/sales-orders/new")
+        expect(page.locator("#lookup-list")).to_have_count(0)  # no script ran
+        page.fill("#customer_code", "c1001")
+        page.fill("[name='lines-0-item_code']", "NO-SUCH-ITEM")
+        page.fill("[name='lines-0-qty_ordered']", "2")
+        page.click("#save-order")
+        expect(page.locator("#error-lines-0-item_id")).to_have_text("No item has the code NO-SUCH-ITEM.")
+        expect(page.locator("#customer_code")).to_have_value("c1001")  # kept as typed
+        page.fill("[name='lines-0-item_code']", "drill-18v")
+        page.click("#save-order")
+        expect(page.locator(".flash.success")).to_contain_text("Saved sales order")
+        expect(page.locator("#order-lines")).to_contain_text("DRILL-18V")
+    finally:
+        context.close()
