@@ -68,27 +68,8 @@ function TypeAhead(form, onChoose) {
   };
   const show = (found) => {
     rows = found;
-    list.replaceChildren(...found.map((row, i) => {
-      const li = document.createElement("li");
-      li.id = `lookup-option-${i}`;
-      li.setAttribute("role", "option");
-      const code = document.createElement("strong");
-      code.textContent = row.code;
-      li.append(code, " ", row.name || "");
-      if (row.available != null) li.append(` · ${row.available} ${row.unit || ""} available`);
-      li.addEventListener("mousedown", (e) => { e.preventDefault(); choose(i); });
-      return li;
-    }));
-    if (!found.length) {
-      const li = document.createElement("li");
-      li.className = "muted";
-      li.textContent = "Nothing starts with that.";
-      list.append(li);
-    }
-    const box = input.getBoundingClientRect();
-    list.style.left = `${box.left + window.scrollX}px`;
-    list.style.top = `${box.bottom + window.scrollY}px`;
-    list.style.minWidth = `${Math.max(box.width, 220)}px`;
+    list.replaceChildren(...listItems(found, (i) => choose(i)));
+    placeUnder(list, input);
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     highlight(found.length ? 0 : -1);
@@ -138,6 +119,34 @@ function TypeAhead(form, onChoose) {
   form.addEventListener("focusout", (e) => { if (e.target === input) setTimeout(close, 150); });
 }
 
+// the rows of the type-ahead's list; a row is chosen on mousedown (before the field loses focus)
+function listItems(found, pick) {
+  if (!found.length) {
+    const li = document.createElement("li");
+    li.className = "muted";
+    li.textContent = "Nothing starts with that.";
+    return [li];
+  }
+  return found.map((row, i) => {
+    const li = document.createElement("li");
+    li.id = `lookup-option-${i}`;
+    li.setAttribute("role", "option");
+    const code = document.createElement("strong");
+    code.textContent = row.code;
+    li.append(code, " ", row.name || "");
+    if (row.available != null) li.append(` · ${row.available} ${row.unit || ""} available`);
+    li.addEventListener("mousedown", (e) => { e.preventDefault(); pick(i); });
+    return li;
+  });
+}
+
+function placeUnder(list, input) {
+  const box = input.getBoundingClientRect();
+  list.style.left = `${box.left + window.scrollX}px`;
+  list.style.top = `${box.bottom + window.scrollY}px`;
+  list.style.minWidth = `${Math.max(box.width, 220)}px`;
+}
+
 const idInput = (el) => el.previousElementSibling; // the hidden id rendered just before the code
 const noteOf = (el) => el.parentElement.querySelector(`[data-note-for], .lookup-note`);
 
@@ -152,6 +161,54 @@ function fill(el, value) {
   if (!el) return;
   if (el.value === "" || el.value === el.dataset.filled) el.value = value;
   el.dataset.filled = value;
+}
+
+// what choosing a customer or an item fills in (fields the clerk changed are left alone)
+function applyChoice(form, el, row) {
+  el.value = row.code;
+  idInput(el).value = row.id;
+  const kind = el.dataset.lookup;
+  noteOf(el).textContent = row.name + (kind === "customer" && row.terms ? ` · terms ${row.terms}` : "");
+  if (kind === "customer") {
+    fill(form.querySelector("#ship_to_address"), row.ship_to);
+    fill(form.querySelector("#ship_via"), row.ship_via);
+    fill(form.querySelector("#fob"), row.fob);
+    fill(form.querySelector("#email"), row.email);
+  } else if (kind === "item") {
+    const line = el.closest("tr");
+    const field = (name) => line.querySelector(`[name$="-${name}"]`);
+    fill(field("description"), row.name);
+    fill(field("unit_price"), row.price);
+    line.dataset.listPrice = row.price;
+    line.querySelector("[data-unit]").textContent = row.unit || "";
+    line.querySelector("[data-stock]").textContent = row.available != null ? `Available: ${row.available}`
+      : row.supply_label;
+    const vendor = field("vendor_code");
+    if (row.vendor && (vendor.value === "" || vendor.value === vendor.dataset.filled)) {
+      fill(vendor, row.vendor.code);
+      idInput(vendor).value = row.vendor.id;
+      noteOf(vendor).textContent = row.vendor.name;
+    }
+    const drop = line.querySelector("[data-role=drop-ship]");
+    if (drop && !field("id").value) drop.checked = row.drop_ship;
+  }
+}
+
+// Enter moves to the next field; on the last field of the last line it adds a line
+function moveOn(form, body, el) {
+  const visible = (f) => !f.disabled && f.offsetParent !== null;
+  const fields = [...form.querySelectorAll("input:not([type=hidden]), select, textarea")].filter(visible);
+  const row = el.closest("tbody tr");
+  const last = row && !row.nextElementSibling
+    && [...row.querySelectorAll("input:not([type=hidden]), select")].filter(visible).pop() === el;
+  const i = fields.indexOf(el);
+  if (last) {
+    document.getElementById("add-line").click();
+    const added = body.lastElementChild.querySelector("[data-lookup]");
+    if (added) added.focus();
+  } else if (i >= 0 && i + 1 < fields.length) {
+    fields[i + 1].focus();
+  }
 }
 
 // -- the order form --------------------------------------------------------------------------
@@ -185,59 +242,13 @@ function OrderEntry(form) {
     totals.hidden = false;
   };
 
-  const chosen = (el, row) => {
-    el.value = row.code;
-    idInput(el).value = row.id;
-    const kind = el.dataset.lookup;
-    const note = noteOf(el);
-    note.textContent = row.name + (kind === "customer" && row.terms ? ` · terms ${row.terms}` : "");
-    if (kind === "customer") {
-      fill(form.querySelector("#ship_to_address"), row.ship_to);
-      fill(form.querySelector("#ship_via"), row.ship_via);
-      fill(form.querySelector("#fob"), row.fob);
-      fill(form.querySelector("#email"), row.email);
-    } else if (kind === "item") {
-      const line = el.closest("tr");
-      fill(field(line, "description"), row.name);
-      fill(field(line, "unit_price"), row.price);
-      line.dataset.listPrice = row.price;
-      line.querySelector("[data-unit]").textContent = row.unit || "";
-      line.querySelector("[data-stock]").textContent = row.available != null ? `Available: ${row.available}`
-        : row.supply_label;
-      const vendor = field(line, "vendor_code");
-      if (row.vendor && (vendor.value === "" || vendor.value === vendor.dataset.filled)) {
-        fill(vendor, row.vendor.code);
-        idInput(vendor).value = row.vendor.id;
-        noteOf(vendor).textContent = row.vendor.name;
-      }
-      const drop = line.querySelector("[data-role=drop-ship]");
-      if (drop && !field(line, "id").value) drop.checked = row.drop_ship;
-      recalc();
-    }
-  };
-
-  // Enter moves to the next field; on the last field of the last line it adds a line
-  const moveOn = (el) => {
-    const fields = [...form.querySelectorAll("input:not([type=hidden]), select, textarea")]
-      .filter((f) => !f.disabled && f.offsetParent !== null);
-    const i = fields.indexOf(el);
-    const row = el.closest("tbody tr");
-    const last = row && !row.nextElementSibling && [...row.querySelectorAll("input:not([type=hidden]), select")]
-      .filter((f) => f.offsetParent !== null).pop() === el;
-    if (last) {
-      document.getElementById("add-line").click();
-      const added = body.lastElementChild.querySelector("[data-lookup]");
-      if (added) added.focus();
-    } else if (i >= 0 && i + 1 < fields.length) {
-      fields[i + 1].focus();
-    }
-  };
+  const chosen = (el, row) => { applyChoice(form, el, row); if (el.dataset.lookup === "item") recalc(); };
   form.addEventListener("keydown", (e) => {
     const el = e.target;
     if (e.key !== "Enter" || e.defaultPrevented || !el.matches("input, select")) return;
     if (el.type === "submit" || el.type === "button") return;
     e.preventDefault();
-    moveOn(el);
+    moveOn(form, body, el);
   });
   form.addEventListener("input", (e) => { if (e.target.matches("[data-calc]")) recalc(); });
   body.addEventListener("click", (e) => { if (e.target.matches("[data-remove-line]")) setTimeout(recalc, 0); });
