@@ -86,9 +86,11 @@ def _edit(order: SalesOrder | None):
     if request.method == "GET":
         names = entry.fill_codes(form, order, form.warehouse_id.data) if order is not None else entry.Names()
         return _render_form(form, heading, loose, names)
-    code_errors, names = entry.resolve_codes(form)
-    if not form.validate() or code_errors:
-        attach_errors(form, ValidationError.many(code_errors)) if code_errors else None
+    code_errors, names = entry.resolve_codes(form)  # typed codes to ids; a code naming nothing is refused
+    valid = form.validate()  # first: validating resets the fields' errors
+    if code_errors:
+        attach_errors(form, ValidationError.many(code_errors))
+    if not valid or code_errors:
         loose = ["Please correct the fields marked below."]
     else:
         try:
