@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := core:create_app
 
-.PHONY: run test lint bench browser-deps pdf-deps clean docs
+.PHONY: run test lint bench bench-pages bench-deps browser-deps pdf-deps clean docs
 
 $(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml examples/supplier_sim/pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -33,6 +33,17 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
 	    || echo "chromium could not be installed: browser tests will be skipped"; \
 	else echo "chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped"; fi
+
+# wrk (an HTTP load generator) for bench/pages.py --wrk, installed like Chromium above; without
+# it the benchmark prints its own figures and says that the wrk figure was skipped.
+bench-deps:
+	@if command -v wrk >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing wrk for the page benchmark"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null \
+	    || echo "wrk could not be installed: bench/pages.py skips its wrk figure"; \
+	else echo "wrk is not installed and cannot be (needs root and apt-get): bench/pages.py skips its wrk figure"; fi
 
 # Debian's libraries for WeasyPrint (purchase orders as PDF), installed like Chromium above when
 # `import weasyprint` fails; without them the PO TO VENDOR email cannot attach the PDF.
@@ -69,6 +80,10 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/generate.py
+
+# SO list and SO entry form at 10,000 of everything, and wrk on the SO list (PostgreSQL, 2 workers)
+bench-pages: $(STAMP) bench-deps
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) instance/*.db

@@ -131,7 +131,7 @@ def start_server(url: str, workers: int, port: int, instance: str, code: Path = 
     proc = subprocess.Popen(
         [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(code), "--workers", str(workers),
          "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--max-requests", "0", "core:create_app()"],
-        env=env, start_new_session=True)
+        env=env, start_new_session=True, cwd=str(code))  # the checkout served, not the caller's directory
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:

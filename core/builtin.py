@@ -12,7 +12,7 @@ manifest = Manifest(
     description="Users and roles, modules, setup options, numbering and master data.",
     table_prefix="core_",
     required=True,
-    blueprints=("auth:bp", "admin:home_bp", "admin:bp", "masterdata:bp"),
+    blueprints=("auth:bp", "admin:home_bp", "admin:bp", "masterdata:bp", "lookup:bp"),
     options=None,  # core's options and commands are computed in the hooks below
     commands=None,
 )

@@ -23,6 +23,10 @@ from alembic.script import ScriptDirectory
 from .db import db
 from .plugins import PluginHost
 
+# Indexes on expressions that differ by database (core.lookup's case-insensitive prefix
+# indexes) cannot be declared on the models: autogenerate leaves indexes so named alone.
+EXPRESSION_INDEX_PREFIX = "ix_lookup_"
+
 
 def version_table(plugin: str) -> str:
     return f"alembic_version_{plugin}"
@@ -100,6 +104,8 @@ def _owned(host: PluginHost, plugin: str):
         # other plugin's table would look missing and land in this plugin's revision
         if type_ == "table":
             return owns(name)
+        if type_ == "index" and (name or "").startswith(EXPRESSION_INDEX_PREFIX):
+            return False  # per-dialect expression indexes live in the migrations only
         table = getattr(obj, "table", None)
         return table is None or owns(table.name)
 

@@ -25,6 +25,7 @@ from plugins.sales_order.models import DONE_STATUSES, SalesOrder
 
 from . import activity_log, links, notices, purchasing, settings
 from .generation import Result, generate_for_order
+from .inputs import order_supply
 from .links import LinkRow
 from .rules import ZERO, LineIn, PromptNeeded
 
@@ -122,7 +123,8 @@ def on_order_saved(order: SalesOrder, created: bool, changes) -> Result | None:
         return None
     o = settings.current()
     if created and o["enable_in_entry"] and o["prompt_on_new"] and not o["generate_on_save"]:
-        notices.ask_to_generate(order.id)
+        if order_supply(order.id).to_order:  # asked only when something needs buying
+            notices.ask_to_generate(order.id)
     removed = {rm.line_id for rm in (getattr(changes, "removed", None) or [])}
     try:
         if o["generate_on_save"]:

@@ -157,3 +157,18 @@ def load_inputs(selection: Selection, *, combine: bool = False, only_line_ids: s
     warehouses = dict(db.session.execute(sa.select(Warehouse.id, Warehouse.address)).all())
     open_pos = links.open_standard_pos() if combine and vendor_ids else {}
     return Inputs(list(orders.values()), lines, vendor_numbers, links.open_links(order_ids), warehouses, open_pos)
+
+
+@dataclass(frozen=True)
+class OrderSupply:
+    """What one sales order could still have bought for it (the buttons and the prompt ask this)."""
+
+    to_order: bool  # a line has quantity that purchasing still has to order
+    drop_ship: bool  # a line is drop-shipped (item's supply method or flagged)
+
+
+def order_supply(order_id: int) -> OrderSupply:
+    """The order's lines as generation sees them (a fixed number of queries)."""
+    lines = load_inputs(Selection(order_ids=[order_id])).lines
+    return OrderSupply(to_order=any(ln.quantity_to_order() > 0 for ln in lines),
+                       drop_ship=any(ln.is_drop_ship for ln in lines))

@@ -11,9 +11,10 @@ from plugins.purchase_order.models import STATUS_LABELS
 from plugins.sales_order.models import DONE_STATUSES
 
 from . import links, notices, settings
-from .inputs import HELD
+from .inputs import HELD, OrderSupply, order_supply
 from .models import PoGenFill
 
+CANCELLED = "*"
 GENERATING_ROLES = ("purchasing", "sales")  # may generate and reset (deleting sent POs needs purchasing)
 
 
@@ -24,12 +25,17 @@ def actions_for(page: str, obj) -> list[Action]:
     if page == "sales_order.supply":  # the sales order's supply request page: order the shortage
         return [Action("Order the shortage (generate POs)", url_for("po_generation.generate", order_id=obj.id),
                        method="get", roles=GENERATING_ROLES, style="primary")] if live else []
+    # only buttons that can apply: Generate when something is left to order, Drop-ship PO when
+    # a line is drop-shipped, Reset unless the order is cancelled (its POs went with it)
+    supply = order_supply(obj.id) if live and obj.status != HELD else OrderSupply(False, False)
     out = []
-    if settings.enable_in_entry and live:
+    if settings.enable_in_entry and supply.to_order:
         out.append(Action("Generate POs", url_for("po_generation.generate", order_id=obj.id), method="get",
                           roles=GENERATING_ROLES, style="primary"))
-    out.append(Action("Reset Purchase Orders", url_for("po_generation.reset", order_id=obj.id), roles=GENERATING_ROLES))
-    if live and obj.status != HELD:
+    if obj.status != CANCELLED:
+        out.append(Action("Reset Purchase Orders", url_for("po_generation.reset", order_id=obj.id),
+                          roles=GENERATING_ROLES))
+    if supply.drop_ship:
         out.append(Action("Drop-ship PO", url_for("po_generation.drop_ship", order_id=obj.id), method="get",
                           roles=("purchasing",)))
     return out

@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional
 
 from core.db import db
-from core.models import Item, Partner, Warehouse
+from core.models import Warehouse
 from core.parsing import ParseError, parse_id
 
 from .codes import active_choices
@@ -30,29 +30,71 @@ from .models import ORDER_TYPES, ReasonCode
 from .rules import parse_number
 
 
+class IdHiddenField(HiddenField):
+    """A record id carried by the page (set by the type-ahead); anything but an id gives ``None``."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:  # not posted: keep the object's value (as a select does)
+            self.data = parse_id(valuelist[0])
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class ShownDecimalField(DecimalField):
+    """A decimal shown as stored, with at least ``min_places`` decimals (``10``, ``3650.000``).
+
+    The view sets ``min_places`` from the options (prices: *Number of decimals for contract
+    and net unit prices*); a value with more decimals keeps them, so re-saving changes nothing.
+    """
+
+    min_places = 0
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else shown_decimal(self.data, self.min_places)
+
+
+def shown_decimal(value: Decimal, min_places: int = 0) -> str:
+    """``Decimal("10.0000")`` as ``10``; ``Decimal("3650")`` with 3 places as ``3650.000``."""
+    value = Decimal(value)
+    text = f"{value.normalize():f}" if value else "0"
+    places = len(text.partition(".")[2])
+    return f"{value:.{max(places, min_places)}f}"
+
+
 class LineForm(Form):
+    """One order line. The item and vendor are typed as codes (``item_code``, ``vendor_code``):
+    the page's type-ahead also fills their ids, and without JavaScript the view resolves the
+    codes. Posting only the ids (API clients, scripts) works as before. To add a field, declare
+    it here and add a column to ``LINE_COLUMNS`` in ``form.html``."""
+
     id = HiddenField()
-    item_id = SelectField("Item", coerce=parse_id, validate_choice=False)
+    item_id = IdHiddenField()
+    item_code = StringField("Item", validators=[Length(max=30)])
     description = StringField("Description", validators=[Length(max=200)])
     alias_item_code = StringField("Alias item number", validators=[Length(max=40)],
                                   description="The customer's own or an alternate number for the item.")
-    qty_ordered = DecimalField("Quantity", validators=[Optional()])
-    unit_price = DecimalField("Unit price", places=5, validators=[Optional()],
-                              description="Blank: the item's list price.")
-    discount_pct = DecimalField("Discount %", validators=[Optional()])
+    qty_ordered = ShownDecimalField("Quantity", validators=[Optional()])
+    unit_price = ShownDecimalField("Unit price", validators=[Optional()], description="Blank: the item's list price.")
+    discount_pct = ShownDecimalField("Discount %", validators=[Optional()])
     promise_date = DateField("Promise date", validators=[Optional()])
     warehouse_id = SelectField("Warehouse", coerce=parse_id, validate_choice=False)
     drop_ship = BooleanField("Drop ship")
-    vendor_id = SelectField("Vendor", coerce=parse_id, validate_choice=False)
+    vendor_id = IdHiddenField()
+    vendor_code = StringField("Vendor", validators=[Length(max=20)])
 
     @property
     def is_blank(self) -> bool:
-        return not self.item_id.data and self.qty_ordered.data is None and not self.id.data
+        return (not self.item_id.data and not (self.item_code.data or "").strip() and self.qty_ordered.data is None
+                and not self.id.data)
 
 
 class OrderForm(FlaskForm):
     number = StringField("Order number", validators=[Length(max=20)])
-    customer_id = SelectField("Customer", coerce=parse_id, validate_choice=False)
+    customer_id = IdHiddenField()
+    customer_code = StringField("Customer", validators=[Length(max=20)])
     customer_po_number = StringField("Customer PO number", validators=[Length(max=40)])
     order_date = DateField("Order date", validators=[Optional()])
     requested_ship_date = DateField("Requested ship date", validators=[Optional()])
@@ -65,33 +107,29 @@ class OrderForm(FlaskForm):
     email = StringField("E-mail", validators=[Optional(), Email(), Length(max=254)])
     notes = TextAreaField("Notes")
     margin_override = BooleanField("Override margin check")
-    invoice_discount_pct = DecimalField("Invoice discount %", validators=[Optional()])
+    invoice_discount_pct = ShownDecimalField("Invoice discount %", validators=[Optional()])
     reason_code = SelectField("Reason code (credit notes)", validate_choice=False)
     lines = FieldList(FormField(LineForm), min_entries=1)
 
-    def fill_choices(self) -> None:
-        customers = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
-                                       .where(Partner.is_customer).order_by(Partner.number)).all()
-        self.customer_id.choices = [("", "— choose —")] + [(r.id, f"{r.number} {r.name}") for r in customers]
+    def fill_choices(self, price_places: int = 2) -> None:
+        """The small choice lists (warehouses, reason codes). Customers, items and vendors are
+        typed: nothing here grows with the catalogue."""
         whs = db.session.execute(sa.select(Warehouse.id, Warehouse.code, Warehouse.name)
                                  .order_by(Warehouse.code)).all()
         self.warehouse_id.choices = [(r.id, f"{r.code} {r.name}") for r in whs]
-        items = db.session.execute(sa.select(Item.id, Item.code, Item.description, Item.list_price)
-                                   .where(Item.active).order_by(Item.code)).all()
-        item_choices = [("", "— item —")] + [(r.id, f"{r.code} {r.description}") for r in items]
-        vendors = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
-                                     .where(Partner.is_vendor).order_by(Partner.number)).all()
-        vendor_choices = [("", "— item's vendor —")] + [(r.id, f"{r.number} {r.name}") for r in vendors]
         line_whs = [("", "— order's —")] + [(r.id, r.code) for r in whs]
         codes = active_choices(ReasonCode)
         if self.reason_code.data and self.reason_code.data not in dict(codes):
             codes.append((self.reason_code.data, self.reason_code.data))  # the order's, retired since
         self.reason_code.choices = [("", "— none —"), *codes]
-        self.choice_sets = {"item": item_choices, "vendor": vendor_choices, "warehouse": line_whs}
+        self.choice_sets = {"warehouse": line_whs}
         for entry in self.lines:
-            entry.form.item_id.choices = item_choices
-            entry.form.vendor_id.choices = vendor_choices
-            entry.form.warehouse_id.choices = line_whs
+            prepare_line(entry.form, line_whs, price_places)
+
+
+def prepare_line(lf: LineForm, warehouses: list, price_places: int) -> None:
+    lf.warehouse_id.choices = warehouses
+    lf.unit_price.min_places = price_places
 
 
 class ShipForm(FlaskForm):

@@ -38,7 +38,8 @@ ORDER_TYPES: dict[str, str] = {
 
 class SalesOrder(db.Model):
     __tablename__ = "so_order"
-    __table_args__ = (sa.Index("ix_so_order_customer_po", "customer_id", "customer_po_number"),)
+    __table_args__ = (sa.Index("ix_so_order_customer_po", "customer_id", "customer_po_number"),
+                      sa.Index("ix_so_order_date_id", "order_date", "id"))  # the list's order, newest first
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)

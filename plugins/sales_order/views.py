@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from types import SimpleNamespace
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from core import activity, lists, stock
@@ -21,14 +21,15 @@ from core.lifecycle import attach_errors, rollback_request
 from core.parsing import parse_date, parse_id
 from core.web import paginate
 
-from . import CREDIT_ROLES, PURGERS, WRITERS, options, queries, services
-from .forms import LineForm, OrderForm, ReleaseForm, ShipForm, line_quantities
+from . import CREDIT_ROLES, PURGERS, WRITERS, entry, options, queries, services
+from .forms import LineForm, OrderForm, ReleaseForm, ShipForm, line_quantities, prepare_line
 from .models import DONE_STATUSES, STATUSES, SalesOrder, SalesOrderLine
 from .rules import MAX_LINES
 from .supply import PAGE as SUPPLY_PAGE
 from .supply import short_lines
 
-bp = Blueprint("sales_order", __name__, template_folder="templates", url_prefix="/sales-orders")
+bp = Blueprint("sales_order", __name__, template_folder="templates", static_folder="static",
+               url_prefix="/sales-orders")
 QTY = SalesOrderLine.__table__.c.qty_shipped.type
 
 
@@ -42,9 +43,10 @@ def index():
     stmt, sorting = lists.sorted_by(queries.list_statement(f), queries.SORTS, "date", tiebreak=SalesOrder.id)
     if lists.wants_csv():
         return lists.csv_response("sales-orders.csv", queries.CSV_HEADER, lists.export_rows(stmt, queries.csv_row))
-    return render_template("sales_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
-                           totals=lists.totals(stmt, {"total": queries.listed_total}, SalesOrder.id),
-                           statuses=STATUSES, **queries.filter_choices())
+    page = paginate(stmt)
+    return render_template("sales_order/index.html", page=page, f=f, sorting=sorting, statuses=STATUSES,
+                           order_totals=queries.list_totals(page.items),
+                           totals=lists.totals(stmt, {"total": queries.listed_total}, SalesOrder.id))
 
 
 # -- entry -------------------------------------------------------------------------------------
@@ -52,8 +54,8 @@ def index():
 
 def _form_input(form: OrderForm) -> services.OrderInput:
     lines = []
-    for i, entry in enumerate(form.lines.entries):
-        lf = entry.form
+    for i, row in enumerate(form.lines.entries):
+        lf = row.form
         if lf.is_blank:
             continue
         lines.append(services.LineInput(
@@ -75,7 +77,7 @@ def _form_input(form: OrderForm) -> services.OrderInput:
 
 def _new_form(order: SalesOrder | None) -> OrderForm:
     form = OrderForm(order_date=date.today()) if request.method == "GET" and order is None else OrderForm(obj=order)
-    form.fill_choices()
+    form.fill_choices(options.price_decimals)
     if order is None and request.method == "GET" and form.warehouse_id.choices:
         form.warehouse_id.data = min(wid for wid, _ in form.warehouse_id.choices)  # the first warehouse made
     return form
@@ -86,34 +88,54 @@ def _edit(order: SalesOrder | None):
     # what the heading shows, taken before the save changes the order in memory
     heading = order and SimpleNamespace(id=order.id, number=order.number, status_label=order.status_label)
     loose: list[str] = []
-    if request.method == "POST":
-        if not form.validate():
-            loose = ["Please correct the fields marked below."]
+    if request.method == "GET":
+        names = entry.fill_codes(form, order, form.warehouse_id.data) if order is not None else entry.Names()
+        return _render_form(form, heading, loose, names)
+    code_errors, names = entry.resolve_codes(form)  # typed codes to ids; a code naming nothing is refused
+    valid = form.validate()  # first: validating resets the fields' errors
+    if code_errors:
+        attach_errors(form, ValidationError.many(code_errors))
+    if not valid or code_errors:
+        loose = ["Please correct the fields marked below."]
+    else:
+        try:
+            saved, warnings = services.save_order(_form_input(form), order)
+        except ValidationError as exc:
+            loose = attach_errors(form, exc)
         else:
-            try:
-                saved, warnings = services.save_order(_form_input(form), order)
-            except ValidationError as exc:
-                loose = attach_errors(form, exc)
-            else:
-                for text in warnings:
-                    flash(text, "warning")
-                flash(f"Saved sales order {saved.number} ({saved.status_label}).", "success")
-                if saved.supply_due:
-                    return redirect(url_for(".supply", order_id=saved.id))
-                return redirect(url_for(".view", order_id=saved.id))
-    return _render_form(form, heading, loose)
+            for text in warnings:
+                flash(text, "warning")
+            flash(f"Saved sales order {saved.number} ({saved.status_label}).", "success")
+            if saved.supply_due:
+                return redirect(url_for(".supply", order_id=saved.id))
+            return redirect(url_for(".view", order_id=saved.id))
+    return _render_form(form, heading, loose, names)
 
 
-def _render_form(form: OrderForm, heading, loose: list[str]):
+def _render_form(form: OrderForm, heading, loose: list[str], names: entry.Names):
+    opts = options.current()
     template_line = LineForm(prefix="lines-999")
-    template_line.item_id.choices = form.choice_sets["item"]
-    template_line.vendor_id.choices = form.choice_sets["vendor"]
-    template_line.warehouse_id.choices = form.choice_sets["warehouse"]
+    prepare_line(template_line, form.choice_sets["warehouse"], opts["price_decimals"])
     status = 422 if request.method == "POST" else 200
     # a refused save leaves half-built lines in the session: nothing may flush them while the page renders
     with db.session.no_autoflush:
-        return render_template("sales_order/form.html", form=form, order=heading, loose=loose,
-                               opts=options.current(), template_line=template_line, max_lines=MAX_LINES), status
+        return render_template("sales_order/form.html", form=form, order=heading, loose=loose, opts=opts,
+                               template_line=template_line, max_lines=MAX_LINES, names=names), status
+
+
+@bp.route("/lookup/customers")
+@require(*WRITERS)
+def lookup_customers():
+    """Type-ahead: customers whose number or name begins with ``q``, with what choosing one fills."""
+    return jsonify(results=entry.customer_rows(request.args.get("q", "")))
+
+
+@bp.route("/lookup/items")
+@require(*WRITERS)
+def lookup_items():
+    """Type-ahead: items whose code or description begins with ``q``; stock in ``warehouse``."""
+    return jsonify(results=entry.item_rows(request.args.get("q", ""), parse_id(request.args.get("warehouse")),
+                                           options.price_decimals))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -122,8 +144,8 @@ def new():
     return _edit(None)
 
 
-def _get(order_id: int, lock: bool = False) -> SalesOrder:
-    order = queries.lock_order(order_id) if lock else queries.get_order(order_id)
+def _get(order_id: int, lock: bool = False, loader=queries.get_order) -> SalesOrder:
+    order = queries.lock_order(order_id) if lock else loader(order_id)
     if order is None:
         abort(404)
     return order
@@ -132,7 +154,7 @@ def _get(order_id: int, lock: bool = False) -> SalesOrder:
 @bp.route("/<int:order_id>/edit", methods=["GET", "POST"])
 @require(*WRITERS)
 def edit(order_id: int):
-    order = _get(order_id, lock=request.method == "POST")
+    order = _get(order_id, lock=request.method == "POST", loader=queries.order_for_entry)
     if order.status in DONE_STATUSES:
         flash(f"Order {order.number} is {order.status_label.lower()} and cannot be changed.", "error")
         return redirect(url_for(".view", order_id=order.id))

@@ -146,3 +146,36 @@ def test_cli_required_date_prompt(app, runner, demo):
     assert res.exit_code != 0 and "--required-date" in res.output
     res = runner.invoke(args=["purchasing", "generate", "--required-date", "2030-01-01"])
     assert res.exit_code == 0 and count_pos(app) == 1
+
+
+def test_prompt_and_buttons_only_when_they_can_apply(app, client, demo, users):
+    """Issue 14: the new-order prompt only when something needs buying; no Generate with
+    nothing to order, no Drop-ship PO without a drop-ship line, no Reset on a cancelled order."""
+    client.login("admin")  # every role's buttons
+
+    def saved(lines):
+        resp = client.post("/sales-orders/new", data=so_form(app, lines))
+        assert resp.status_code == 302, resp.get_data(as_text=True)
+        order_id = int(resp.headers["Location"].rsplit("/", 1)[1])
+        return order_id, client.get(f"/sales-orders/{order_id}").get_data(as_text=True)
+
+    stock_id, page = saved([("BOLT-10", "2")])  # in stock: nothing to buy
+    assert 'id="pogen-prompt"' not in page
+    assert f"/po-generation/orders/{stock_id}/generate" not in page
+    assert "/po-generation/drop-ship" not in page
+    assert "Reset Purchase Orders" in page
+
+    bought_id, page = saved([("SAW-TABLE", "1")])  # buy to order
+    assert 'id="pogen-prompt"' in page and f"/po-generation/orders/{bought_id}/generate" in page
+    assert "/po-generation/drop-ship" not in page
+
+    drop_id, page = saved([("DESK-OAK", "1")])  # drop ship
+    assert f"/po-generation/drop-ship?order_id={drop_id}" in page
+
+    assert client.post(f"/po-generation/orders/{bought_id}/generate").status_code == 302
+    page = client.get(f"/sales-orders/{bought_id}").get_data(as_text=True)
+    assert "pogen-links" in page and f"/po-generation/orders/{bought_id}/generate" not in page  # all ordered
+
+    assert client.post(f"/sales-orders/{stock_id}/cancel").status_code == 302
+    page = client.get(f"/sales-orders/{stock_id}").get_data(as_text=True)
+    assert "Cancelled" in page and "Reset Purchase Orders" not in page
