@@ -120,8 +120,12 @@ def sweep_job() -> int:
 
 def reconcile_job() -> dict[str, int]:
     """The periodic reconciliation pull of every auto-sync vendor that is due."""
+    return _reconcile(sync.vendors_to_reconcile(due_only=True))
+
+
+def _reconcile(vendor_ids: list[int]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for vendor_id in sync.vendors_to_reconcile(due_only=True):
+    for vendor_id in vendor_ids:
         try:
             sync.reconcile(vendor_id)
             counts["reconciled"] = counts.get("reconciled", 0) + 1
@@ -153,12 +157,4 @@ def retry_due() -> dict[str, int]:
 
 def reconcile_all() -> dict[str, int]:
     """The reconciliation pull of every vendor with auto-sync on, due or not."""
-    counts: dict[str, int] = {}
-    for vendor_id in sync.vendors_to_reconcile():
-        try:
-            sync.reconcile(vendor_id)
-            counts["reconciled"] = counts.get("reconciled", 0) + 1
-        except sync.SyncError as exc:
-            log.warning("reconciliation of vendor %s failed: %s", vendor_id, exc)
-            counts["reconcile_failed"] = counts.get("reconcile_failed", 0) + 1
-    return counts
+    return _reconcile(sync.vendors_to_reconcile())

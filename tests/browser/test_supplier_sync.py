@@ -1,5 +1,7 @@
 """The seed's story in headless Chromium: a supplier changes an order, the PO follows; a failed
-sync shows the last-synced date in red with the supplier's notification time on hover."""
+sync shows the last-synced date in red with the supplier's notification time on hover; Refresh;
+a cancelled item hidden behind a toggle with a notice; synced fields read-only on the PO form;
+an order placed directly with the supplier appears as a PO and an unknown item is reported."""
 
 from __future__ import annotations
 
@@ -85,3 +87,19 @@ def test_the_buyer_watches_a_po_follow_the_supplier(app, wired, page):  # noqa: 
     expect(page.locator("#ss-notifications")).to_contain_text("GLOVES")
     page.locator("#ss-notifications").get_by_role("link", name=number).click()
     expect(page).to_have_url(re.compile(f"/purchase-orders/{po_id}$"))
+
+    # an order placed directly with the supplier appears as a PO; an item unknown here is reported
+    direct = wired.sim.control("orders", {"lines": [
+        {"line_ref": "A", "item_code": "GLOVES", "qty": "20", "unit_price": "2"},
+        {"line_ref": "B", "item_code": "NW-UNHEARD", "description": "Unheard-of part", "qty": "1",
+         "unit_price": "9"}]})
+    page.goto(f"{wired.ob.url}/supplier-sync/notifications")
+    notes = page.locator("#ss-notifications")
+    expect(notes).to_contain_text(direct["order_ref"])
+    expect(notes).to_contain_text("NW-UNHEARD")
+    with app.app_context():
+        direct_po = db.session.scalar(db.select(PoSync.po_id).where(PoSync.supplier_ref == direct["order_ref"]))
+    page.goto(f"{wired.ob.url}/purchase-orders/{direct_po}")
+    expect(page.locator("table.lines").first).to_contain_text("GLOVES")
+    expect(page.locator("#ss-supplier-ref")).to_have_text(direct["order_ref"])
+

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import signal
-import time
 import uuid
 from datetime import timedelta
 from decimal import Decimal as D
@@ -20,20 +19,12 @@ from core.models import utcnow
 from plugins.supplier_sync import jobs
 from plugins.supplier_sync.models import InboxMessage, PoSync, SupplierConnection
 from tests.conftest import DB_URL
+from tests.core.test_jobs import wait_for
 
 from .conftest import serve_live, wire
 from .helpers import make_po, po_lines
 
 REDIS_URL = "redis://127.0.0.1:6379/11"  # this area's Redis database: new queue tests only
-
-
-def wait_for(predicate, timeout: float = 30.0) -> bool:
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return predicate()
 
 
 @pytest.fixture
@@ -93,7 +84,7 @@ def test_the_webhook_answers_at_once_and_a_real_consumer_applies_it(app, queued)
         assert _inbox(app).status == "pending" and po_lines(po_id)["BOLT-10"][0] == D("100")
     with consumer(live):
         with app.app_context():
-            assert wait_for(lambda: _inbox(app).status == "done"), _inbox(app).last_error
+            assert wait_for(lambda: _inbox(app).status == "done", 60), _inbox(app).last_error
             assert _inbox(app).result == "applied" and po_lines(po_id)["BOLT-10"][0] == D("70")
     assert queued.sim.fetches == [ref]
     # the same id again: 200, no hint, no work
@@ -117,7 +108,7 @@ def test_a_lost_hint_is_recovered_by_the_sweep(app, queued):
         assert jobs.sweep_job() == 1
     assert len(jobs_of(live).huey) == 1
     with consumer(live), app.app_context():
-        assert wait_for(lambda: _inbox(app).status == "done"), _inbox(app).last_error
+        assert wait_for(lambda: _inbox(app).status == "done", 60), _inbox(app).last_error
         assert po_lines(po_id)["BOLT-10"][0] == D("55")
 
 
@@ -134,7 +125,7 @@ def test_a_supplier_failure_is_retried_by_the_queue_with_backoff(app, queued):
     assert queued.post_notification(ref)[0] == 202
     with consumer(live), app.app_context():
         # first try: HTTP 500, the PO unchanged; the queue runs the retry when the backoff ends
-        assert wait_for(lambda: _inbox(app).status == "done", 40), _inbox(app).last_error
+        assert wait_for(lambda: _inbox(app).status == "done", 60), _inbox(app).last_error
         msg = _inbox(app)
         assert msg.attempts == 2 and msg.result == "applied"
         assert po_lines(po_id)["BOLT-10"][0] == D("40")
