@@ -360,7 +360,7 @@ def cancel_lines(po_line_ids: Iterable[int], *, reason: str, reason_code: str = 
     """The vendor cancelled these lines: each stays on its PO as ordered (for audit), closed, so
     what was not received leaves the PO's total, receiving and the links to it.
 
-    A history row (``line_cancelled``) records it with ``reason``. Fires
+    A history row (``line_cancel``) records it with ``reason``. Fires
     ``on_purchase_order_saved`` for each PO, so links to the lines shrink. Refused on
     cancelled or complete POs.
     """
@@ -375,7 +375,7 @@ def cancel_lines(po_line_ids: Iterable[int], *, reason: str, reason_code: str = 
     for ln in lines.values():
         if ln.closed:
             continue  # already closed or cancelled
-        db.session.add(line_history_row(pos[ln.po_id], ln, "line_cancelled", reason_code, user_id,
+        db.session.add(line_history_row(pos[ln.po_id], ln, "line_cancel", reason_code, user_id,
                                         detail=f"{line_text(ln)}: {reason.strip()}"))
         ln.closed = True
     db.session.flush()

@@ -101,7 +101,7 @@ def test_a_cancelled_line_is_hidden_with_a_notification_naming_the_item(app, wir
         ls = db.session.scalar(sa.select(LineSync).where(LineSync.po_id == po_id, LineSync.line_ref == "2"))
         assert ls.hidden and ls.status == "cancelled" and ls.po_line_id == gloves_id and ls.qty == D("50")
         assert ls.origin_label == "SO 0000042 line 2"  # kept for audit
-        assert db.session.scalar(sa.select(PoHistory.detail).where(PoHistory.kind == "line_cancelled")).count(ref)
+        assert db.session.scalar(sa.select(PoHistory.detail).where(PoHistory.kind == "line_cancel")).count(ref)
         note = db.session.scalar(sa.select(SyncNotification).where(SyncNotification.kind == "cancelled_line"))
         assert note.item_code == "GLOVES" and "GLOVES" in note.message and note.po_id == po_id
         exc = db.session.scalar(sa.select(PurchaseOrderException).where(PurchaseOrderException.po_id == po_id))
