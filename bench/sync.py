@@ -211,7 +211,8 @@ def run(workers: int, n_notifications: int, dup_share: float, db_url: str | None
                 "wall_seconds": round(wall, 2),
                 "outcomes": {k.split(":", 1)[1]: v for k, v in counts.items() if ":" in k},
                 "supplier_pulls": fetches, "duplicates_that_caused_work": fetches - n_unique,
-                "database": db_url.split(":")[0], "queue": "redis" if queue_url else "sqlite"}
+                "database": db_url.split(":")[0], "queue": "redis" if queue_url else "sqlite",
+                "load_average_at_end": round(os.getloadavg()[0], 1)}  # this machine is shared: say how busy
     finally:
         for p in procs:
             p.send_signal(signal.SIGTERM)
