@@ -1,26 +1,32 @@
-"""Benchmark: 1,000 supplier notifications (20 % duplicates) applied by 1 and by 2 workers.
+"""Benchmark: 1,000 supplier notifications (20 % duplicates) applied by 1 and by 2 queue workers.
 
-    python bench/sync.py [--notifications 1000] [--duplicates 0.2] [--database-url URL]
+    python bench/sync.py [--notifications 1000] [--duplicates 0.2] [--workers 1 2] [--runs 3]
+                         [--database-url URL] [--queue-url redis://127.0.0.1:6379/11]
 
-For each worker count it builds a fresh database (SQLite file by default), starts the
-supplier simulator (examples/supplier_sim) as its own process and OrderBridge's app on
-loopback, makes one PO and one supplier order per unique notification, posts every
-notification, signed, to the real webhook (duplicates resend the same webhook-id), then
-lets N worker processes claim and apply the inbox. It prints the seconds taken to take
-the notifications in and to apply them, and the duplicates that caused work (pulls from
-the supplier beyond one per unique notification: must be 0).
+Each run builds a fresh database (SQLite file by default, or the PostgreSQL URL given), starts
+the supplier simulator (examples/supplier_sim) as its own process and makes one PO and one
+supplier order per unique notification. Every notification is then posted, signed, to
+OrderBridge's real webhook (served on loopback, 4 senders; duplicates resend the same
+webhook-id): the webhook stores it in the inbox and enqueues the pull after its commit, on
+the run's Huey queue (the embedded SQLite queue under the run's instance directory, or
+Redis with ``--queue-url``). Then N ``orderbridge worker`` processes (one thread each, no
+periodic jobs) drain the queue: they pull each order from the simulator and apply it.
 
-Until the Huey queue lands the workers are plain processes running the same service
-the queue will run (``plugins.supplier_sync.sync.pull_and_apply``).
+Printed per run: ``ingest_seconds`` (posting every notification), ``apply_seconds`` (from
+the first claim to the last inbox row done, read from the inbox: worker start-up is not
+counted), ``wall_seconds`` (from starting the workers until all is done) and the
+duplicates that caused work (supplier pulls beyond one per unique notification: must be
+0); then min/median/max of ``apply_seconds`` per worker count and the 2-worker speed-up.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import os
 import random
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -50,11 +56,14 @@ def _get(url: str) -> dict:
         return json.loads(resp.read())
 
 
-def make_app(db_url: str):
+PLUGINS = ["sales_order", "purchase_order", "po_generation", "supplier_sync"]
+
+
+def make_app(db_url: str, queue: dict | None = None):
     from core import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench", "SUPPLIER_SYNC_INLINE_JOBS": False,
-                       "LOAD_PLUGINS": ["sales_order", "purchase_order", "po_generation", "supplier_sync"]})
+    return create_app({"SQLALCHEMY_DATABASE_URI": db_url, "SECRET_KEY": "bench", "LOAD_PLUGINS": PLUGINS,
+                       **(queue or {})})
 
 
 def build(db_url: str, sim_url: str, n_orders: int) -> tuple[int, list[str]]:
@@ -91,35 +100,63 @@ def build(db_url: str, sim_url: str, n_orders: int) -> tuple[int, list[str]]:
     return vendor_id, numbers
 
 
-def worker(db_url: str, results, ready, start) -> None:
-    """One worker process: claim and apply due inbox messages until none is left."""
-    from plugins.supplier_sync import sync
+def start_workers(n: int, db_url: str, instance: Path, queue_url: str) -> list[subprocess.Popen]:
+    """``orderbridge worker`` processes (one thread, no periodic jobs), returned once each is up."""
+    env = {**os.environ, "DATABASE_URL": db_url, "ORDERBRIDGE_INSTANCE": str(instance), "SECRET_KEY": "bench",
+           "ORDERBRIDGE_LOAD_PLUGINS": ",".join(PLUGINS), "PYTHONPATH": f"{ROOT}:{ROOT / 'examples' / 'supplier_sim'}"}
+    env.pop("ORDERBRIDGE_QUEUE_URL", None)
+    if queue_url:
+        env["ORDERBRIDGE_QUEUE_URL"] = queue_url
+    procs = [subprocess.Popen([sys.executable, "-c", "from core.cli import main; main()", "worker", "--workers", "1",
+                               "--no-periodic"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True) for _ in range(n)]
+    for p in procs:
+        line = p.stdout.readline()
+        if not line.startswith("OrderBridge worker"):
+            raise RuntimeError(f"worker did not start: {line}{p.stdout.read()[-2000:]}")
+        threading.Thread(target=p.stdout.read, daemon=True).start()  # drain its log
+    return procs
 
-    app = make_app(db_url)
-    outcomes: dict[str, int] = {}
-    ready.put(True)
-    start.wait()  # the clock starts when every worker is up (process start-up is not measured)
-    with app.app_context():
-        while True:
-            claimed = sync.claim_due(limit=10)
-            if not claimed:
-                break
-            for inbox_id in claimed:
-                outcome = sync.run_claimed(inbox_id)
-                outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    results.put(outcomes)
+
+def inbox_counts(app) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    from core.db import db
+    from plugins.supplier_sync.models import InboxMessage
+
+    with app.test_request_context("/", method="GET"):  # a read: SQLite's plain BEGIN, no write lock taken
+        rows = db.session.execute(sa.select(InboxMessage.status, InboxMessage.result, sa.func.count())
+                                  .group_by(InboxMessage.status, InboxMessage.result)).all()
+        db.session.remove()
+    return {f"{status}:{result}" if result else status: n for status, result, n in rows}
 
 
-def run(workers: int, n_notifications: int, dup_share: float, db_url: str | None) -> dict:
+def apply_span(app) -> float:
+    """Seconds from the first claim to the last notification done, by the inbox's own times."""
+    import sqlalchemy as sa
+
+    from core.db import db
+    from plugins.supplier_sync.models import InboxMessage
+
+    with app.test_request_context("/", method="GET"):
+        first, last = db.session.execute(sa.select(sa.func.min(InboxMessage.claimed_at),
+                                                   sa.func.max(InboxMessage.processed_at))).one()
+        db.session.remove()
+    return (last - first).total_seconds()
+
+
+def run(workers: int, n_notifications: int, dup_share: float, db_url: str | None, queue_url: str) -> dict:
     from supplier_sim.notify import signed
     from werkzeug.serving import make_server
 
     tmp = Path(tempfile.mkdtemp(prefix="ob-bench-sync-"))
     db_url = db_url or f"sqlite:///{tmp / 'bench.db'}"
     os.environ["ORDERBRIDGE_INSTANCE"] = str(tmp)
+    queue = {"QUEUE_IMMEDIATE": False, "QUEUE_URL": queue_url, "QUEUE_PATH": str(tmp / "queue.db")}
     sim = subprocess.Popen([sys.executable, "-u", "-m", "supplier_sim", "--port", "0"],
                            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(
                                ROOT / "examples" / "supplier_sim")})
+    procs: list[subprocess.Popen] = []
     try:
         sim_url = sim.stdout.readline().split(" on ")[1].strip().rstrip("/")
         n_dup = int(n_notifications * dup_share)
@@ -130,7 +167,10 @@ def run(workers: int, n_notifications: int, dup_share: float, db_url: str | None
             order = _post(f"{sim_url}/control/orders", {"buyer_po_number": number, "notify": False, "lines": [
                 {"line_ref": "1", "item_code": "NW-B10", "qty": "12", "unit_price": "4.25"}]})
             refs.append(order["order_ref"])
-        app = make_app(db_url)
+        app = make_app(db_url, queue)
+        from core.jobs import jobs_of
+
+        jobs_of(app).huey.flush()  # this run's queue starts empty (Redis: the database is shared)
         import logging
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -153,29 +193,34 @@ def run(workers: int, n_notifications: int, dup_share: float, db_url: str | None
             codes = list(pool.map(deliver, deliveries))
         ingest = time.perf_counter() - t0
         server.shutdown()
-        ctx = mp.get_context("spawn")
-        results, ready, start = ctx.Queue(), ctx.Queue(), ctx.Event()
-        procs = [ctx.Process(target=worker, args=(db_url, results, ready, start)) for _ in range(workers)]
-        for p in procs:
-            p.start()
-        for _ in procs:
-            ready.get(timeout=120)
         t0 = time.perf_counter()
-        start.set()
-        outcomes: dict[str, int] = {}
-        for _ in procs:
-            for k, v in results.get(timeout=900).items():
-                outcomes[k] = outcomes.get(k, 0) + v
-        for p in procs:
-            p.join()
-        apply_seconds = time.perf_counter() - t0
+        procs = start_workers(workers, db_url, tmp, queue_url)
+        deadline = time.time() + 1800
+        while True:
+            counts = inbox_counts(app)
+            if sum(v for k, v in counts.items() if k.startswith(("done", "failed"))) >= n_unique:
+                break
+            if time.time() > deadline:
+                raise RuntimeError(f"not applied within 1800 s: {counts}")
+            time.sleep(0.5)
+        wall = time.perf_counter() - t0
         fetches = len(_get(f"{sim_url}/control/state")["fetches"])
         return {"workers": workers, "notifications": len(deliveries), "unique": n_unique, "duplicates": n_dup,
                 "accepted_202": codes.count(202), "duplicate_200": codes.count(200),
-                "ingest_seconds": round(ingest, 2), "apply_seconds": round(apply_seconds, 2),
-                "outcomes": outcomes, "supplier_pulls": fetches,
-                "duplicates_that_caused_work": fetches - n_unique, "database": db_url.split(":")[0]}
+                "ingest_seconds": round(ingest, 2), "apply_seconds": round(apply_span(app), 2),
+                "wall_seconds": round(wall, 2),
+                "outcomes": {k.split(":", 1)[1]: v for k, v in counts.items() if ":" in k},
+                "supplier_pulls": fetches, "duplicates_that_caused_work": fetches - n_unique,
+                "database": db_url.split(":")[0], "queue": "redis" if queue_url else "sqlite",
+                "load_average_at_end": round(os.getloadavg()[0], 1)}  # this machine is shared: say how busy
     finally:
+        for p in procs:
+            p.send_signal(signal.SIGTERM)
+        for p in procs:
+            try:
+                p.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                p.kill()
         sim.terminate()
         sim.wait(timeout=10)
 
@@ -185,10 +230,21 @@ def main() -> None:
     p.add_argument("--notifications", type=int, default=1000)
     p.add_argument("--duplicates", type=float, default=0.2)
     p.add_argument("--database-url", default=None)
+    p.add_argument("--queue-url", default="", help="redis://host:port/db (default: the embedded SQLite queue)")
     p.add_argument("--workers", type=int, nargs="*", default=[1, 2])
+    p.add_argument("--runs", type=int, default=1)
     args = p.parse_args()
-    for n in args.workers:
-        print(json.dumps(run(n, args.notifications, args.duplicates, args.database_url)), flush=True)
+    seconds: dict[int, list[float]] = {}
+    for _ in range(args.runs):
+        for n in args.workers:
+            result = run(n, args.notifications, args.duplicates, args.database_url, args.queue_url)
+            seconds.setdefault(n, []).append(result["apply_seconds"])
+            print(json.dumps(result), flush=True)
+    summary = {str(n): {"min": min(v), "median": statistics.median(v), "max": max(v), "runs": len(v)}
+               for n, v in seconds.items()}
+    if 1 in seconds and 2 in seconds:
+        summary["speedup_2_over_1"] = round(statistics.median(seconds[1]) / statistics.median(seconds[2]), 2)
+    print(json.dumps({"summary": summary}), flush=True)
 
 
 if __name__ == "__main__":

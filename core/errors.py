@@ -7,7 +7,9 @@ hooks see the same exception and the same words.
 
 A plugin whose hook raised is reported as :class:`HookError`, itself a
 ``ValidationError`` with no field, so it reaches the user in one wording everywhere:
-``Plugin 'name' failed in hook_name: what it said``.
+``Plugin 'name' failed in hook_name: what it said``. The one exception: a
+``ValidationError`` a plugin raises naming a form field passes through unwrapped, so its
+message stands beside that field (:func:`core.plugins._hook_failure`).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from . import hookspecs
 from .db import db
-from .errors import HookError
+from .errors import HookError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -424,7 +424,10 @@ class PluginHost:
         except HookError:
             raise
         except Exception as exc:
-            raise HookError(plugin_name, hook_name, exc) from exc
+            failure = _hook_failure(plugin_name, hook_name, exc)
+            if failure is exc:
+                raise
+            raise failure from exc
         spec = self.hook_spec(hook_name)
         if spec.opts.get("firstresult"):
             return True, result
@@ -470,9 +473,10 @@ class PluginHost:
                 continue
             try:
                 implemented, value = self.call_plugin(hook_name, name, **kwargs)
-            except HookError as exc:
-                log.warning("%s", exc)
-                out.append((name, exc))
+            except ValidationError as exc:  # a HookError, or a field refusal that has no form here
+                failure = exc if isinstance(exc, HookError) else HookError(name, hook_name, exc)
+                log.warning("%s", failure)
+                out.append((name, failure))
                 continue
             if implemented:
                 out.append((name, value))
@@ -689,12 +693,32 @@ class _HookProxy:
         except HookError:
             raise
         except Exception as exc:
-            raise HookError(host.blame(hook_name, exc), hook_name, exc) from exc
+            failure = _hook_failure(host.blame(hook_name, exc), hook_name, exc)
+            if failure is exc:
+                raise
+            raise failure from exc
 
     def __getattr__(self, hook_name: str) -> Callable[..., Any]:
         if self._host.hook_spec(hook_name) is None:
             raise AttributeError(f"no hook called {hook_name!r}")
         return lambda **kwargs: self.call_with(hook_name, self._host.enabled(), **kwargs)
+
+
+def _hook_failure(plugin: str, hook_name: str, exc: Exception) -> Exception:
+    """What a caller of a hook sees when ``plugin``'s implementation raised ``exc``.
+
+    A :class:`ValidationError` naming at least one form field passes through, so the form
+    shows its messages beside those fields (the save still rolls back): the field
+    messages stay the plugin's own words, a message of it naming no field is prefixed
+    with the plugin (``Plugin 'name': …``), and ``exc.plugin``/``exc.hook`` say who raised
+    it. Anything else becomes a :class:`HookError` naming the plugin.
+    """
+    if isinstance(exc, ValidationError) and any(name for name, _message in exc.errors):
+        exc.errors = [(name, message if name else f"Plugin '{plugin}': {message}") for name, message in exc.errors]
+        exc.plugin, exc.hook = plugin, hook_name  # type: ignore[attr-defined]
+        log.info("plugin %s refused in %s: %s", plugin, hook_name, exc)
+        return exc
+    return HookError(plugin, hook_name, exc)
 
 
 def host_of(app: Flask) -> PluginHost:

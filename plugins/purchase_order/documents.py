@@ -368,6 +368,36 @@ def change_line_quantity(po_line_id: int, new_qty: Any, *, reason: str, user_id:
     change_line_quantities({po_line_id: new_qty}, reason=reason, user_id=user_id, sent_confirmed=sent_confirmed)
 
 
+def cancel_lines(po_line_ids: Iterable[int], *, reason: str, reason_code: str = "",
+                 user_id: int | None = None) -> None:
+    """The vendor cancelled these lines: each stays on its PO as ordered (for audit), closed, so
+    what was not received leaves the PO's total, receiving and the links to it.
+
+    A history row (``line_cancel``) records it with ``reason``. Fires
+    ``on_purchase_order_saved`` for each PO, so links to the lines shrink. Refused on
+    cancelled or complete POs.
+    """
+    ids = list(dict.fromkeys(po_line_ids))
+    if not ids:
+        return
+    if not (reason or "").strip():
+        raise ValueError("cancel_lines needs a reason")
+    lines, pos = _lines_with_pos(ids)
+    _raise([(None, f"Purchase order {pos[ln.po_id].number} is {pos[ln.po_id].status_label.lower()}: its lines "
+                   "cannot be cancelled.") for ln in lines.values() if pos[ln.po_id].status in CLOSED_STATUSES])
+    for ln in lines.values():
+        if ln.closed:
+            continue  # already closed or cancelled
+        db.session.add(line_history_row(pos[ln.po_id], ln, "line_cancel", reason_code, user_id,
+                                        detail=f"{line_text(ln)}: {reason.strip()}"))
+        ln.closed = True
+    db.session.flush()
+    for po in pos.values():
+        refresh_status(po)
+        db.session.flush()
+        hooks().on_purchase_order_saved(po=po, created=False, form_data={})
+
+
 def delete_lines(po_line_ids: Iterable[int], *, reason_code: str | None = None,
                  user_id: int | None = None, reason: str = "") -> list[int]:
     """Delete PO lines that received nothing (to history when *Retain Deleted Lines* says so).

@@ -13,22 +13,49 @@ from typing import TYPE_CHECKING, Any
 from core.hookspecs import hookspec
 
 if TYPE_CHECKING:
+    from .marks import LineMark
     from .models import PoLineStatus, PurchaseOrder, PurchaseOrderLine, Receipt, Return
 
 
 @hookspec
-def on_purchase_order_saved(po: PurchaseOrder, created: bool) -> None:
+def on_purchase_order_saved(po: PurchaseOrder, created: bool, form_data: dict[str, Any]) -> None:
     """A purchase order and its lines were flushed from PO entry.
 
     Fires inside the save's transaction; an exception aborts the save and names the
-    plugin. Generation by other plugins does not fire it (they own that save).
+    plugin, except a ``ValidationError`` naming a form field (``lines-2-qty_ordered``,
+    a field the plugin added), which is shown beside that field. ``form_data`` holds the
+    values of the fields plugins added to the entry form through ``extend_form`` (form
+    name ``"purchase_order"``); it is empty when the save did not come from the form
+    (another plugin saving through ``save_purchase_order``). Generation by other
+    plugins does not fire it (they own that save). :func:`..documents.cancel_lines`
+    fires it too, so links follow the lower quantity.
 
     Example::
 
         @hookimpl
-        def on_purchase_order_saved(po, created):
+        def on_purchase_order_saved(po, created, form_data):
             if created and po.order_type == "D":
-                db.session.add(MyDropShipNote(po_id=po.id))
+                db.session.add(MyDropShipNote(po_id=po.id, note=form_data.get("my_note", "")))
+    """
+
+
+@hookspec
+def purchase_order_line_marks(po: PurchaseOrder) -> list[LineMark]:
+    """Return :class:`..marks.LineMark` objects: PO lines to hide, line fields to show read-only.
+
+    Fires when the PO page or the PO entry form of ``po`` is rendered (outside any
+    change; must not change data). A hidden line stays on the order (for audit) but is
+    left out of the page's lines, behind a "n lines <why> (show)" toggle; on the entry
+    form it is posted unchanged. Read-only fields are greyed with the mark's note;
+    refusing a posted change stays the plugin's rule (``on_purchase_order_saved``). An
+    exception is logged and that plugin's marks are left out.
+
+    Example::
+
+        @hookimpl
+        def purchase_order_line_marks(po):
+            return [LineMark(ln.id, read_only=("unit_cost",), note="The cost comes from the price list.")
+                    for ln in po.lines if ln.id in price_listed(po)]
     """
 
 

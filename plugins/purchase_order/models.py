@@ -101,7 +101,11 @@ class PurchaseOrder(db.Model):
 
     @property
     def total(self) -> Decimal:
-        return sum(((ln.qty_ordered or ZERO) * (ln.unit_cost or ZERO) for ln in self.lines), ZERO).quantize(
+        """What the order buys: a closed line counts what it received (the rest is not coming),
+        except on a cancelled order, which keeps the value it was cancelled with."""
+        keep = self.status == "cancelled"
+        counted = (((ln.qty_ordered if keep or not ln.closed else ln.qty_received) or ZERO) for ln in self.lines)
+        return sum((q * (ln.unit_cost or ZERO) for q, ln in zip(counted, self.lines, strict=True)), ZERO).quantize(
             Decimal("0.01"))
 
     @property

@@ -39,6 +39,7 @@ from .forms import (
     rows_from_po,
     vendor_choices,
 )
+from .marks import line_marks
 from .models import STATUS_LABELS, CancelReasonCode, PoLineStatus, PurchaseOrder
 from .options import options
 from .services import codes, queries
@@ -115,6 +116,7 @@ def _entry_errors(form: PurchaseOrderForm, exc: ValidationError) -> tuple[dict[t
 def _render_entry(po: PurchaseOrder | None, form: PurchaseOrderForm, rows: list[dict], line_errors: dict,
                   loose: list[str], prompt_lines: bool, status: int = 200):
     return render_template("purchase_order/form.html", po=po, form=form, rows=rows, line_errors=line_errors,
+                           marks=line_marks(po),
                            top_error=" ".join(loose) or None, statuses=line_status_choices(),
                            prompt_lines=prompt_lines and po is not None,
                            item_codes=queries.active_item_codes()), status
@@ -133,7 +135,8 @@ def _save_entry(po: PurchaseOrder | None, form: PurchaseOrderForm):
         if form.validate() and not line_errors:
             saved = _attempt(svc.save_purchase_order, po, vendor_id=form.vendor_id.data,
                              order_type=form.order_type.data, header=form.header(), lines=lines,
-                             number=form.number.data, line_reason_code=form.line_reason_code.data, user_id=_uid())
+                             number=form.number.data, line_reason_code=form.line_reason_code.data, user_id=_uid(),
+                             form_data={name: form[name].data for name in form.extra_field_names})
             flash(f"Purchase order {saved.number} saved.", "success")
             return redirect(url_for(".view", po_id=saved.id))
         # typing errors: the header's own rules are shown now too, not after those are fixed
@@ -150,7 +153,7 @@ def _entry(po: PurchaseOrder | None):
     if po is not None and po.status in CLOSED_STATUSES:
         flash(f"A {po.status_label.lower()} purchase order cannot be changed.", "error")
         return redirect(url_for(".view", po_id=po.id))
-    form = PurchaseOrderForm(obj=po)
+    form = build_form("purchase_order", PurchaseOrderForm, obj=po)  # plugins may add fields
     form.fill_choices()
     if request.method == "POST":
         return _save_entry(po, form)
@@ -176,7 +179,7 @@ def edit(po_id: int):
 @require()
 def view(po_id: int):
     po = _get_po(po_id)
-    return render_template("purchase_order/view.html", po=po, receipts=queries.receipts_of(po),
+    return render_template("purchase_order/view.html", po=po, marks=line_marks(po), receipts=queries.receipts_of(po),
                            returns=queries.returns_of(po), history=queries.history_of(po))
 
 

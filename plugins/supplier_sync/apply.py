@@ -10,6 +10,7 @@ the owner's rules and hooks run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from core import activity
 from core.db import ZERO, db
 from core.models import utcnow
+from plugins.purchase_order import documents as po_documents
 from plugins.purchase_order import services as po_services
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine
 
@@ -131,12 +133,14 @@ def _create_direct_po(conn: SupplierConnection, snap: Snapshot) -> PoSync:
 
 
 def _line_state(po_id: int, sl: SnapshotLine, ln: PurchaseOrderLine | None) -> LineSync:
+    cancelled = sl.status in HIDDEN_STATUSES or sl.qty <= 0
+    if cancelled and ln is not None:  # the kept line is the record: its fields stay as they are
+        sl = dataclasses.replace(sl, qty=ln.qty_ordered, unit_price=ln.unit_cost, required_date=ln.required_date)
     return LineSync(po_id=po_id, line_ref=sl.line_ref, po_line_id=ln.id if ln is not None else None,
                     supplier_item_code=sl.item_code, description=sl.description, status=sl.status, qty=sl.qty,
                     unit_price=sl.unit_price, required_date=sl.required_date,
                     origin_label=(ln.origin_label or "") if ln is not None else "",
-                    hidden=ln is None and sl.status in HIDDEN_STATUSES,
-                    synced_fields=",".join(SYNCED_FIELDS) if ln is not None else "")
+                    hidden=cancelled, synced_fields=",".join(SYNCED_FIELDS) if ln is not None else "")
 
 
 def load_state(conn: SupplierConnection, snap: Snapshot, *, manual: bool) -> tuple[PoSync | None, ApplyResult | None]:
@@ -198,6 +202,7 @@ class _Plan:
     states: list[tuple[SnapshotLine, PurchaseOrderLine | None, LineSync | None, str]] = field(default_factory=list)
     new: list[SnapshotLine] = field(default_factory=list)
     exceptions: list[str] = field(default_factory=list)
+    cancel: list[int] = field(default_factory=list)  # PO lines the supplier cancelled now: kept, closed, hidden
 
 
 def _row(ln: PurchaseOrderLine, **changes: Any) -> dict[str, Any]:
@@ -225,19 +230,11 @@ def _plan(conn: SupplierConnection, snap: Snapshot, po: PurchaseOrder, known: di
             touched.add(ln.id)
         code = ln.item.code if ln is not None else sl.item_code
         if sl.status in HIDDEN_STATUSES or sl.qty <= 0:
-            if ln is None:
-                plan.states.append((sl, None, known.get(sl.line_ref), ""))
-                continue
-            if (ln.qty_received or ZERO) > 0:  # what arrived stays; the rest is cancelled
-                plan.lines.append(_row(ln, qty_ordered=ln.qty_received))
-            notify(conn.vendor_id, "cancelled_line", f"The supplier cancelled line {ln.line_no} ({code}, "
-                   f"quantity {_q(ln.qty_ordered)}) of supplier order {snap.order_ref}; it is hidden on purchase "
-                   f"order {po.number}.", po=po, supplier_ref=snap.order_ref, item_code=code)
-            if ln.origin_label:
-                plan.exceptions.append(f"Supplier order {snap.order_ref}: line {ln.line_no} ({code}) was "
-                                       f"cancelled by the supplier; it served {ln.origin_label}.")
-            kept = ln if (ln.qty_received or ZERO) > 0 else None
-            plan.states.append((sl, kept, known.get(sl.line_ref), ln.origin_label or ""))
+            if ln is not None:
+                plan.lines.append(_row(ln))  # the line stays as it is: purchase_order closes it after the save
+                if not ln.closed:
+                    _cancelled(conn, snap, po, ln, code, plan)
+            plan.states.append((sl, ln, known.get(sl.line_ref), (ln.origin_label or "") if ln else ""))
             continue
         if ln is None:
             plan.new.append(sl)
@@ -257,6 +254,35 @@ def _plan(conn: SupplierConnection, snap: Snapshot, po: PurchaseOrder, known: di
     return plan
 
 
+def _cancelled(conn: SupplierConnection, snap: Snapshot, po: PurchaseOrder, ln: PurchaseOrderLine, code: str,
+               plan: _Plan) -> None:
+    """A line the supplier cancelled now: to close (kept, hidden), a notification naming the item,
+    and a buyer exception when it serves sales orders."""
+    plan.cancel.append(ln.id)
+    notify(conn.vendor_id, "cancelled_line", f"The supplier cancelled line {ln.line_no} ({code}, quantity "
+           f"{_q(ln.qty_ordered)}) of supplier order {snap.order_ref}; it is hidden on purchase order {po.number}.",
+           po=po, supplier_ref=snap.order_ref, item_code=code)
+    served = _served_by(ln)
+    if served:
+        plan.exceptions.append(f"Supplier order {snap.order_ref}: line {ln.line_no} ({code}) was cancelled by the "
+                               f"supplier; it served {served}.")
+
+
+def _served_by(ln: PurchaseOrderLine) -> str:
+    """The sales orders a PO line serves: its origin (bought for) and any bridge's waiting lines."""
+    from flask import current_app
+
+    from core.plugins import host_of
+
+    names = [ln.origin_label] if ln.origin_label else []
+    for rows in host_of(current_app).hook.purchase_line_demand(po_line_ids=[ln.id]) or []:
+        for row in rows or []:
+            name = f"SO {row['order_number']}"
+            if row.get("qty", 1) and not any(name in n for n in names):
+                names.append(name)
+    return ", ".join(names)
+
+
 def _apply_lines(conn: SupplierConnection, snap: Snapshot, po: PurchaseOrder) -> None:
     known = {ls.line_ref: ls for ls in db.session.scalars(sa.select(LineSync).where(LineSync.po_id == po.id))}
     plan = _plan(conn, snap, po, known)
@@ -273,6 +299,9 @@ def _apply_lines(conn: SupplierConnection, snap: Snapshot, po: PurchaseOrder) ->
         po_services.save_purchase_order(
             po, vendor_id=po.vendor_id, order_type=po.order_type, header={}, lines=plan.lines,
             line_reason_code=options.cancel_reason_code or None, user_id=None)
+        if plan.cancel:
+            po_documents.cancel_lines(plan.cancel, reason=f"cancelled by the supplier (supplier order "
+                                      f"{snap.order_ref})", reason_code=options.cancel_reason_code or "")
     fresh = [ln for ln in po.lines if ln.id not in before]
     for sl, ln in zip(added, fresh, strict=True):
         plan.states.append((sl, ln, known.get(sl.line_ref), ""))

@@ -39,6 +39,13 @@ def menu_items():
 
 
 @hookimpl
+def background_jobs():
+    from .jobs import background_jobs as jobs
+
+    return jobs()
+
+
+@hookimpl
 def supplier_connectors():
     from .connectors import REFERENCE
 
@@ -56,11 +63,13 @@ def supplier_catalog_lookup(conn, vendor_item_code):
 
 @hookimpl
 def extend_form(form_name, obj):
-    if form_name != "partner" or obj is None:
-        return None
-    from .vendor_form import fields_for
+    from . import vendor_form
 
-    return fields_for(obj)
+    if form_name == "partner" and obj is not None:
+        return vendor_form.fields_for(obj)
+    if form_name == "purchase_order":
+        return vendor_form.po_fields(obj)
+    return None
 
 
 @hookimpl
@@ -71,13 +80,21 @@ def on_partner_saved(partner, created, form_data):
 
 
 @hookimpl
-def on_purchase_order_saved(po, created):
+def on_purchase_order_saved(po, created, form_data):
     from . import services
 
     if created:
-        services.on_po_created(po)
+        services.on_po_created(po, form_data.get("ss_auto_sync"))
     else:
+        services.po_box_saved(po, form_data)
         services.check_synced_fields(po)
+
+
+@hookimpl
+def purchase_order_line_marks(po):
+    from . import services
+
+    return services.line_marks(po)
 
 
 @hookimpl

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from core.db import db
 from core.errors import ValidationError
 from core.models import Partner, utcnow
+from plugins.purchase_order.marks import LineMark
 from plugins.purchase_order.models import OPEN_STATUSES, PurchaseOrder
 
 from .apply import is_syncing
@@ -124,17 +125,25 @@ def set_po_auto_sync(po_id: int, on: bool) -> None:
     db.session.flush()
 
 
+def po_box_saved(po: PurchaseOrder, form_data: dict[str, Any]) -> None:
+    """The PO form's *Auto-sync* box, when the form had it and the vendor has a connection."""
+    if "ss_auto_sync" in form_data and db.session.get(SupplierConnection, po.vendor_id) is not None:
+        set_po_auto_sync(po.id, bool(form_data["ss_auto_sync"]))
+
+
 def check_refreshable(po_id: int) -> None:
     state = db.session.get(PoSync, po_id)
     if state is None or not state.supplier_ref:
         raise ValidationError(None, "This purchase order is not linked to a supplier order yet.")
 
 
-def on_po_created(po: PurchaseOrder) -> None:
-    """New POs of a vendor with auto-sync on default to auto-sync."""
+def on_po_created(po: PurchaseOrder, box: bool | None = None) -> None:
+    """New POs of a vendor with auto-sync on default to auto-sync; ``box``, the PO form's
+    *Auto-sync* box, can leave one out (unticked) but not turn it on for a vendor without it."""
     conn = db.session.get(SupplierConnection, po.vendor_id)
     if conn is not None and db.session.get(PoSync, po.id) is None:
-        db.session.add(PoSync(po_id=po.id, vendor_id=po.vendor_id, auto_sync=conn.auto_sync))
+        on = conn.auto_sync and (box is None or bool(box))
+        db.session.add(PoSync(po_id=po.id, vendor_id=po.vendor_id, auto_sync=on))
         db.session.flush()
 
 
@@ -151,17 +160,23 @@ def on_po_sent(po: PurchaseOrder) -> None:
 # -- read-only synced fields -----------------------------------------------------------------------
 
 
+def _enforced(po_id: int) -> PoSync | None:
+    """The PO's sync state when its synced fields are read-only: auto-sync on and synced once."""
+    state = db.session.get(PoSync, po_id)
+    if state is None or not state.auto_sync or state.last_synced_at is None:
+        return None
+    return state
+
+
 def check_synced_fields(po: PurchaseOrder) -> None:
     """Refuse a PO save that changes a field the supplier sync wrote (while auto-sync is on).
 
-    Fires inside ``on_purchase_order_saved`` (the save's transaction): raising aborts the save.
+    Fires inside ``on_purchase_order_saved`` (the save's transaction): the ``ValidationError``
+    names the line fields (``lines-2-qty_ordered``), so the form shows it beside them.
     """
-    if is_syncing():
+    if is_syncing() or _enforced(po.id) is None:
         return
-    state = db.session.get(PoSync, po.id)
-    if state is None or not state.auto_sync or state.last_synced_at is None:
-        return
-    states = list(db.session.scalars(sa.select(LineSync).where(LineSync.po_id == po.id, sa.not_(LineSync.hidden))
+    states = list(db.session.scalars(sa.select(LineSync).where(LineSync.po_id == po.id)
                                      .execution_options(populate_existing=True)))
     lines = {ln.id: (i, ln) for i, ln in enumerate(po.lines)}
     errors: list[tuple[str | None, str]] = []
@@ -179,6 +194,24 @@ def check_synced_fields(po: PurchaseOrder) -> None:
                                f"{FIELD_LABELS[name]} is set by the supplier sync and cannot be changed."))
     if errors:
         raise ValidationError.many(errors)
+
+
+def line_marks(po: PurchaseOrder) -> list[LineMark]:
+    """For ``purchase_order_line_marks``: lines the supplier cancelled are hidden (kept for audit);
+    while auto-sync is on, the fields the sync wrote are read-only."""
+    state = db.session.get(PoSync, po.id)
+    if state is None:
+        return []
+    enforced = _enforced(po.id) is not None
+    note = (f"Set by the supplier sync (supplier order {state.supplier_ref}); turn auto-sync off for this "
+            "purchase order to change them.")
+    marks = []
+    for ls in db.session.scalars(sa.select(LineSync).where(LineSync.po_id == po.id, LineSync.po_line_id.isnot(None))):
+        read_only = tuple(sorted(ls.read_only)) if enforced else ()
+        if ls.hidden or read_only:
+            marks.append(LineMark(ls.po_line_id, hidden="cancelled by the supplier" if ls.hidden else "",
+                                  read_only=read_only, note=note if read_only else ""))
+    return marks
 
 
 def _same(a: Any, b: Any) -> bool:

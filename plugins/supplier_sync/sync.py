@@ -107,23 +107,6 @@ def claim(inbox_id: int) -> bool:
     return won
 
 
-def claim_due(limit: int = 20) -> list[int]:
-    """Claim up to ``limit`` due messages for this worker at once (``SKIP LOCKED`` on PostgreSQL,
-    the immediate write lock on SQLite), so two workers never take the same one. Commits."""
-    now = utcnow()
-    stmt = (sa.select(InboxMessage.id).where(InboxMessage.status == "pending", InboxMessage.next_attempt_at <= now)
-            .order_by(InboxMessage.id).limit(limit))
-    if db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(skip_locked=True)
-    ids = list(db.session.scalars(stmt))
-    if ids:
-        db.session.execute(sa.update(InboxMessage).where(InboxMessage.id.in_(ids), InboxMessage.status == "pending")
-                           .values(status="working", claimed_at=now, attempts=InboxMessage.attempts + 1)
-                           .execution_options(synchronize_session=False))
-    db.session.commit()
-    return ids
-
-
 def due_messages(limit: int = 100) -> list[int]:
     now = utcnow()
     ids = list(db.session.scalars(
@@ -279,12 +262,16 @@ def reconcile(vendor_id: int) -> dict[str, str]:
     return outcomes
 
 
-def vendors_to_reconcile() -> list[int]:
-    ids = list(db.session.scalars(sa.select(SupplierConnection.vendor_id).where(SupplierConnection.auto_sync)))
+def vendors_to_reconcile(*, due_only: bool = False) -> list[int]:
+    """Vendors with auto-sync on; ``due_only``: those whose reconciliation interval has passed."""
+    stmt = sa.select(SupplierConnection.vendor_id).where(SupplierConnection.auto_sync)
+    if due_only:
+        since = utcnow() - timedelta(minutes=options.reconcile_minutes)
+        stmt = stmt.where(sa.or_(SupplierConnection.last_reconciled_at.is_(None),
+                                 SupplierConnection.last_reconciled_at <= since))
+    ids = list(db.session.scalars(stmt))
     db.session.rollback()
     return ids
-
-
 
 
 def submit_po(po_id: int) -> str | None:

@@ -1,5 +1,7 @@
 """The seed's story in headless Chromium: a supplier changes an order, the PO follows; a failed
-sync shows the last-synced date in red with the supplier's notification time on hover."""
+sync shows the last-synced date in red with the supplier's notification time on hover; Refresh;
+a cancelled item hidden behind a toggle with a notice; synced fields read-only on the PO form;
+an order placed directly with the supplier appears as a PO and an unknown item is reported."""
 
 from __future__ import annotations
 
@@ -59,7 +61,45 @@ def test_the_buyer_watches_a_po_follow_the_supplier(app, wired, page):  # noqa: 
     page.reload()
     expect(page.locator("table.lines").first).not_to_contain_text("GLOVES")
     expect(page.locator("#ss-notice")).to_contain_text("GLOVES")
+    toggle = page.locator("#hidden-lines summary")
+    expect(toggle).to_have_text("1 line cancelled by the supplier (show)")
+    expect(page.locator("#hidden-line-2")).to_be_hidden()
+    toggle.click()
+    expect(page.locator("#hidden-line-2")).to_contain_text("GLOVES")  # kept for audit
+
+    # after the sync, the fields it wrote are greyed and read-only on the PO form; the others stay editable
+    page.goto(f"{wired.ob.url}/purchase-orders/{po_id}/edit")
+    expect(page.get_by_label("Auto-sync", exact=True)).to_be_checked()
+    qty = page.locator("#lines-0-qty_ordered")
+    expect(qty).to_have_attribute("readonly", "")
+    expect(qty).to_have_attribute("title", re.compile("Set by the supplier sync"))
+    assert qty.evaluate("el => getComputedStyle(el).backgroundColor") != page.locator(
+        "#lines-0-description").evaluate("el => getComputedStyle(el).backgroundColor")
+    qty.click()
+    page.keyboard.type("9")  # a read-only input takes no typing
+    expect(qty).to_have_value("60")
+    page.locator("#lines-0-description").fill("Bolts, zinc")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("#line-1")).to_contain_text("Bolts, zinc")
+    expect(page.locator("#line-1")).to_contain_text("60")
+    page.goto(f"{wired.ob.url}/purchase-orders/{po_id}")
     page.get_by_role("link", name="Open the syncing notifications").click()
     expect(page.locator("#ss-notifications")).to_contain_text("GLOVES")
     page.locator("#ss-notifications").get_by_role("link", name=number).click()
     expect(page).to_have_url(re.compile(f"/purchase-orders/{po_id}$"))
+
+    # an order placed directly with the supplier appears as a PO; an item unknown here is reported
+    direct = wired.sim.control("orders", {"lines": [
+        {"line_ref": "A", "item_code": "GLOVES", "qty": "20", "unit_price": "2"},
+        {"line_ref": "B", "item_code": "NW-UNHEARD", "description": "Unheard-of part", "qty": "1",
+         "unit_price": "9"}]})
+    page.goto(f"{wired.ob.url}/supplier-sync/notifications")
+    notes = page.locator("#ss-notifications")
+    expect(notes).to_contain_text(direct["order_ref"])
+    expect(notes).to_contain_text("NW-UNHEARD")
+    with app.app_context():
+        direct_po = db.session.scalar(db.select(PoSync.po_id).where(PoSync.supplier_ref == direct["order_ref"]))
+    page.goto(f"{wired.ob.url}/purchase-orders/{direct_po}")
+    expect(page.locator("table.lines").first).to_contain_text("GLOVES")
+    expect(page.locator("#ss-supplier-ref")).to_have_text(direct["order_ref"])
+

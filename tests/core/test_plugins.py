@@ -333,6 +333,42 @@ def test_partner_saved_hook_exception_rolls_back_and_names_the_plugin(probe_app,
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 0
 
 
+def test_a_field_validation_error_from_a_save_hook_stands_beside_its_field(probe_app, pc):
+    """A plugin's ValidationError naming a field passes the hook caller unwrapped: its message is
+    beside the field (not a HookError at the top), the save is rolled back, and a message of it
+    that names no field says which plugin it comes from."""
+    import re
+
+    probe.SWITCHES["partner_field_refusal"] = True
+    resp = pc.post("/partners/new", data={"number": "C6", "name": "Six", "is_customer": "y", "probe_code": "PB"})
+    page = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert "failed in on_partner_saved" not in page
+    field = re.search(r'<input[^>]*name="probe_code".*?</div>', page, re.S)
+    assert field and "Probe code PB is taken." in field.group(0)  # beside the field
+    assert "Plugin &#39;probe&#39;: the probe looked at the whole partner too" in page
+    with probe_app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 0  # nothing kept
+
+
+def test_a_field_validation_error_outside_a_form_still_names_the_plugin(probe_app):
+    """Called directly, the refusal is the plugin's own ValidationError, marked with plugin and hook."""
+    from core.errors import HookError, ValidationError
+
+    probe.SWITCHES["partner_field_refusal"] = True
+    with probe_app.app_context():
+        partner = Partner(number="C8", name="Eight", is_customer=True)
+        with pytest.raises(ValidationError) as caught:
+            host_of(probe_app).hook.on_partner_saved(partner=partner, created=True, form_data={"probe_code": "Q"})
+        assert not isinstance(caught.value, HookError)
+        assert (caught.value.plugin, caught.value.hook) == ("probe", "on_partner_saved")
+        assert caught.value.errors[0] == ("probe_code", "Probe code Q is taken.")
+        probe.SWITCHES["partner_field_refusal"] = False
+        probe.SWITCHES["partner_raises"] = True
+        with pytest.raises(HookError, match="Plugin 'probe' failed in on_partner_saved"):
+            host_of(probe_app).hook.on_partner_saved(partner=partner, created=True, form_data={})
+
+
 def test_hook_page_panels(probe_app, pc):
     """A page_panels contribution on another plugin's page (the home page); a raising one becomes a notice."""
     page = pc.get("/").get_data(as_text=True)

@@ -84,6 +84,11 @@ def extend_form(form_name, obj):
 def on_partner_saved(partner, created, form_data):
     if SWITCHES.get("partner_raises"):
         raise RuntimeError("probe refuses this partner")
+    if SWITCHES.get("partner_field_refusal"):  # a refusal naming the plugin's own field (and one without)
+        from core.errors import ValidationError
+
+        raise ValidationError.many([("probe_code", f"Probe code {form_data.get('probe_code')} is taken."),
+                                    (None, "the probe looked at the whole partner too")])
     EVENTS.append(("partner", partner.number, created, form_data.get("probe_code", "<absent>")))
 
 

@@ -18,6 +18,8 @@ def papp(app, monkeypatch):
     monkeypatch.setitem(core.plugins.BUILTIN_PLUGINS, "probe_purchase_order", "tests.purchase_order.probe_plugin")
     probe.CALLS.clear()
     probe.FAIL.clear()
+    probe.FORM_DATA.clear()
+    probe.MARKS.clear()
     from tests.conftest import make_app
 
     app2 = make_app()

@@ -18,8 +18,36 @@ def _record(name: str, *args) -> None:
 
 
 @hookimpl
-def on_purchase_order_saved(po, created):
+def on_purchase_order_saved(po, created, form_data):
     _record("on_purchase_order_saved", po.number, created)
+    if form_data:
+        FORM_DATA.append(dict(form_data))
+
+
+FORM_DATA: list[dict] = []
+MARKS: dict[str, object] = {}  # "hide": line no, "read_only": line no -> marks on that line
+
+
+@hookimpl
+def extend_form(form_name, obj):
+    if form_name != "purchase_order" or "po_field" not in MARKS:
+        return None
+    from wtforms import StringField
+
+    return {"probe_po_note": StringField("Probe note")}
+
+
+@hookimpl
+def purchase_order_line_marks(po):
+    from plugins.purchase_order.marks import LineMark
+
+    by_no = {ln.line_no: ln.id for ln in po.lines}
+    out = []
+    if MARKS.get("hide") in by_no:
+        out.append(LineMark(by_no[MARKS["hide"]], hidden="parked by the probe"))
+    if MARKS.get("read_only") in by_no:
+        out.append(LineMark(by_no[MARKS["read_only"]], read_only=("qty_ordered", "bogus"), note="The probe owns it."))
+    return out
 
 
 @hookimpl

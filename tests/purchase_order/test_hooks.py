@@ -125,3 +125,51 @@ def test_receipt_hook_failure_shown_on_page_naming_plugin(papp):
     assert "probe_purchase_order" in body and 'value="3"' in body and "dock 4" in body
     with papp.app_context():
         assert db.session.get(PurchaseOrder, po_id).lines[0].qty_received == 0
+
+
+def _client(app, role: str = "purchasing"):
+    from core.testing import client_of
+
+    return client_of(app, role)
+
+
+def test_hook_purchase_order_line_marks(papp, users):
+    """A hidden line leaves the PO page's lines (and the entry table) for a "(show)" toggle, and is posted
+    unchanged; a read-only field is greyed with the note; an unknown field name is ignored."""
+    with papp.app_context():
+        po = make_po(lines=[("BOLT-10", 3, "1"), ("GLOVES", 2, "1")])
+        po_id, gloves_line = po.id, po.lines[1].id
+        db.session.commit()
+    probe.MARKS.update(hide=2, read_only=1)
+    client = _client(papp)
+    page = client.get(f"/purchase-orders/{po_id}").get_data(as_text=True)
+    main = page.split('<table class="lines">')[1].split("</table>")[0]
+    assert "BOLT-10" in main and "GLOVES" not in main
+    hidden = page.split('id="hidden-lines"')[1].split("</details>")[0]
+    assert "1 line parked by the probe (show)" in hidden and "GLOVES" in hidden
+    form = client.get(f"/purchase-orders/{po_id}/edit").get_data(as_text=True)
+    qty = form.split('name="lines-0-qty_ordered"')[1].split(">")[0]
+    assert "readonly" in qty and "The probe owns it." in qty
+    assert "readonly" not in form.split('name="lines-0-unit_cost"')[1].split(">")[0]  # others stay editable
+    assert f'name="lines-1-id" value="{gloves_line}"' in form.split('id="hidden-lines"')[1]  # posted unchanged
+    probe.MARKS["hide"] = 99  # no such line: nothing hidden
+    assert 'id="hidden-lines"' not in client.get(f"/purchase-orders/{po_id}").get_data(as_text=True)
+
+
+def test_purchase_order_form_takes_plugin_fields_and_hands_them_to_the_saved_hook(papp, users):
+    """extend_form with form name "purchase_order": the field is on the entry form and its value
+    reaches on_purchase_order_saved as form_data."""
+    with papp.app_context():
+        po = make_po(lines=[("BOLT-10", 3, "1")])
+        po_id, line_id = po.id, po.lines[0].id
+        vendor_id = po.vendor_id
+        db.session.commit()
+    probe.MARKS["po_field"] = True
+    client = _client(papp)
+    assert 'name="probe_po_note"' in client.get(f"/purchase-orders/{po_id}/edit").get_data(as_text=True)
+    resp = client.post(f"/purchase-orders/{po_id}/edit", data={
+        "vendor_id": vendor_id, "order_type": "S", "order_date": "2026-11-30", "probe_po_note": "hello",
+        "lines-0-id": line_id, "lines-0-item": "BOLT-10", "lines-0-qty_ordered": "5"})
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
+    assert probe.FORM_DATA[-1] == {"probe_po_note": "hello"}
+

@@ -8,6 +8,7 @@ simulator (base URL, API key, webhook secret, auto-sync on).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import urllib.error
@@ -77,19 +78,28 @@ class OB:
     app: Any
 
 
-@pytest.fixture
-def ob(app_factory, app, users) -> Iterator[OB]:
-    live = app_factory()
+@contextlib.contextmanager
+def serve_live(live) -> Iterator[OB]:
+    """``live`` served by werkzeug on a free loopback port while the block runs."""
     live.config["SERVER_NAME"] = None
     server = make_server("127.0.0.1", 0, live, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="ob-live", daemon=True)
     thread.start()
-    yield OB(f"http://127.0.0.1:{server.server_port}", live)
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
-    with live.app_context():
-        db.session.remove()
+    try:
+        yield OB(f"http://127.0.0.1:{server.server_port}", live)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with live.app_context():
+            db.session.remove()
+
+
+@pytest.fixture
+def ob(app_factory, app, users) -> Iterator[OB]:
+    """OrderBridge on loopback; jobs run in Huey's immediate mode (at once, after the commit)."""
+    with serve_live(app_factory()) as served:
+        yield served
 
 
 @dataclass
@@ -108,6 +118,11 @@ class Wired:
 
 @pytest.fixture
 def wired(app, demo, sim, ob) -> Wired:
+    return wire(app, sim, ob)
+
+
+def wire(app, sim: SimHandle, ob: OB) -> Wired:
+    """Connect demo vendor V2000 to the simulator, auto-sync on; the simulator notifies ``ob``."""
     from core.models import Partner
     from plugins.supplier_sync.models import SupplierConnection
 

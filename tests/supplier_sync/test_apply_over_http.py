@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
+import pytest
 import sqlalchemy as sa
 
 from core.db import db
+from core.errors import ValidationError
 from core.models import Item
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderException
 from plugins.supplier_sync.models import InboxMessage, LineSync, PoSync, SyncNotification
@@ -80,24 +82,81 @@ def test_an_older_snapshot_arriving_late_is_skipped_newest_wins(app, wired):
 
 
 def test_a_cancelled_line_is_hidden_with_a_notification_naming_the_item(app, wired, client):
+    """The line stays on the PO (for audit), closed: off the page's lines behind a "(show)" toggle, out of
+    the total and receiving; a syncing notification names the item; its sales order's buyer hears of it."""
+    from plugins.purchase_order.models import PoHistory, PurchaseOrder
+    from plugins.purchase_order.services import post_receipt
+
     with app.app_context():
         po_id, number = make_po([("BOLT-10", 100, "4.20"), ("GLOVES", 50, "2.10", "SO 0000042 line 2")])
     ref = _order_for(wired, number)["order_ref"]
     wired.sim.control(f"orders/{ref}/lines/2/cancel")
     with app.app_context():
-        assert set(po_lines(po_id)) == {"BOLT-10"}
+        assert set(po_lines(po_id)) == {"BOLT-10", "GLOVES"}  # kept
+        po = db.session.get(PurchaseOrder, po_id)
+        gloves = next(ln for ln in po.lines if ln.item.code == "GLOVES")
+        gloves_id = gloves.id
+        assert gloves.closed and gloves.qty_ordered == D("50") and gloves.qty_outstanding == 0
+        assert po.total == D("420.00")  # 100 x 4.20: the cancelled line is out of the total
         ls = db.session.scalar(sa.select(LineSync).where(LineSync.po_id == po_id, LineSync.line_ref == "2"))
-        assert ls.hidden and ls.status == "cancelled" and ls.po_line_id is None and ls.qty == D("50")
+        assert ls.hidden and ls.status == "cancelled" and ls.po_line_id == gloves_id and ls.qty == D("50")
         assert ls.origin_label == "SO 0000042 line 2"  # kept for audit
+        assert db.session.scalar(sa.select(PoHistory.detail).where(PoHistory.kind == "line_cancel")).count(ref)
         note = db.session.scalar(sa.select(SyncNotification).where(SyncNotification.kind == "cancelled_line"))
         assert note.item_code == "GLOVES" and "GLOVES" in note.message and note.po_id == po_id
         exc = db.session.scalar(sa.select(PurchaseOrderException).where(PurchaseOrderException.po_id == po_id))
         assert "SO 0000042" in exc.message  # the buyer hears that a sales order lost its supply
+        with pytest.raises(ValidationError, match="closed"):  # nothing more is received on it
+            post_receipt(po_id, {gloves_id: D("5")})
+        db.session.rollback()
     client.login("purchasing")
     page = client.get(f"/purchase-orders/{po_id}").get_data(as_text=True)
     lines_table = page.split('<table class="lines">')[1].split("</table>")[0]
     assert "GLOVES" not in lines_table and "BOLT-10" in lines_table
-    assert 'id="ss-hidden-lines"' in page and 'id="ss-notice"' in page and "GLOVES" in page
+    toggle = page.split('id="hidden-lines"')[1].split("</details>")[0]
+    assert "1 line cancelled by the supplier (show)" in toggle and "GLOVES" in toggle
+    assert 'id="ss-hidden-lines"' in page and 'id="ss-notice"' in page
+    # the entry form posts it unchanged (hidden); saving the PO keeps it
+    form = client.get(f"/purchase-orders/{po_id}/edit").get_data(as_text=True)
+    assert f'value="{gloves_id}"' in form.split('id="hidden-lines"')[1]
+    # a newer snapshot with the line still cancelled: no second notification
+    wired.sim.control(f"orders/{ref}/lines/1", {"qty": "90"})
+    with app.app_context():
+        assert count(SyncNotification, SyncNotification.kind == "cancelled_line") == 1
+        assert po_lines(po_id)["BOLT-10"][0] == D("90") and "GLOVES" in po_lines(po_id)
+
+
+def test_a_cancelled_line_shrinks_the_back_order_links_and_tells_the_buyer(app, wired):
+    """A PO line a sales order waits on (po_allocation's link) is cancelled by the supplier: the link
+    shrinks to nothing and the buyer exception names the sales order."""
+    from plugins.po_allocation.models import PaLink
+    from plugins.sales_order.models import SalesOrder
+    from tests.po_allocation.conftest import PA
+
+    pa = PA(app)
+    with app.app_context():
+        from core.plugins import host_of
+
+        host_of(app).set_enabled("po_allocation", True)
+        db.session.commit()
+    pa.set_stock("GLOVES", 0)
+    po_id, (line_id,) = pa.po([("GLOVES", 30)])
+    so_id = pa.so([("GLOVES", 20)])
+    with app.app_context():
+        links = list(db.session.scalars(sa.select(PaLink).where(PaLink.po_line_id == line_id)))
+        assert links and sum(ln.qty_open for ln in links) == D("20")
+        number = db.session.get(PurchaseOrder, po_id).number
+        so_number = db.session.get(SalesOrder, so_id).number
+    ref = wired.sim.control("orders", {"buyer_po_number": number, "lines": [
+        {"line_ref": "1", "item_code": "NW-GL", "qty": "30", "unit_price": "1"}]})["order_ref"]
+    wired.sim.control(f"orders/{ref}/lines/1/cancel")
+    with app.app_context():
+        db.session.expire_all()
+        links = list(db.session.scalars(sa.select(PaLink).where(PaLink.po_line_id == line_id)))
+        assert sum(ln.qty_open for ln in links) == 0
+        messages = list(db.session.scalars(sa.select(PurchaseOrderException.message)
+                                           .where(PurchaseOrderException.po_id == po_id)))
+        assert any("cancelled by the supplier" in m and so_number in m for m in messages), messages
 
 
 def test_a_reduced_line_that_serves_a_sales_order_raises_a_buyer_exception(app, wired):

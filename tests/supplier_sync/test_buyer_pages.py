@@ -25,13 +25,19 @@ def _linked(app, wired, lines=(("BOLT-10", 100, "4.20"), ("GLOVES", 50, "2.10"))
     return po_id, number, ref
 
 
+def _tag(page: str, name: str) -> str:
+    """The whole ``<input …>`` tag of the field called ``name``."""
+    before, after = page.split(f'name="{name}"', 1)
+    return before[before.rindex("<"):] + after.split(">", 1)[0]
+
+
 def _edit_form(app, po_id, **changes):
     with app.app_context():
         po = db.session.get(PurchaseOrder, po_id)
         data = {"vendor_id": str(po.vendor_id), "order_type": "S", "order_date": po.order_date.isoformat(),
                 "required_date": "", "warehouse_id": str(po.warehouse_id or ""), "customer_id": "",
                 "ship_to_address": po.ship_to_address, "ship_via": "", "fob": "", "confirm_to": "", "email": "",
-                "comment": "", "line_reason_code": ""}
+                "comment": "", "line_reason_code": "", "ss_auto_sync": "y"}  # the PO's Auto-sync box, ticked
         for i, ln in enumerate(po.lines):
             data.update({f"lines-{i}-id": str(ln.id), f"lines-{i}-item": ln.item.code,
                          f"lines-{i}-qty_ordered": f"{ln.qty_ordered.normalize():f}",
@@ -50,7 +56,10 @@ def test_fields_written_by_the_sync_are_refused_by_the_server_the_others_stay_ed
                          ("lines-0-required_date", "2027-02-02")):
         resp = client.post(f"/purchase-orders/{po_id}/edit", data=_edit_form(app, po_id, **{field: value}))
         assert resp.status_code == 422, field
-        assert "set by the supplier sync and cannot be changed" in resp.get_data(as_text=True)
+        page = resp.get_data(as_text=True)
+        cell = page.split(f'name="{field}"')[1].split("</td>")[0]
+        assert "set by the supplier sync and cannot be changed" in cell  # beside the field, not at the top
+        assert 'role="alert"' not in page and "failed in on_purchase_order_saved" not in page
     # deleting a synced line is refused too
     data = {k: v for k, v in _edit_form(app, po_id).items() if not k.startswith("lines-1-")}
     assert client.post(f"/purchase-orders/{po_id}/edit", data=data).status_code == 422
@@ -63,9 +72,13 @@ def test_fields_written_by_the_sync_are_refused_by_the_server_the_others_stay_ed
     with app.app_context():
         po = db.session.get(PurchaseOrder, po_id)
         assert po.comment == "call first" and po.lines[0].description == "Bolts"
-    # with auto-sync off for the PO the buyer may change them again
-    assert client.post(f"/supplier-sync/po/{po_id}/auto-sync").status_code == 302
-    resp = client.post(f"/purchase-orders/{po_id}/edit", data=_edit_form(app, po_id, **{"lines-0-qty_ordered": "7"}))
+    # with auto-sync off for the PO (its form's box unticked) the buyer may change them again
+    resp = client.post(f"/purchase-orders/{po_id}/edit", data=_edit_form(app, po_id, ss_auto_sync=""))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[-3000:]
+    with app.app_context():
+        assert db.session.get(PoSync, po_id).auto_sync is False
+    resp = client.post(f"/purchase-orders/{po_id}/edit", data=_edit_form(app, po_id, ss_auto_sync="",
+                                                                            **{"lines-0-qty_ordered": "7"}))
     assert resp.status_code == 302
     with app.app_context():
         assert po_lines(po_id)["BOLT-10"][0] == D("7")
@@ -146,7 +159,7 @@ def test_vendor_form_offers_auto_sync_only_with_a_connection_and_can_switch_open
                "fob": "", "confirm_to": "", "email": "", "comment": "",
                "lines-0-id": "", "lines-0-item": "BOLT-10", "lines-0-qty_ordered": "3", "lines-0-unit_cost": "",
                "lines-0-description": "", "lines-0-vendor_item_code": "", "lines-0-required_date": "",
-               "lines-0-line_status_id": ""}
+               "lines-0-line_status_id": "", "ss_auto_sync": "y"}
     assert client.post("/purchase-orders/new", data=form_po).status_code == 302
     with app.app_context():
         new_id = db.session.scalar(sa.select(sa.func.max(PurchaseOrder.id)))
@@ -217,3 +230,52 @@ def test_open_notifications_show_a_notice_on_the_po(app, wired, client):
     assert 'id="ss-notice"' in client.get(f"/purchase-orders/{po_id}").get_data(as_text=True)
     with app.app_context():
         assert count(PurchaseOrderLine, PurchaseOrderLine.po_id == po_id) == 2
+
+
+def test_the_po_form_greys_synced_fields_and_notes_why(app, wired, client):
+    po_id, _number, ref = _linked(app, wired)
+    client.login("purchasing")
+    page = client.get(f"/purchase-orders/{po_id}/edit").get_data(as_text=True)
+    for name in ("lines-0-qty_ordered", "lines-0-unit_cost", "lines-1-required_date"):
+        tag = page.split(f'name="{name}"')[1].split(">")[0]
+        assert "readonly" in tag and "read-only" in tag and ref in tag, name  # greyed, with the note on hover
+    for name in ("lines-0-description", "lines-0-vendor_item_code"):
+        assert "readonly" not in page.split(f'name="{name}"')[1].split(">")[0], name
+    assert 'id="read-only-note"' in page and "Set by the supplier sync" in page
+    assert "checked" in _tag(page, "ss_auto_sync")
+    # auto-sync off for this PO: the fields are editable again
+    client.post(f"/purchase-orders/{po_id}/edit", data=_edit_form(app, po_id, ss_auto_sync=""))
+    page = client.get(f"/purchase-orders/{po_id}/edit").get_data(as_text=True)
+    assert "readonly" not in page.split('name="lines-0-qty_ordered"')[1].split(">")[0]
+
+
+def test_the_po_form_auto_sync_box_defaults_from_the_vendor_and_can_be_unticked(app, wired, client):
+    """Only for vendors with a connection; new POs of an auto-sync vendor default to it; unticked
+    keeps a PO out; ticked cannot turn it on for a vendor with auto-sync off."""
+    from core.models import Partner
+
+    client.login("purchasing")
+    page = client.get("/purchase-orders/new").get_data(as_text=True)
+    assert "checked" in _tag(page, "ss_auto_sync")
+
+    def new_po(vendor_id, **extra):
+        data = {"vendor_id": str(vendor_id), "order_type": "S", "order_date": "2026-11-30", "lines-0-id": "",
+                "lines-0-item": "BOLT-10", "lines-0-qty_ordered": "3", **extra}
+        assert client.post("/purchase-orders/new", data=data).status_code == 302
+        with app.app_context():
+            new_id = db.session.scalar(sa.select(sa.func.max(PurchaseOrder.id)))
+            state = db.session.get(PoSync, new_id)
+            return new_id, (state.auto_sync if state else None)
+
+    assert new_po(wired.vendor_id, ss_auto_sync="y")[1] is True
+    assert new_po(wired.vendor_id)[1] is False  # unticked for this PO
+    with app.app_context():
+        other = db.session.scalar(sa.select(Partner.id).where(Partner.is_vendor, Partner.id != wired.vendor_id))
+    other_po, state = new_po(other, ss_auto_sync="y")
+    assert state is None  # no connection: nothing to sync
+    assert 'name="ss_auto_sync"' not in client.get(f"/purchase-orders/{other_po}/edit").get_data(as_text=True)
+    with app.app_context():
+        db.session.get(SupplierConnection, wired.vendor_id).auto_sync = False
+        db.session.commit()
+    assert new_po(wired.vendor_id, ss_auto_sync="y")[1] is False  # the vendor's Auto-sync is off
+

@@ -79,12 +79,13 @@ def create_purchase_order(*, vendor_id: int, order_type: str, lines: list[dict],
 
 def save_purchase_order(po: PurchaseOrder | None, *, vendor_id: int, order_type: str, header: dict,
                         lines: list[dict], number: str | None = None, line_reason_code: str | None = None,
-                        user_id: int | None = None) -> PurchaseOrder:
+                        user_id: int | None = None, form_data: dict[str, Any] | None = None) -> PurchaseOrder:
     """Save from PO entry: create or update header and lines, then fire ``on_purchase_order_saved``.
 
     ``lines`` are dicts with ``LINE_FIELDS`` plus ``id`` for existing lines. Everything is
     checked before anything changes; ``ValidationError`` names the form fields
-    (``vendor_id``, ``lines-2-qty_ordered``, ``line_reason_code``).
+    (``vendor_id``, ``lines-2-qty_ordered``, ``line_reason_code``). ``form_data``: the values
+    of the fields plugins added to the entry form, for ``on_purchase_order_saved``.
     """
     created = po is None
     statuses_before = {} if created else {ln.id: ln.line_status_id for ln in po.lines}
@@ -96,7 +97,7 @@ def save_purchase_order(po: PurchaseOrder | None, *, vendor_id: int, order_type:
         _update(po, vendor_id=vendor_id, order_type=order_type, header=header, lines=lines,
                 line_reason_code=line_reason_code, user_id=user_id)
         activity_log.record_saved(po, before)
-    hooks().on_purchase_order_saved(po=po, created=created)
+    hooks().on_purchase_order_saved(po=po, created=created, form_data=dict(form_data or {}))
     for ln in [ln for ln in po.lines if ln.line_status_id != statuses_before.get(ln.id)]:
         hooks().on_po_line_status_changed(po_line=ln, old=statuses_before.get(ln.id), new=ln.line_status_id)
     return po
