@@ -212,7 +212,9 @@ def close(po_id: int):
 def print_po(po_id: int):
     from .print_views import after_quick_print
 
-    after = after_quick_print(options.redisplay_po, url_for(".view", po_id=po_id), url_for(".index"))
+    # absolute endpoints: email_templates renders this view for the PDF from its own blueprint
+    after = after_quick_print(options.redisplay_po, url_for("purchase_order.view", po_id=po_id),
+                              url_for("purchase_order.index"))
     return render_template("purchase_order/print.html", po=_get_po(po_id), after_print=after)
 
 
