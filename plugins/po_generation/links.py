@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core.bulk import insert_rows
 from core.db import db
 from core.models import Item, Partner, utcnow
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine
@@ -78,12 +79,12 @@ def new_link(so_line_id: int, so_id: int, po_line_id: int, po_id: int, qty: Deci
 
 
 def add_links(rows: list[dict]) -> None:
-    """Insert link rows (from :func:`new_link`) in one executemany."""
+    """Insert link rows (from :func:`new_link`) in one bulk insert (``COPY`` on PostgreSQL)."""
     if rows:
         now = utcnow()
         for row in rows:
             row["created_at"] = now
-        db.session.execute(sa.insert(PoGenLink.__table__), rows)
+        insert_rows(PoGenLink.__table__, rows, return_ids=False)
 
 
 def add_to_links(increments: dict[int, Decimal]) -> None:

@@ -9,10 +9,11 @@ however it was made.
 Every function runs in the caller's transaction: it flushes, never commits, and
 raises :class:`core.errors.ValidationError` (nothing is written then; the caller's
 request rolls back). The bulk paths take a fixed number of statements however many
-purchase orders or lines they write: one multi-row ``INSERT ... RETURNING`` for the
-headers and one for the lines, on SQLite and PostgreSQL alike (SQLAlchemy's
-"insertmanyvalues" sends them in pages of 1,000 rows; reference data is read with one
-query per table and 5,000 ids).
+purchase orders or lines they write (:func:`core.bulk.insert_rows`: the driver's
+``executemany`` on SQLite, ``COPY`` on PostgreSQL, ids back without ``RETURNING``);
+reference data and numbers in use are read with one query per table, the values in one
+bound parameter (:func:`core.bulk.among`). Validation runs by set (every vendor, item,
+status at once) and builds per-line messages only when something is wrong.
 
 Public API::
 
@@ -38,11 +39,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from core.bulk import among, insert_rows
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import utcnow
 
-from .bulk import insert_returning
 from .common import (
     CLOSED_STATUSES,
     MAX_LINES,
@@ -112,7 +113,7 @@ class CreatedPurchaseOrders(Sequence[PurchaseOrder]):
     """The purchase orders a call created, in draft order, loaded with their lines on first use.
 
     ``len()`` and ``ids`` cost nothing; reading an order loads them all in two queries
-    per 5,000. A bulk generation whose caller needs only the ids (they are on the
+    in all. A bulk generation whose caller needs only the ids (they are on the
     drafts) and whose hook has no implementation never loads 50,000 ORM objects.
     """
 
@@ -122,11 +123,9 @@ class CreatedPurchaseOrders(Sequence[PurchaseOrder]):
 
     def _load(self) -> list[PurchaseOrder]:
         if self._pos is None:
-            found: dict[int, PurchaseOrder] = {}
-            for chunk in chunks(self.ids):
-                found.update((po.id, po) for po in db.session.scalars(
-                    sa.select(PurchaseOrder).where(PurchaseOrder.id.in_(chunk))
-                    .options(selectinload(PurchaseOrder.lines))))
+            found = {po.id: po for po in db.session.scalars(
+                sa.select(PurchaseOrder).where(among(PurchaseOrder.id, self.ids))
+                .options(selectinload(PurchaseOrder.lines)))}
             self._pos = [found[i] for i in self.ids]
         return self._pos
 
@@ -147,17 +146,11 @@ class CreatedPurchaseOrders(Sequence[PurchaseOrder]):
 
 
 def _insert_lines(rows: list[dict[str, Any]], drafts: list[PurchaseOrderLineDraft]) -> list[int]:
-    """One multi-row INSERT ... RETURNING; fills ``po_line_id``/``line_no`` on the drafts in order."""
-    if not rows:
-        return []
-    table = PurchaseOrderLine.__table__
-    ids = {(r.po_id, r.line_no): r.id for r in insert_returning(table, rows, (table.c.id, table.c.po_id,
-                                                                               table.c.line_no))}
-    out = []
-    for row, ln in zip(rows, drafts, strict=True):
-        ln.po_line_id, ln.line_no = ids[(row["po_id"], row["line_no"])], row["line_no"]
-        out.append(ln.po_line_id)
-    return out
+    """All lines in one bulk insert; fills ``po_line_id``/``line_no`` on the drafts in order."""
+    ids = insert_rows(PurchaseOrderLine.__table__, rows)
+    for row, ln, line_id in zip(rows, drafts, ids, strict=True):
+        ln.po_line_id, ln.line_no = line_id, row["line_no"]
+    return ids
 
 
 def _raise(errors: list[tuple[str | None, str]]) -> None:
@@ -197,12 +190,10 @@ def create(drafts: Sequence[PurchaseOrderDraft], *, fire_hook: bool) -> CreatedP
     for d, number in zip(auto, draw_po_numbers(len(auto), {d.number for d in drafts if d.number}), strict=True):
         d.number = number
     now, today = utcnow(), date.today()
-    table = PurchaseOrder.__table__
-    by_number = {r.number: r.id for r in insert_returning(
-        table, [header_values(d, refs, now, today) for d in drafts], (table.c.number, table.c.id))}
+    po_ids = insert_rows(PurchaseOrder.__table__, [header_values(d, refs, now, today) for d in drafts])
     rows, line_drafts = [], []
-    for d in drafts:
-        d.po_id = by_number[d.number]
+    for d, po_id in zip(drafts, po_ids, strict=True):
+        d.po_id = po_id
         for n, ln in enumerate(d.lines, start=1):
             rows.append(line_values(d.po_id, n, ln, vendor_id=d.vendor_id, required_date=d.required_date, refs=refs))
             line_drafts.append(ln)
