@@ -32,7 +32,9 @@ def test_bench_statement_count_does_not_grow_with_lines_per_vendor(app):
     small = _statements(app, 2)
     big = _statements(app, 8)
     assert big["po_lines"] == 4 * small["po_lines"]
-    assert big["statements"] == small["statements"]
+    # driver calls stay fixed; "statements" counts each executemany row, as the database runs them
+    assert big["calls"] == small["calls"]
+    assert big["statements"] >= small["statements"] >= small["calls"]
 
 
 def test_concurrent_generation_never_duplicates_numbers(app, app_factory, demo):
