@@ -145,5 +145,5 @@ def load_inputs(selection: Selection, *, combine: bool = False, only_line_ids: s
     vendor_numbers: dict[int, str] = dict(db.session.execute(
         sa.select(Partner.id, Partner.number).where(among(Partner.id, vendor_ids))).all()) if vendor_ids else {}
     warehouses = dict(db.session.execute(sa.select(Warehouse.id, Warehouse.address)).all())
-    open_pos = links.open_standard_pos() if combine and vendor_ids else {}
+    open_pos = links.open_standard_pos(vendor_ids) if combine and vendor_ids else {}
     return Inputs(list(orders.values()), lines, vendor_numbers, links.open_links(order_ids), warehouses, open_pos)
