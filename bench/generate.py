@@ -12,9 +12,10 @@ order go to different vendors. Then, for each shape and ``--runs`` times:
 * **floor**: the same database work done the plainest fast way: read the same inputs
   (the orders and their lines joined to items, as generation's loader does), insert the
   same PO, PO line and link rows the generation wrote (ids included), commit. Rows go
-  by SQLAlchemy Core ``executemany`` on SQLite (the driver's C loop over one prepared
-  statement) and by ``COPY`` on PostgreSQL (``executemany`` there is one statement per
-  row, not a floor).
+  by the driver's ``executemany`` on SQLite (a C loop over one prepared statement; the
+  values converted column by column with the columns' own SQLAlchemy bind processors,
+  as SQLAlchemy would store them) and by ``COPY`` on PostgreSQL (``executemany`` there
+  is one statement per row, not a floor).
 
 Between runs the generated rows are deleted (outside the timings). Shapes:
 
@@ -234,14 +235,20 @@ def _floor(captured: list[list[dict]]) -> None:
     for table, rows in zip(_tables(), captured, strict=True):
         if not rows:
             continue
+        names = list(rows[0])
         if conn.dialect.name == "postgresql":
-            names = list(rows[0])
             raw = conn.connection.driver_connection
             with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(names)}) FROM STDIN') as cp:
                 for row in rows:
                     cp.write_row([row[n] for n in names])
-        else:
-            conn.execute(sa.insert(table), rows)
+        else:  # the driver's executemany over tuples, each column through its type's bind processor
+            columns = []
+            for name in names:
+                process = table.c[name].type._cached_bind_processor(conn.dialect)
+                values = [row[name] for row in rows]
+                columns.append(list(map(process, values)) if process else values)
+            conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({", ".join(names)}) VALUES '
+                                 f'({", ".join("?" * len(names))})', list(zip(*columns, strict=True)))
     db.session.commit()
 
 
