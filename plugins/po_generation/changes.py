@@ -118,7 +118,8 @@ def _increased_lines(changes) -> set[int]:
 
 def on_order_saved(order: SalesOrder, created: bool, changes) -> Result | None:
     """The ``on_sales_order_saved`` path: propagate changes, then generate (per option)."""
-    propagate_changes(order, changes)
+    if not created:  # a new order has no POs yet: nothing to propagate (one query less per save)
+        propagate_changes(order, changes)
     if order.status in DONE_STATUSES:
         return None
     o = settings.current()

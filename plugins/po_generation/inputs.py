@@ -15,6 +15,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from core import stock
+from core.bulk import among
 from core.db import db
 from core.models import Item, Partner, Warehouse
 from plugins.sales_order.models import OPEN_STATUSES, SalesOrder, SalesOrderLine
@@ -22,16 +23,9 @@ from plugins.sales_order.models import OPEN_STATUSES, SalesOrder, SalesOrderLine
 from . import links
 from .rules import ZERO, LineIn, OpenLink, OpenPO, OrderIn
 
-CHUNK = 5000
 HELD = "S"  # on credit hold (suspense): no purchase orders until authorised
 FORWARD = "F"
 GENERATABLE = tuple(s for s in OPEN_STATUSES if s != HELD)
-
-
-def chunks(values, size: int = CHUNK):
-    values = list(values)
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
 
 
 @dataclass
@@ -150,12 +144,10 @@ def load_inputs(selection: Selection, *, combine: bool = False, only_line_ids: s
     orders = {oid: o for oid, o in orders.items() if oid in used}
     _share_free_stock(lines, {oid for oid, o in orders.items() if o.status == FORWARD})
     vendor_ids = {ln.resolved_vendor_id for ln in lines if ln.resolved_vendor_id}
-    vendor_numbers: dict[int, str] = {}
-    for chunk in chunks(vendor_ids):
-        vendor_numbers.update(db.session.execute(
-            sa.select(Partner.id, Partner.number).where(Partner.id.in_(chunk))).all())
+    vendor_numbers: dict[int, str] = dict(db.session.execute(
+        sa.select(Partner.id, Partner.number).where(among(Partner.id, vendor_ids))).all()) if vendor_ids else {}
     warehouses = dict(db.session.execute(sa.select(Warehouse.id, Warehouse.address)).all())
-    open_pos = links.open_standard_pos() if combine and vendor_ids else {}
+    open_pos = links.open_standard_pos(vendor_ids) if combine and vendor_ids else {}
     return Inputs(list(orders.values()), lines, vendor_numbers, links.open_links(order_ids), warehouses, open_pos)
 
 

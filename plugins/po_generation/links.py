@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core.bulk import among, insert_rows
 from core.db import db
 from core.models import Item, Partner, utcnow
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine, Receipt
@@ -56,16 +57,18 @@ def open_links(order_ids) -> dict[int, OpenLink]:
     return out
 
 
-def open_standard_pos() -> dict[tuple[int, int | None], OpenPO]:
-    """Open, unsent standard POs per (vendor, warehouse), oldest first: a combined
-    generation adds its lines there."""
+def open_standard_pos(vendor_ids: Iterable[int]) -> dict[tuple[int, int | None], OpenPO]:
+    """Open, unsent standard POs of these vendors per (vendor, warehouse), oldest first: a
+    combined generation adds its lines there. Each PO's last line number comes from the
+    (po_id, line_no) index, so the cost does not grow with the lines on open POs."""
+    last = (sa.select(sa.func.coalesce(sa.func.max(PurchaseOrderLine.line_no), 0))
+            .where(PurchaseOrderLine.po_id == PurchaseOrder.id).scalar_subquery())
     out: dict[tuple[int, int | None], OpenPO] = {}
     for r in db.session.execute(
         sa.select(PurchaseOrder.id, PurchaseOrder.number, PurchaseOrder.vendor_id, PurchaseOrder.warehouse_id,
-                  sa.func.coalesce(sa.func.max(PurchaseOrderLine.line_no), 0).label("last"))
-        .outerjoin(PurchaseOrderLine, PurchaseOrderLine.po_id == PurchaseOrder.id)
-        .where(UNSENT, PurchaseOrder.order_type == "S", PurchaseOrder.customer_id.is_(None))
-        .group_by(PurchaseOrder.id, PurchaseOrder.number, PurchaseOrder.vendor_id, PurchaseOrder.warehouse_id)
+                  last.label("last"))
+        .where(UNSENT, PurchaseOrder.order_type == "S", PurchaseOrder.customer_id.is_(None),
+               among(PurchaseOrder.vendor_id, set(vendor_ids)))
         .order_by(PurchaseOrder.id)
     ):
         out.setdefault((r.vendor_id, r.warehouse_id), OpenPO(r.id, r.number, r.vendor_id, r.warehouse_id,
@@ -79,12 +82,12 @@ def new_link(so_line_id: int, so_id: int, po_line_id: int, po_id: int, qty: Deci
 
 
 def add_links(rows: list[dict]) -> None:
-    """Insert link rows (from :func:`new_link`) in one executemany."""
+    """Insert link rows (from :func:`new_link`) in one bulk insert (``COPY`` on PostgreSQL)."""
     if rows:
         now = utcnow()
         for row in rows:
             row["created_at"] = now
-        db.session.execute(sa.insert(PoGenLink.__table__), rows)
+        insert_rows(PoGenLink.__table__, rows, return_ids=False)
 
 
 def add_to_links(increments: dict[int, Decimal]) -> None:

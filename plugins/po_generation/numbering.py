@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 
 from .choices import INCREMENT_AT
 from .rules import GenOptions, Plan, PODraft
@@ -45,13 +46,29 @@ def candidate_list(so_number: str, increment_at: str = "beginning", max_length: 
 
 
 def _all_candidates(so_number: str, increment_at: str) -> list[str]:
+    return list(_iter_candidates(so_number, increment_at))
+
+
+def _iter_candidates(so_number: str, increment_at: str) -> Iterator[str]:
+    yield so_number
     if increment_at == "beginning":
         if so_number.startswith("0"):
             rest = so_number[1:]
-            return [so_number, *(ch + rest for ch in DIGITS[1:] + LETTERS)]
-        return [so_number, *(ch + so_number for ch in DIGITS + LETTERS)]
+            yield from (ch + rest for ch in DIGITS[1:] + LETTERS)
+        else:
+            yield from (ch + so_number for ch in DIGITS + LETTERS)
+        return
     base = so_number[1:] if so_number.startswith("0") else so_number
-    return [so_number, *(base + ch for ch in LETTERS)]
+    yield from (base + ch for ch in LETTERS)
+
+
+def _first_candidates(so_number: str, increment_at: str, max_length: int | None, n: int) -> list[str]:
+    """The first ``n`` of :func:`candidate_list`, without building the other thirty-odd."""
+    so_number = (so_number or "").strip()
+    if not so_number:
+        return []
+    fits = (c for c in _iter_candidates(so_number, increment_at) if max_length is None or len(c) <= max_length)
+    return list(islice(fits, n))
 
 
 def first_free(candidates: Iterable[str], taken: set[str] | Callable[[str], bool]) -> str | None:
@@ -99,11 +116,14 @@ def _so_numbers(new: list[PODraft], increment_at: str, in_use: InUse,
     by_order: dict[str, list[PODraft]] = {}
     for d in new:
         by_order.setdefault(d.so_numbers[0], []).append(d)
-    candidates = {so: candidate_list(so, increment_at, max_length) for so in by_order}
+    # the first round needs a few candidates per order; all of them only for an order that ran short
+    candidates = {so: _first_candidates(so, increment_at, max_length, len(ds) + 2) for so, ds in by_order.items()}
     checked: set[str] = set()
     taken: set[str] = set()
     result: dict[int, str | None] = {}
     for final in (False, True):
+        if final:
+            candidates = {so: candidate_list(so, increment_at, max_length) for so in by_order}
         ask = {c for so, ds in by_order.items() for c in candidates[so][: None if final else len(ds) + 2]}
         ask -= checked
         if ask:
@@ -116,7 +136,8 @@ def _so_numbers(new: list[PODraft], increment_at: str, in_use: InUse,
             free = iter(c for c in pool if c not in taken and c not in used)
             for d in by_order[so]:
                 number = next(free, None)
-                short = short or (number is None and len(pool) < len(candidates[so]))
+                # the first round saw only a few candidates: running out there means "ask about all"
+                short = short or (number is None and (not final or len(pool) < len(candidates[so])))
                 if number is not None:
                     used.add(number)
                 result[id(d)] = number

@@ -17,11 +17,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from core.bulk import among
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import Item, Partner, Warehouse
+from core.parsing import decimal_bounds
 
-from .common import MAX_LINES, default_warehouse_id, parse_cost, parse_quantity
+from .common import COST_TYPE, MAX_LINES, QTY_TYPE, default_warehouse_id, parse_cost, parse_quantity
 from .models import PoLineStatus, PurchaseOrder, PurchaseOrderLine
 
 CHUNK = 5000  # ids per IN (...) list
@@ -118,25 +120,21 @@ class Refs:
 def load_refs(drafts: Sequence[PurchaseOrderDraft], *, warehouse_ids: Iterable[int | None] = ()) -> Refs:
     """What validating and writing ``drafts`` needs to know, in one query per table."""
     lines = [ln for d in drafts for ln in d.lines]
-    partners: dict[int, Any] = {}
-    for chunk in chunks([*(d.vendor_id for d in drafts), *(d.customer_id for d in drafts)]):
-        partners.update((r.id, r) for r in db.session.execute(
-            sa.select(Partner.id, Partner.number, Partner.is_vendor, Partner.is_customer, Partner.ship_via,
-                      Partner.fob, Partner.ship_to_address).where(Partner.id.in_(chunk))))
-    items: dict[int, Any] = {}
-    for chunk in chunks(ln.item_id for ln in lines):
-        items.update((r.id, r) for r in db.session.execute(
-            sa.select(Item.id, Item.code, Item.description, Item.unit_cost, Item.vendor_item_code,
-                      Item.default_vendor_id).where(Item.id.in_(chunk))))
+    wanted_partners = {*(d.vendor_id for d in drafts), *(d.customer_id for d in drafts)} - {None}
+    partners = {r.id: r for r in db.session.execute(
+        sa.select(Partner.id, Partner.number, Partner.is_vendor, Partner.is_customer, Partner.ship_via,
+                  Partner.fob, Partner.ship_to_address).where(among(Partner.id, wanted_partners)))}
+    items = {r.id: r for r in db.session.execute(
+        sa.select(Item.id, Item.code, Item.description, Item.unit_cost, Item.vendor_item_code,
+                  Item.default_vendor_id).where(among(Item.id, {ln.item_id for ln in lines} - {None})))}
     default_wh = default_warehouse_id() if any(d.warehouse_id is None for d in drafts) else None
-    warehouses: dict[int, str] = {}
-    for chunk in chunks([*warehouse_ids, *(d.warehouse_id for d in drafts), default_wh,
-                          *(ln.warehouse_id for ln in lines)]):
-        warehouses.update(db.session.execute(
-            sa.select(Warehouse.id, Warehouse.address).where(Warehouse.id.in_(chunk))).all())
-    statuses: set[int] = set()
-    for chunk in chunks(ln.line_status_id for ln in lines):
-        statuses |= set(db.session.scalars(sa.select(PoLineStatus.id).where(PoLineStatus.id.in_(chunk))))
+    wanted_wh = {*warehouse_ids, *(d.warehouse_id for d in drafts), default_wh,
+                 *(ln.warehouse_id for ln in lines)} - {None}
+    warehouses: dict[int, str] = dict(db.session.execute(
+        sa.select(Warehouse.id, Warehouse.address).where(among(Warehouse.id, wanted_wh))).all())
+    wanted_statuses = {ln.line_status_id for ln in lines} - {None}
+    statuses = set(db.session.scalars(sa.select(PoLineStatus.id).where(among(PoLineStatus.id, wanted_statuses)))
+                   ) if wanted_statuses else set()
     return Refs(partners, items, warehouses, statuses, default_wh)
 
 
@@ -208,12 +206,58 @@ def _draft_name(d: PurchaseOrderDraft, i: int, refs: Refs, many: bool) -> str:
     return f"Purchase order {d.number or i + 1} for vendor {vendor.number if vendor else d.vendor_id}: "
 
 
+def _good_amounts(values: Iterable[Any], column_type: Any, *, positive: bool) -> bool:
+    """Every value a Decimal the column stores exactly (above zero when ``positive``, else
+    not negative); normalises nothing. False sends the caller to the per-line check."""
+    values = set(values)  # a batch repeats a few quantities and costs: check each once
+    if not values:
+        return True
+    if not all(type(v) is Decimal and v.is_finite() for v in values):
+        return False
+    largest, scale = decimal_bounds(column_type)
+    low, high = min(values), max(values)
+    if (low <= 0 if positive else low < 0) or high > largest or -low > largest:
+        return False
+    return all(v.as_tuple().exponent >= -scale for v in values)
+
+
+def _all_valid(drafts: Sequence[PurchaseOrderDraft], refs: Refs) -> bool:
+    """The whole batch checked by set (vendors, types, customers, warehouses, items,
+    statuses, amounts, line counts) in a few passes: the bulk path's common case. When it
+    says False, :func:`draft_problems` goes draft by draft to name each problem."""
+    vendors = {d.vendor_id for d in drafts}
+    if any(not (p := refs.partners.get(v)) or not p.is_vendor for v in vendors):
+        return False
+    if {d.order_type for d in drafts} - {"S", "D"} or any(not 0 < len(d.lines) <= MAX_LINES for d in drafts):
+        return False
+    customers = {d.customer_id for d in drafts} - {None}
+    if any(not (p := refs.partners.get(c)) or not p.is_customer for c in customers):
+        return False
+    if any(d.customer_id is None and d.order_type == "D" for d in drafts):
+        return False
+    if any(d.warehouse_id is not None and d.warehouse_id not in refs.warehouses for d in drafts):
+        return False
+    lines = [ln for d in drafts for ln in d.lines]
+    if {ln.item_id for ln in lines} - refs.items.keys() or {ln.line_status_id for ln in lines} - refs.statuses - {None}:
+        return False
+    if any(ln.drop_ship for d in drafts if d.order_type != "D" for ln in d.lines):
+        return False
+    if any(ln.warehouse_id is not None and ln.warehouse_id != (d.warehouse_id or refs.default_warehouse)
+           for d in drafts for ln in d.lines):
+        return False
+    costs = [ln.unit_cost for ln in lines if ln.unit_cost is not None]
+    return (_good_amounts([ln.qty for ln in lines], QTY_TYPE, positive=True)
+            and _good_amounts(costs, COST_TYPE, positive=False))
+
+
 def draft_problems(drafts: Sequence[PurchaseOrderDraft], refs: Refs, *, header_only: bool = False
                    ) -> list[tuple[str | None, str]]:
     """Every problem of the drafts' headers and lines, as (form field, message).
 
     ``header_only``: the header's alone (PO entry shows them while lines are still being typed).
     """
+    if not header_only and _all_valid(drafts, refs):
+        return []
     many = len(drafts) > 1
     errors: list[tuple[str | None, str]] = []
     for i, d in enumerate(drafts):

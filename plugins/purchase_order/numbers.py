@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from core.bulk import among
 from core.db import db
 from core.models import Sequence
 from core.numbering import ensure_sequence, format_number, next_number
@@ -20,7 +21,6 @@ from .models import PurchaseOrder
 from .options import PO_SEQ, RECEIPT_SEQ, RETURN_SEQ
 
 NUMBER_LENGTH = PurchaseOrder.__table__.c.number.type.length  # 20: the widest PO number the column keeps
-_CHUNK = 5000  # numbers per IN (...) list: well below every backend's bound-parameter limit
 
 
 def _seq_args(seq: dict) -> dict:
@@ -28,18 +28,16 @@ def _seq_args(seq: dict) -> dict:
 
 
 def po_numbers_in_use(numbers: Iterable[str]) -> set[str]:
-    """Which of ``numbers`` are already PO numbers (one query per 5,000 numbers)."""
+    """Which of ``numbers`` are already PO numbers (one query, the numbers in one parameter)."""
     wanted = sorted({n for n in numbers if n})
-    used: set[str] = set()
-    for i in range(0, len(wanted), _CHUNK):
-        used |= set(db.session.scalars(
-            sa.select(PurchaseOrder.number).where(PurchaseOrder.number.in_(wanted[i:i + _CHUNK]))))
-    return used
+    if not wanted:
+        return set()
+    return set(db.session.scalars(sa.select(PurchaseOrder.number).where(among(PurchaseOrder.number, wanted))))
 
 
 def _used_among(drawn: list[str]) -> set[str]:
     """Which consecutive counter numbers are taken: one index range scan when they all have
-    the same width (text order is then number order), else the IN lists."""
+    the same width (text order is then number order), else a membership query."""
     if len(drawn) > 1 and len({len(n) for n in drawn}) == 1:
         in_range = db.session.scalars(sa.select(PurchaseOrder.number).where(
             PurchaseOrder.number >= drawn[0], PurchaseOrder.number <= drawn[-1]))
