@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from decimal import Decimal
@@ -36,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
+from common import add_user_warehouse_vendors, fresh_app  # noqa: E402
 
 N_ITEMS, N_VENDORS, N_CUSTOMERS, LINES = 500, 10, 100, 5
 USER = "bench"
@@ -43,16 +43,10 @@ USER = "bench"
 
 def build() -> dict:
     from core.db import db
-    from core.models import Item, Partner, User, Warehouse
-    from core.testing import PASSWORD
+    from core.models import Item, Partner, Warehouse
 
     s = db.session
-    user = User(username=USER, role="admin", full_name="Benchmark", email="bench@example.com")
-    user.set_password(PASSWORD)
-    s.add(user)
-    s.execute(sa.insert(Warehouse), [dict(code="MAIN", name="Main", address="1 Depot Road")])
-    s.execute(sa.insert(Partner), [dict(number=f"V{i:05d}", name=f"Vendor {i}", is_vendor=True)
-                                    for i in range(N_VENDORS)])
+    add_user_warehouse_vendors(s, N_VENDORS, USER)
     vendors = s.scalars(sa.select(Partner.id).where(Partner.is_vendor).order_by(Partner.id)).all()
     s.execute(sa.insert(Partner), [dict(number=f"C{i:05d}", name=f"Customer {i}", is_customer=True,
                                         ship_to_address=f"{i} Customer Road", credit_limit=Decimal(10 ** 9))
@@ -187,19 +181,11 @@ def main() -> None:
     ap.add_argument("--sizes", default="200,1000")
     ap.add_argument("--database-url", default="")
     args = ap.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='ob-bench-')}/bench.db"
-    os.environ.setdefault("ORDERBRIDGE_INSTANCE", tempfile.mkdtemp(prefix="ob-bench-inst-"))
     from core.db import db
-    from core.migrate import upgrade_all
-    from core.plugins import host_of
-    from core.testing import client_of, make_app
+    from core.testing import client_of
 
-    app = make_app(SQLALCHEMY_DATABASE_URI=url, SERVER_NAME=None, TESTING=False)
+    app = fresh_app(args.database_url)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        upgrade_all(host_of(app))
         ids = build()
         dialect = db.engine.dialect.name
     client = client_of(app, USER)

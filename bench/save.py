@@ -28,7 +28,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa  # noqa: E402
+from common import add_user_warehouse_vendors, fresh_app  # noqa: E402
 
 USER = "bench"
 N_ITEMS, N_VENDORS = 500, 10
@@ -43,17 +43,10 @@ N_ITEMS, N_VENDORS = 500, 10
 
 def build(app) -> dict:
     from core.db import db
-    from core.models import Item, Partner, StockLevel, User, Warehouse
-    from core.testing import PASSWORD
+    from core.models import Item, Partner, StockLevel
 
     s = db.session
-    user = User(username=USER, role="admin", full_name="Benchmark", email="bench@example.com")
-    user.set_password(PASSWORD)
-    s.add(user)
-    s.execute(sa.insert(Warehouse), [dict(code="MAIN", name="Main", address="1 Depot Road")])
-    wh = s.scalar(sa.select(Warehouse.id))
-    s.execute(sa.insert(Partner), [dict(number=f"V{i:05d}", name=f"Vendor {i}", is_vendor=True)
-                                    for i in range(N_VENDORS)])
+    wh = add_user_warehouse_vendors(s, N_VENDORS, USER)
     vendors = s.scalars(sa.select(Partner.id).where(Partner.is_vendor).order_by(Partner.id)).all()
     s.execute(sa.insert(Partner), [dict(number=f"C{i:05d}", name=f"Customer {i}", is_customer=True,
                                         ship_to_address=f"{i} Customer Road", credit_limit=Decimal(10 ** 9))
@@ -219,19 +212,11 @@ def main() -> None:
     ap.add_argument("--growth", type=int, default=1000, help="saves for the generate-on-save figure (0: skip)")
     ap.add_argument("--profile", default="", help="write a pyinstrument HTML profile of the all-plugins saves")
     args = ap.parse_args()
-    url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='ob-bench-')}/bench.db"
-    os.environ.setdefault("ORDERBRIDGE_INSTANCE", tempfile.mkdtemp(prefix="ob-bench-inst-"))
     from core.db import db
-    from core.migrate import upgrade_all
-    from core.plugins import host_of
-    from core.testing import client_of, make_app
+    from core.testing import client_of
 
-    app = make_app(SQLALCHEMY_DATABASE_URI=url, SERVER_NAME=None, TESTING=False)
+    app = fresh_app(args.database_url)
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        upgrade_all(host_of(app))
         ids = build(app)
         dialect = db.engine.dialect.name
     client = client_of(app, USER)
