@@ -53,6 +53,27 @@ def first_link(page, pattern: str) -> str | None:
     )
 
 
+def order_entry(page, url: str) -> None:
+    """Order entry: a customer and two items chosen by type-ahead, live totals."""
+    page.goto(url + "/sales-orders/new")
+    for selector, typed in (("#customer_code", "acm"), ("[name='lines-0-item_code']", "hex")):
+        field = page.locator(selector)
+        field.click()
+        field.press_sequentially(typed, delay=30)
+        page.locator("#lookup-list li").first.wait_for()
+        field.press("Enter")
+    page.fill("[name='lines-0-qty_ordered']", "6")
+    page.locator("[name='lines-0-vendor_code']").press("Enter")  # Enter on the last field adds a line
+    field = page.locator("[name='lines-1-item_code']")
+    field.press_sequentially("dri", delay=30)
+    page.locator("#lookup-list li").first.wait_for()
+    field.press("Enter")
+    page.fill("[name='lines-1-qty_ordered']", "2")
+    page.locator("[name='lines-1-discount_pct']").fill("10")
+    page.locator("#so-total").click()
+    page.screenshot(path=str(OUT / "order_entry.png"), full_page=True)
+
+
 def main() -> int:
     from playwright.sync_api import sync_playwright
     from werkzeug.serving import make_server
@@ -116,24 +137,8 @@ def main() -> int:
                 shot(name[:-1], href)
                 if name == "sales_orders":
                     shot("order_confirmation", href + "/print")
-        if "sales_order.new" in rules:  # order entry: a customer and two items chosen by type-ahead
-            page.goto(url + "/sales-orders/new")
-            for selector, typed in (("#customer_code", "acm"), ("[name='lines-0-item_code']", "hex")):
-                field = page.locator(selector)
-                field.click()
-                field.press_sequentially(typed, delay=30)
-                page.locator("#lookup-list li").first.wait_for()
-                field.press("Enter")
-            page.fill("[name='lines-0-qty_ordered']", "6")
-            page.locator("[name='lines-0-vendor_code']").press("Enter")  # Enter on the last field adds a line
-            field = page.locator("[name='lines-1-item_code']")
-            field.press_sequentially("dri", delay=30)
-            page.locator("#lookup-list li").first.wait_for()
-            field.press("Enter")
-            page.fill("[name='lines-1-qty_ordered']", "2")
-            page.locator("[name='lines-1-discount_pct']").fill("10")
-            page.locator("#so-total").click()
-            page.screenshot(path=str(OUT / "order_entry.png"), full_page=True)
+        if "sales_order.new" in rules:
+            order_entry(page, url)
             taken.append("order_entry")
         # a phone (390 px): the menu folds behind one button
         phone = browser.new_context(viewport={"width": 390, "height": 844}, storage_state=page.context.storage_state())
