@@ -20,8 +20,16 @@ manifest = Manifest(
 @hookimpl
 def register_blueprints():
     from . import admin, auth, masterdata
+    from .api import pages
 
-    return [auth.bp, admin.home_bp, admin.bp, masterdata.bp]
+    return [auth.bp, admin.home_bp, admin.bp, masterdata.bp, pages.bp]
+
+
+@hookimpl
+def api_blueprints():
+    from .api.resources import BLUEPRINTS
+
+    return list(BLUEPRINTS)
 
 
 @hookimpl
@@ -30,6 +38,7 @@ def menu_items():
         MenuItem("Customers & vendors", "masterdata.partners", order=80),
         MenuItem("Items", "masterdata.items", order=81),
         MenuItem("Stock", "masterdata.stock", order=82),
+        MenuItem("API keys", "api_keys.index", section="admin", order=90),
         MenuItem("Modules", "admin.modules", section="admin", roles=("admin",), order=10),
         MenuItem("Setup options", "admin.options_index", section="admin", roles=("admin",), order=20),
         MenuItem("Users", "admin.users", section="admin", roles=("admin",), order=30),
