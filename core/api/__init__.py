@@ -293,7 +293,9 @@ def _collect(app: Flask, api: _Api) -> dict[str, str]:
             continue
         for bp in blueprints:
             csrf.exempt(bp)
-            limit(bp)
+            if not getattr(bp, "_ob_rate_limited", False):  # the limiter is one per process, apps are many
+                limit(bp)
+                bp._ob_rate_limited = True  # type: ignore[attr-defined]
             api.register_blueprint(bp)
             host.blueprint_owner[bp.name] = name
             owners[bp.name] = name
