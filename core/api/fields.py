@@ -153,3 +153,29 @@ class WholeNumber(ma.fields.Field):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return value
+
+
+class EmailText(Text):
+    """An e-mail address or empty, checked like the forms' :class:`core.forms.Email`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from ..forms import _EMAIL, Email
+
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if text.strip() and not _EMAIL.fullmatch(text.strip()):
+            raise ma.ValidationError(Email().message)
+        return text
+
+
+class Lines(ma.fields.List):
+    """Document lines: more than ``limit`` are refused before any is parsed, in ``message(count)``."""
+
+    def __init__(self, nested: Any, limit: int, message: Any, **kwargs: Any):
+        kwargs.setdefault("metadata", {})["maxItems"] = limit
+        super().__init__(nested, **kwargs)
+        self.limit, self.message = limit, message
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, list) and len(value) > self.limit:
+            raise ma.ValidationError(self.message(len(value)))
+        return super()._deserialize(value, attr, data, **kwargs)
