@@ -29,6 +29,13 @@ def register_blueprints():
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp
+
+    return [bp]
+
+
+@hookimpl
 def setup_options():
     from .options import OPTIONS
 

@@ -31,6 +31,13 @@ def register_blueprints():
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp, docs_bp
+
+    return [bp, docs_bp]
+
+
+@hookimpl
 def setup_options():
     from .options import OPTIONS
 

@@ -29,7 +29,7 @@ bp = Blueprint("sales_orders", __name__, url_prefix="/api/v1/sales-orders",
                description="Sales orders with their lines (create, change, cancel, ship).")
 
 
-class LineIn(ma.Schema):
+class SalesOrderLineIn(ma.Schema):
     id = Id(allow_none=True, load_default=None, metadata={"description": "An existing line to change; none: a new line."})
     item_id = Id(required=True)
     qty_ordered = Number(required=True)
@@ -42,10 +42,10 @@ class LineIn(ma.Schema):
     vendor_id = Id(allow_none=True, load_default=None, metadata={"description": "None: the item's vendor."})
 
 
-class OrderIn(ma.Schema):
+class SalesOrderIn(ma.Schema):
     customer_id = Id(required=True)
     warehouse_id = Id(required=True)
-    lines = Lines(ma.fields.Nested(LineIn), MAX_LINES, too_many_lines, required=True)
+    lines = Lines(ma.fields.Nested(SalesOrderLineIn), MAX_LINES, too_many_lines, required=True)
     order_date = Day(load_default=None)
     number = Text(20, load_default="", metadata={"description": "Only when order numbering is manual."})
     customer_po_number = Text(40, load_default="")
@@ -62,7 +62,7 @@ class OrderIn(ma.Schema):
     invoice_discount_pct = Number(allow_none=True, load_default=None)
 
 
-class LineOut(ma.Schema):
+class SalesOrderLineOut(ma.Schema):
     id = ma.fields.Integer(required=True)
     line_no = ma.fields.Integer(required=True)
     item_id = ma.fields.Integer(required=True)
@@ -81,7 +81,7 @@ class LineOut(ma.Schema):
     vendor_id = Id(allow_none=True, required=True)
 
 
-class OrderOut(ma.Schema):
+class SalesOrderOut(ma.Schema):
     id = ma.fields.Integer(required=True)
     number = ma.fields.String(required=True)
     status = ma.fields.String(required=True)
@@ -103,15 +103,15 @@ class OrderOut(ma.Schema):
     total = DecimalOut(required=True)
     notes = ma.fields.String(required=True)
     created_at = Stamp(required=True)
-    lines = ma.fields.List(ma.fields.Nested(LineOut), required=True)
+    lines = ma.fields.List(ma.fields.Nested(SalesOrderLineOut), required=True)
 
 
-class SavedOut(ma.Schema):
-    order = ma.fields.Nested(OrderOut, required=True)
+class SalesOrderSaved(ma.Schema):
+    order = ma.fields.Nested(SalesOrderOut, required=True)
     warnings = ma.fields.List(ma.fields.String(), required=True)
 
 
-class ListArgs(PageArgs):
+class SalesOrderListArgs(PageArgs):
     q = Text(200, load_default="", metadata={"description": "Number, customer PO, customer name or number contains."})
     status = Text(10, load_default="", metadata={"description": "A status code, or 'open'."})
     customer = Text(20, load_default="", metadata={"description": "Customer id."})
@@ -120,17 +120,17 @@ class ListArgs(PageArgs):
     date_to = Text(10, load_default="")
 
 
-class ShipLine(ma.Schema):
+class ShipLineIn(ma.Schema):
     line_id = Id(required=True)
     qty = Number(required=True)
 
 
 class ShipIn(ma.Schema):
-    lines = Lines(ma.fields.Nested(ShipLine), MAX_LINES, too_many_lines, required=True)
+    lines = Lines(ma.fields.Nested(ShipLineIn), MAX_LINES, too_many_lines, required=True)
 
 
-class ShipOut(ma.Schema):
-    order = ma.fields.Nested(OrderOut, required=True)
+class ShipResult(ma.Schema):
+    order = ma.fields.Nested(SalesOrderOut, required=True)
     invoice_number = ma.fields.String(allow_none=True, required=True, metadata={"type": ["string", "null"]})
     invoice_total = DecimalOut(allow_none=True, required=True)
     warnings = ma.fields.List(ma.fields.String(), required=True)
@@ -153,8 +153,8 @@ def _locked(order_id: int):
 
 @bp.route("")
 @require()
-@bp.arguments(ListArgs, location="query")
-@bp.response(200, page_schema(OrderOut, "SalesOrderPage"))
+@bp.arguments(SalesOrderListArgs, location="query")
+@bp.response(200, page_schema(SalesOrderOut, "SalesOrderPage"))
 def list_orders(args: dict[str, Any]):
     """Sales orders, newest order date first (the filters of the Sales orders page)."""
     stmt = queries.list_statement(queries.list_filters(args)).options(
@@ -164,7 +164,7 @@ def list_orders(args: dict[str, Any]):
 
 @bp.route("/<int:order_id>")
 @require()
-@bp.response(200, OrderOut)
+@bp.response(200, SalesOrderOut)
 def get_order(order_id: int):
     """One sales order with its lines."""
     return _load(order_id)
@@ -172,8 +172,8 @@ def get_order(order_id: int):
 
 @bp.route("", methods=["POST"])
 @require(*WRITERS)
-@bp.arguments(OrderIn)
-@bp.response(201, SavedOut)
+@bp.arguments(SalesOrderIn)
+@bp.response(201, SalesOrderSaved)
 def create_order(data: dict[str, Any]):
     """Enter a sales order (the order form's save: allocation, credit check, hooks)."""
     order, warnings = services.save_order(_input(data))
@@ -183,8 +183,8 @@ def create_order(data: dict[str, Any]):
 
 @bp.route("/<int:order_id>", methods=["PUT"])
 @require(*WRITERS)
-@bp.arguments(OrderIn)
-@bp.response(200, SavedOut)
+@bp.arguments(SalesOrderIn)
+@bp.response(200, SalesOrderSaved)
 def update_order(data: dict[str, Any], order_id: int):
     """Change a sales order: the whole document, as the order form sends it."""
     order, warnings = services.save_order(_input(data), _locked(order_id))
@@ -193,7 +193,7 @@ def update_order(data: dict[str, Any], order_id: int):
 
 @bp.route("/<int:order_id>/cancel", methods=["POST"])
 @require(*WRITERS)
-@bp.response(200, OrderOut)
+@bp.response(200, SalesOrderOut)
 def cancel_order(order_id: int):
     """Cancel the order (its stock is released; other modules follow through their hooks)."""
     services.cancel_order(_locked(order_id))
@@ -203,7 +203,7 @@ def cancel_order(order_id: int):
 @bp.route("/<int:order_id>/ship", methods=["POST"])
 @require(*WRITERS)
 @bp.arguments(ShipIn)
-@bp.response(200, ShipOut)
+@bp.response(200, ShipResult)
 def ship_order(data: dict[str, Any], order_id: int):
     """Ship (invoice) quantities per line, as the Ship page does."""
     order = _locked(order_id)
