@@ -7,6 +7,7 @@ and returns are :func:`.services.post_receipt` / :func:`.services.post_return`.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -194,6 +195,8 @@ def _save(po: PurchaseOrder | None, data: dict[str, Any]):
     if errors:
         return problem(422, "Some lines are not valid; nothing was saved.", errors=errors)
     header = {k: data[k] for k in svc.HEADER_FIELDS if k in data}
+    if header.get("order_date") is None:  # PO entry always sends one: today, or the order's own
+        header["order_date"] = po.order_date if po is not None else date.today()
     try:
         with db.session.begin_nested():
             saved = svc.save_purchase_order(po, vendor_id=data["vendor_id"], order_type=data["order_type"],
