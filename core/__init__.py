@@ -104,6 +104,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     lifecycle.init_app(app)
     security.init_app(app)
+    from . import api
+
+    api.init_app(app)  # after the page error handlers, which it wraps for /api
 
     app.before_request(_refuse_nul)
     app.before_request(_gate)

@@ -41,6 +41,10 @@ def _load_user(user_id: str) -> User | None:
     A user deactivated after signing in, or whose token changed since (sign-out, password
     change), loses access on the next request: a replayed old cookie is refused.
     """
+    from .api.problems import is_api_request
+
+    if is_api_request():
+        return None  # /api takes API keys only: a (remember-me) cookie never signs a request in there
     raw_id, _, token = str(user_id).partition(".")
     record_id = parse_id(raw_id)
     if record_id is None:

@@ -12,10 +12,17 @@ manifest = Manifest(
     description="Users and roles, modules, setup options, numbering and master data.",
     table_prefix="core_",
     required=True,
-    blueprints=("auth:bp", "admin:home_bp", "admin:bp", "masterdata:bp", "lookup:bp"),
+    blueprints=("auth:bp", "admin:home_bp", "admin:bp", "masterdata:bp", "lookup:bp", "api.pages:bp"),
     options=None,  # core's options and commands are computed in the hooks below
     commands=None,
 )
+
+
+@hookimpl
+def api_blueprints():
+    from .api.resources import BLUEPRINTS
+
+    return list(BLUEPRINTS)
 
 
 @hookimpl
@@ -24,6 +31,7 @@ def menu_items():
         MenuItem("Customers & vendors", "masterdata.partners", order=80, group="Sales"),
         MenuItem("Items", "masterdata.items", order=81, group="Inventory"),
         MenuItem("Stock", "masterdata.stock", order=82, group="Inventory"),
+        MenuItem("API keys", "api_keys.index", section="admin", order=90),
         MenuItem("Modules", "admin.modules", section="admin", roles=("admin",), order=10),
         MenuItem("Setup options", "admin.options_index", section="admin", roles=("admin",), order=20),
         MenuItem("Users", "admin.users", section="admin", roles=("admin",), order=30),

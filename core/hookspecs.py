@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
     from sqlalchemy.orm import Session
 
+    from .api import Blueprint as ApiBlueprint
     from .jobs import Job
     from .models import Item, Partner
     from .options import Option
@@ -97,6 +98,27 @@ def register_blueprints() -> list[Blueprint]:
         @hookimpl
         def register_blueprints():
             from .views import bp  # Blueprint("my_plugin", __name__, template_folder="templates")
+            return [bp]
+    """
+
+
+@hookspec
+def api_blueprints() -> list[ApiBlueprint]:
+    """Return the plugin's ``/api/v1`` resources as :class:`core.api.Blueprint` (flask-smorest) objects.
+
+    Fires once, in ``create_app``, for every installed plugin (enabled or not), after the
+    page blueprints. The host registers each in the OpenAPI document, exempts it from
+    CSRF (API keys, no cookies), rate limits it per key, and answers 404 while the plugin
+    is disabled (its operations also leave ``/api/v1/openapi.json``). Every view must
+    carry :func:`core.auth.require` (the key acts as its user) or :func:`core.auth.public`,
+    and call the plugin's service functions, never write rows itself. An exception marks
+    the plugin as failed on the Modules page; the site still starts.
+
+    Example::
+
+        @hookimpl
+        def api_blueprints():
+            from .api import bp  # Blueprint("api_my_plugin", __name__, url_prefix="/api/v1/my-things")
             return [bp]
     """
 

@@ -207,6 +207,11 @@ def protect_credit_fields(form: SafeForm, partner: Partner | None) -> None:
 @require()
 def partners():
     q, kind = request.args.get("q", "").strip(), request.args.get("kind", "")
+    return render_template("core/partners.html", page=paginate(partner_list(q, kind)), q=q, kind=kind)
+
+
+def partner_list(q: str, kind: str) -> sa.Select:
+    """The partners list (page and API): text search, customers or vendors, by number."""
     stmt = sa.select(Partner).order_by(Partner.number)
     if q:
         like = f"%{q}%"
@@ -215,7 +220,7 @@ def partners():
         stmt = stmt.where(Partner.is_customer)
     elif kind == "vendor":
         stmt = stmt.where(Partner.is_vendor)
-    return render_template("core/partners.html", page=paginate(stmt), q=q, kind=kind)
+    return stmt
 
 
 @bp.route("/partners/new", methods=["GET", "POST"])
@@ -245,6 +250,12 @@ def _failed(form: SafeForm) -> bool:
 def items():
     q, method = request.args.get("q", "").strip(), request.args.get("supply_method", "")
     vendor = request.args.get("vendor", "")
+    return render_template("core/items.html", page=paginate(item_list(q, method, vendor)), q=q,
+                           supply_method=method, vendor=vendor, methods=SUPPLY_METHODS, vendors=vendor_choices()[1:])
+
+
+def item_list(q: str, method: str, vendor: str) -> sa.Select:
+    """The items list (page and API): text search, supply method, default vendor, by code."""
     stmt = sa.select(Item).options(joinedload(Item.default_vendor)).order_by(Item.code)
     if q:
         like = f"%{q}%"
@@ -254,8 +265,7 @@ def items():
     vendor_id = parse_id(vendor)
     if vendor_id is not None:
         stmt = stmt.where(Item.default_vendor_id == vendor_id)
-    return render_template("core/items.html", page=paginate(stmt), q=q, supply_method=method, vendor=vendor,
-                           methods=SUPPLY_METHODS, vendors=vendor_choices()[1:])
+    return stmt
 
 
 @bp.route("/items/new", methods=["GET", "POST"])
@@ -315,12 +325,17 @@ def set_on_hand(item_code: str, warehouse_id: int, on_hand: Decimal) -> Item:
     return item
 
 
-def _stock_page(form: StockAdjustForm, q: str = ""):
+def stock_list(q: str = "") -> sa.Select:
+    """Stock levels (page and API): text search on the item, by item code and warehouse."""
     stmt = (sa.select(StockLevel).options(joinedload(StockLevel.item), joinedload(StockLevel.warehouse))
             .join(Item, Item.id == StockLevel.item_id).order_by(Item.code, StockLevel.warehouse_id))
     if q:
         stmt = stmt.where(sa.or_(Item.code.ilike(f"%{q}%"), Item.description.ilike(f"%{q}%")))
-    return render_template("core/stock.html", page=paginate(stmt), q=q, form=form)
+    return stmt
+
+
+def _stock_page(form: StockAdjustForm, q: str = ""):
+    return render_template("core/stock.html", page=paginate(stock_list(q)), q=q, form=form)
 
 
 @bp.route("/stock")

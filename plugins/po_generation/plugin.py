@@ -20,6 +20,13 @@ manifest = Manifest(
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp
+
+    return [bp]
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35, group="Purchasing"),

@@ -29,6 +29,13 @@ def dashboard_figures():
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp, docs_bp
+
+    return [bp, docs_bp]
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Purchase orders", "purchase_order.index", order=30, group="Purchasing"),

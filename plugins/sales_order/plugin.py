@@ -24,6 +24,13 @@ manifest = Manifest(
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp
+
+    return [bp]
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Sales orders", "sales_order.index", order=10, group="Sales"),

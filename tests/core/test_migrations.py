@@ -16,7 +16,7 @@ from tests.conftest import DB_URL
 from tests.core.conftest import add_plugins
 
 CORE_FIRST = "175e60a5bd38"
-CORE_HEAD = "d2a7c4e9f310"
+CORE_HEAD = "a9d4e1c7b3f2"
 
 
 @pytest.fixture

@@ -56,8 +56,9 @@ def test_every_endpoint_is_public_or_guarded_with_all_plugins_loaded(all_app):
     assert unguarded_endpoints(all_app) == []
     public = sorted(e for e, v in all_app.view_functions.items() if getattr(v, "_ob_public", False))
     # the supplier webhook authenticates by its Standard Webhooks signature (tests/supplier_sync);
-    # /healthz answers load balancers
-    assert public == ["auth.login", "healthz", "supplier_sync_webhook.webhook"]
+    # /healthz answers load balancers; the API's OpenAPI document and its docs page are for integrators
+    assert public == ["api_docs.docs", "api_docs.openapi_json", "auth.login", "healthz",
+                      "supplier_sync_webhook.webhook"]
 
 
 def test_the_url_map_walk_catches_an_unguarded_route(app_factory, monkeypatch):
@@ -74,8 +75,10 @@ def test_every_page_but_login_needs_a_signed_in_user(all_app):
     assert len(urls) > 20
     for endpoint, url in urls:
         resp = client.get(url)
-        if endpoint in ("auth.login", "healthz"):
+        if endpoint in ("auth.login", "healthz", "api_docs.docs", "api_docs.openapi_json"):
             assert resp.status_code == 200
+        elif url.startswith("/api/"):  # API keys only: 401 problem, never the login page
+            assert resp.status_code == 401, (endpoint, url, resp.status_code)
         else:
             assert resp.status_code == 302, (endpoint, url, resp.status_code)
             assert resp.headers["Location"].startswith("/login?next="), url
@@ -92,6 +95,9 @@ def test_every_post_without_csrf_token_gets_400(all_app):
         resp = client.post(url, data={"anything": "1"}, csrf=False)
         if endpoint in signed_only:
             assert resp.status_code in (401, 404), (endpoint, url, resp.status_code)
+            continue
+        if url.startswith("/api/"):  # no CSRF there, and the signed-in session cookie counts for nothing
+            assert resp.status_code == 401, (endpoint, url, resp.status_code)
             continue
         assert resp.status_code == 400, (endpoint, url, resp.status_code)
         assert b"Form expired" in resp.data

@@ -1,0 +1,223 @@
+"""Sales orders under ``/api/v1/sales-orders``: the same services as the order pages.
+
+Create and update take the whole document, like the order form (a line with ``id``
+changes that line, a line without adds one, a line left out is removed); the save is
+:func:`.services.save_order`, with its refusals beside ``lines/<n>/<field>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import abort, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from core.api import Blueprint
+from core.api.fields import Day, DecimalOut, EmailText, Id, Lines, Number, Stamp, Text
+from core.api.lists import PageArgs, page_schema, read_page
+from core.api.problems import from_validation, problem
+from core.auth import require
+from core.errors import ValidationError
+
+from . import WRITERS, queries, services
+from .models import SalesOrder, SalesOrderLine
+from .rules import MAX_LINES, too_many_lines
+
+bp = Blueprint("sales_orders", __name__, url_prefix="/api/v1/sales-orders",
+               description="Sales orders with their lines (create, change, cancel, ship).")
+
+
+class SalesOrderLineIn(ma.Schema):
+    id = Id(allow_none=True, load_default=None, metadata={"description": "An existing line to change; none: a new line."})
+    item_id = Id(required=True)
+    qty_ordered = Number(required=True)
+    description = Text(200, load_default="")
+    unit_price = Number(allow_none=True, load_default=None, metadata={"description": "None: the item's list price."})
+    discount_pct = Number(allow_none=True, load_default=None)
+    promise_date = Day(load_default=None)
+    warehouse_id = Id(allow_none=True, load_default=None, metadata={"description": "None: the order's warehouse."})
+    drop_ship = ma.fields.Boolean(allow_none=True, load_default=None)
+    vendor_id = Id(allow_none=True, load_default=None, metadata={"description": "None: the item's vendor."})
+
+
+class SalesOrderIn(ma.Schema):
+    customer_id = Id(required=True)
+    warehouse_id = Id(required=True)
+    lines = Lines(ma.fields.Nested(SalesOrderLineIn), MAX_LINES, too_many_lines, required=True)
+    order_date = Day(load_default=None)
+    number = Text(20, load_default="", metadata={"description": "Only when order numbering is manual."})
+    customer_po_number = Text(40, load_default="")
+    requested_ship_date = Day(load_default=None)
+    ship_to_address = Text(2000, load_default="", metadata={"description": "Empty: the customer's."})
+    ship_via = Text(40, load_default="")
+    fob = Text(40, load_default="")
+    confirm_to = Text(120, load_default="")
+    email = EmailText(254, load_default="")
+    order_type = Text(1, load_default="O", metadata={"description": "O order, C credit note, D debit note."})
+    notes = Text(4000, load_default="")
+    margin_override = ma.fields.Boolean(load_default=False)
+    reason_code = Text(10, load_default="")
+    invoice_discount_pct = Number(allow_none=True, load_default=None)
+
+
+class SalesOrderLineOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    line_no = ma.fields.Integer(required=True)
+    item_id = ma.fields.Integer(required=True)
+    item_code = ma.fields.Function(lambda ln: ln.item.code, required=True, metadata={"type": "string"})
+    description = ma.fields.String(required=True)
+    qty_ordered = DecimalOut(required=True)
+    qty_to_ship = DecimalOut(required=True)
+    qty_backordered = DecimalOut(required=True)
+    qty_shipped = DecimalOut(required=True)
+    unit_price = DecimalOut(required=True)
+    discount_pct = DecimalOut(required=True)
+    line_value = DecimalOut(required=True)
+    promise_date = Day(required=True)
+    warehouse_id = ma.fields.Integer(required=True)
+    drop_ship = ma.fields.Boolean(required=True)
+    vendor_id = Id(allow_none=True, required=True)
+
+
+class SalesOrderOut(ma.Schema):
+    id = ma.fields.Integer(required=True)
+    number = ma.fields.String(required=True)
+    status = ma.fields.String(required=True)
+    status_label = ma.fields.String(required=True)
+    order_type = ma.fields.String(required=True)
+    customer_id = ma.fields.Integer(required=True)
+    customer_number = ma.fields.Function(lambda o: o.customer.number, required=True, metadata={"type": "string"})
+    customer_po_number = ma.fields.String(required=True)
+    order_date = Day(required=True)
+    requested_ship_date = Day(required=True)
+    warehouse_id = ma.fields.Integer(required=True)
+    ship_to_address = ma.fields.String(required=True)
+    ship_via = ma.fields.String(required=True)
+    fob = ma.fields.String(required=True)
+    email = ma.fields.String(required=True)
+    hold_reason = ma.fields.String(required=True)
+    merchandise = DecimalOut(required=True)
+    invoice_discount = DecimalOut(required=True)
+    total = DecimalOut(required=True)
+    notes = ma.fields.String(required=True)
+    created_at = Stamp(required=True)
+    lines = ma.fields.List(ma.fields.Nested(SalesOrderLineOut), required=True)
+
+
+class SalesOrderSaved(ma.Schema):
+    order = ma.fields.Nested(SalesOrderOut, required=True)
+    warnings = ma.fields.List(ma.fields.String(), required=True)
+
+
+class SalesOrderListArgs(PageArgs):
+    q = Text(200, load_default="", metadata={"description": "Number, customer PO, customer name or number contains."})
+    status = Text(10, load_default="", metadata={"description": "A status code, or 'open'."})
+    customer = Text(20, load_default="", metadata={"description": "Customer id."})
+    item = Text(20, load_default="", metadata={"description": "Item id on a line."})
+    date_from = Text(10, load_default="", metadata={"description": "Order date from (YYYY-MM-DD)."})
+    date_to = Text(10, load_default="")
+
+
+class ShipLineIn(ma.Schema):
+    line_id = Id(required=True)
+    qty = Number(required=True)
+
+
+class ShipIn(ma.Schema):
+    lines = Lines(ma.fields.Nested(ShipLineIn), MAX_LINES, too_many_lines, required=True)
+
+
+class ShipResult(ma.Schema):
+    order = ma.fields.Nested(SalesOrderOut, required=True)
+    invoice_number = ma.fields.String(allow_none=True, required=True, metadata={"type": ["string", "null"]})
+    invoice_total = DecimalOut(allow_none=True, required=True)
+    warnings = ma.fields.List(ma.fields.String(), required=True)
+
+
+def _input(data: dict[str, Any]) -> services.OrderInput:
+    lines = [services.LineInput(index=i, **line) for i, line in enumerate(data.pop("lines"))]
+    return services.OrderInput(lines=lines, **data)
+
+
+def _load(order_id: int):
+    """The order with what its representation shows, in a few queries."""
+    order = queries.order_for_page(order_id)
+    return order if order is not None else abort(404)
+
+
+def _locked(order_id: int):
+    return queries.lock_order(order_id) or abort(404)
+
+
+@bp.route("")
+@require()
+@bp.arguments(SalesOrderListArgs, location="query")
+@bp.response(200, page_schema(SalesOrderOut, "SalesOrderPage"))
+def list_orders(args: dict[str, Any]):
+    """Sales orders, newest order date first (the filters of the Sales orders page)."""
+    stmt = queries.list_statement(queries.list_filters(args)).options(
+        selectinload(SalesOrder.lines).joinedload(SalesOrderLine.item))
+    return read_page(stmt, args)
+
+
+@bp.route("/<int:order_id>")
+@require()
+@bp.response(200, SalesOrderOut)
+def get_order(order_id: int):
+    """One sales order with its lines."""
+    return _load(order_id)
+
+
+@bp.route("", methods=["POST"])
+@require(*WRITERS)
+@bp.arguments(SalesOrderIn)
+@bp.response(201, SalesOrderSaved)
+def create_order(data: dict[str, Any]):
+    """Enter a sales order (the order form's save: allocation, credit check, hooks)."""
+    order, warnings = services.save_order(_input(data))
+    return {"order": _load(order.id), "warnings": warnings}, 201, {
+        "Location": url_for(".get_order", order_id=order.id)}
+
+
+@bp.route("/<int:order_id>", methods=["PUT"])
+@require(*WRITERS)
+@bp.arguments(SalesOrderIn)
+@bp.response(200, SalesOrderSaved)
+def update_order(data: dict[str, Any], order_id: int):
+    """Change a sales order: the whole document, as the order form sends it."""
+    order, warnings = services.save_order(_input(data), _locked(order_id))
+    return {"order": _load(order.id), "warnings": warnings}
+
+
+@bp.route("/<int:order_id>/cancel", methods=["POST"])
+@require(*WRITERS)
+@bp.response(200, SalesOrderOut)
+def cancel_order(order_id: int):
+    """Cancel the order (its stock is released; other modules follow through their hooks)."""
+    services.cancel_order(_locked(order_id))
+    return _load(order_id)
+
+
+@bp.route("/<int:order_id>/ship", methods=["POST"])
+@require(*WRITERS)
+@bp.arguments(ShipIn)
+@bp.response(200, ShipResult)
+def ship_order(data: dict[str, Any], order_id: int):
+    """Ship (invoice) quantities per line, as the Ship page does."""
+    order = _locked(order_id)
+    by_id = {line.id for line in order.lines}
+    position = {}
+    for i, row in enumerate(data["lines"]):
+        if row["line_id"] not in by_id:
+            return problem(422, "This line is not on the order.", errors=[(f"lines/{i}/line_id",
+                                                                             "This line is not on the order.")])
+        position[f"ship-{row['line_id']}"] = f"lines/{i}/qty"
+    try:
+        invoice, warnings = services.ship_order(order, {r["line_id"]: r["qty"] for r in data["lines"]},
+                                                user_id=current_user.id)
+    except ValidationError as exc:
+        return from_validation(exc, position)
+    return {"order": _load(order_id), "invoice_number": invoice.number if invoice else None,
+            "invoice_total": invoice.total if invoice else None, "warnings": warnings}

@@ -1,0 +1,50 @@
+"""API test helpers: a key per role (``api_headers("sales")``), and a JSON client without cookies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from core.db import db
+
+
+@pytest.fixture
+def api_keys(app, users) -> dict[str, str]:
+    """One API key per role (made through the service the API keys page calls)."""
+    from core.api.keys import create_key
+    from core.models import User
+
+    keys = {}
+    with app.app_context():
+        for role, user_id in users.items():
+            _row, keys[role] = create_key(db.session.get(User, user_id), f"{role} key", 30)
+        db.session.commit()
+    return keys
+
+
+@pytest.fixture
+def api_headers(api_keys) -> Callable[[str], dict[str, str]]:
+    def make(role: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_keys[role]}"}
+
+    return make
+
+
+@pytest.fixture
+def api(app, api_headers):
+    """``api("sales").post(path, json=...)``: a fresh test client sending that role's key."""
+
+    class _Api:
+        def __init__(self, role: str | None):
+            self.client = app.test_client()
+            self.headers = api_headers(role) if role else {}
+
+        def __getattr__(self, method: str):
+            def call(path: str, **kwargs):
+                headers = {**self.headers, **kwargs.pop("headers", {})}
+                return getattr(self.client, method)(path, headers=headers, **kwargs)
+
+            return call
+
+    return _Api
