@@ -109,6 +109,8 @@ class PurchaseOrderListArgs(PageArgs):
     required_to = Text(10, load_default="")
     item = Text(200, load_default="", metadata={"description": "Item code or description contains."})
     serves = Text(120, load_default="", metadata={"description": "Origin (e.g. 'SO 100042') contains."})
+    overdue = Text(1, load_default="", metadata={"description": "'1': only POs past their required date."})
+    exceptions = Text(1, load_default="", metadata={"description": "'1': only POs with open buyer exceptions."})
 
 
 class PurchaseOrderCancelIn(ma.Schema):
