@@ -101,14 +101,22 @@ def user_for_key(raw: str, now: datetime | None = None) -> User | None:
 
 
 def touch_last_used() -> None:
-    """Note the key's last use, at most once a minute, outside the request's transaction
-    (a read-only request never writes; on SQLite it holds no write lock)."""
+    """Note the key's last use, at most once a minute, once the request's transaction has
+    committed, in a short transaction of its own: on SQLite a write request holds the write
+    lock until its commit, and a read-only request never writes."""
+    from ..lifecycle import after_commit
+
     key_id = g.pop("_ob_touch_key", None)
     if key_id is None:
         return
+    engine = db.engine
+    after_commit(lambda: _note_use(engine, key_id))
+
+
+def _note_use(engine: sa.Engine, key_id: int) -> None:
     now = utcnow()
     try:
-        with db.engine.begin() as conn:
+        with engine.begin() as conn:
             conn.execute(sa.update(ApiKey).where(ApiKey.id == key_id, sa.or_(
                 ApiKey.last_used_at.is_(None), ApiKey.last_used_at < now - TOUCH_EVERY)).values(last_used_at=now))
     except sa.exc.SQLAlchemyError:  # busy: the next request notes it
