@@ -14,8 +14,8 @@ manifest = Manifest(
     title="PO allocation",
     version="0.1.0",
     description="Links the back orders of new sales orders to open, undelivered purchase order quantity "
-                "(all or nothing per line), sets the PO line status, releases the back orders on receipt, "
-                "and prints the Back Order Fill Report.",
+                "(all or nothing per line), sets the PO line status, releases the back orders on receipt "
+                "and answers the Back Order Fill Report.",
     depends=("sales_order", "purchase_order"),
     default_enabled=False,
     table_prefix="pa_",
@@ -26,7 +26,6 @@ manifest = Manifest(
 def menu_items():
     return [
         MenuItem("Back orders to allocate", "po_allocation.skipped", roles=("purchasing", "sales"), order=37, group="Purchasing"),
-        MenuItem("Back order fill report", "po_allocation.fill_report", order=38, group="Purchasing"),
     ]
 
 
@@ -90,17 +89,6 @@ def page_panels(page, obj):
     return panels_for(page, obj)
 
 
-@hookimpl
-def page_actions(page, obj):
-    if page != "purchase_order.receipt" or getattr(obj, "number", None) is None:
-        return []
-    from flask import url_for
-
-    from core.plugins import Action
-
-    return [Action("Back order fill report", url_for("po_allocation.fill_report", receipt=obj.number))]
-
-
 # Questions the plugins we depend on ask of bridges: sales_order asks what supplies a line,
 # purchase_order who waits for a PO line.
 
@@ -117,3 +105,12 @@ def purchase_line_demand(po_line_ids):
     from . import services
 
     return services.purchase_line_demand(po_line_ids)
+
+
+@hookimpl
+def back_order_fills(scope):
+    from plugins.sales_order.fills import back_order_fills as fills_of
+
+    from .models import PaFill, PaLink
+
+    return fills_of(PaLink, PaFill, scope)

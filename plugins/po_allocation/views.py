@@ -1,21 +1,20 @@
-"""Pages: back orders to allocate (skipped lines), assign a line by hand, Back Order Fill Report;
-panels on the sales order, purchase order and receipt pages. Views stay thin."""
+"""Pages: back orders to allocate (skipped lines), assign a line by hand; panels on the sales order, purchase order and receipt pages. Views stay thin."""
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from core.auth import require
 from core.db import Quantity, db
 from core.errors import ValidationError
-from core.parsing import ParseError, has_nul, parse_date, parse_decimal, parse_id
+from core.parsing import ParseError, parse_decimal, parse_id
 from core.plugins import Panel, host_of
 from plugins.sales_order.models import SalesOrderLine
 
-from . import report, services
+from . import services
 
 bp = Blueprint("po_allocation", __name__, template_folder="templates", url_prefix="/po-allocation")
 CLERKS = ("purchasing", "sales")
@@ -106,46 +105,3 @@ def assign(so_line_id: int):
     status = 422 if errors else 200
     return render_template("po_allocation/assign.html", line=line, view=view, typed=typed,
                            field_errors=field_errors, loose=loose), status
-
-
-# -- Back Order Fill Report ---------------------------------------------------------------------------
-
-
-def _text(args, name: str, errors: list) -> str:
-    value = (args.get(name) or "").strip()
-    if has_nul(value):
-        errors.append((name, "Remove the character that cannot be stored."))
-        return ""
-    return value[:20]  # document numbers are at most 20 characters
-
-
-def _filter(args, errors: list) -> report.ReportFilter:
-    f = report.ReportFilter(receipt=_text(args, "receipt", errors), po=_text(args, "po", errors),
-                            so=_text(args, "so", errors),
-                            sort=args.get("sort") if args.get("sort") in dict(report.SORTS) else "so",
-                            only_received=args.get("only_received") == "1", include_all=args.get("include_all") == "1")
-    for name in ("date_from", "date_to"):
-        raw = (args.get(name) or "").strip()
-        setattr(f, name, parse_date(raw))
-        if raw and getattr(f, name) is None:  # parse_date answers None for text that is no date
-            errors.append((name, "Enter a date as YYYY-MM-DD."))
-    return f
-
-
-@bp.route("/fill-report")
-@require()
-def fill_report():
-    errors: list[tuple[str | None, str]] = []
-    f = _filter(request.args, errors)
-    rows: list[report.FillRow] = []
-    if not errors:
-        try:
-            rows = report.fill_report(f)
-        except ValidationError as exc:
-            errors = list(exc.errors)
-    if request.args.get("format") == "csv" and not errors:
-        return Response(report.to_csv(rows), mimetype="text/csv",
-                        headers={"Content-Disposition": "attachment; filename=back-order-fill-report.csv"})
-    template = "po_allocation/fill_print.html" if request.args.get("print") == "1" else "po_allocation/fill.html"
-    return render_template(template, rows=rows, f=f, sorts=report.SORTS, args=request.args,
-                           field_errors={k: m for k, m in errors if k}), (422 if errors else 200)

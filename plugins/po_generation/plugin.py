@@ -91,6 +91,15 @@ def purchase_line_demand(po_line_ids):
 
 
 @hookimpl
+def back_order_fills(scope):
+    from plugins.sales_order.fills import back_order_fills as fills_of
+
+    from .models import PoGenFill, PoGenLink
+
+    return fills_of(PoGenLink, PoGenFill, scope)
+
+
+@hookimpl
 def on_receipt(receipt):
     from .receipts import on_receipt as release
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from core.hookspecs import hookspec
 
 if TYPE_CHECKING:
+    from .fill_report import FillScope
     from .marks import LineMark
     from .models import PoLineStatus, PurchaseOrder, PurchaseOrderLine, Receipt, Return
 
@@ -197,4 +198,27 @@ def purchase_line_demand(po_line_ids: list[int]) -> list[dict[str, Any]]:
         def purchase_line_demand(po_line_ids):
             return [{"po_line_id": link.po_line_id, "so_line_id": link.so_line_id, ...}
                     for link in links_of(po_line_ids)]
+    """
+
+
+@hookspec
+def back_order_fills(scope: FillScope) -> list[dict[str, Any]]:
+    """Return the sales order lines in ``scope`` that wait on PO lines, with what receipts filled.
+
+    Fires when the Back Order Fill Report is shown (a receipt, a PO, a sales order or a date
+    range; :class:`..fill_report.FillScope`), outside any change: must not change data.
+    Return plain rows, one per sales order line: ``so_line_id``, ``so_id``, ``so_number``,
+    ``line_no``, ``customer_number``, ``bill_to_name``, ``item_code``, ``qty_filled`` (what
+    the receipts in scope released), ``qty_open`` (what still waits on the linked PO lines)
+    and ``linked`` (``False`` for a line listed only because *Include all sales order lines*
+    asked for the order's other lines). The report adds up the rows of all bridges per line.
+    The bridges that link sales order lines to PO lines implement it (``po_generation``,
+    ``po_allocation``), through :func:`plugins.sales_order.fills.back_order_fills`. A
+    ``ValidationError`` naming a report field (``so``) is shown beside that field.
+
+    Example::
+
+        @hookimpl
+        def back_order_fills(scope):
+            return fills.back_order_fills(MyLink, MyFill, scope)
     """

@@ -44,6 +44,7 @@ def menu_items():
         MenuItem("Receipt batches", "purchase_order.batch_list", order=31, group="Purchasing"),
         MenuItem("Deleted POs", "purchase_order.deleted_orders", order=33, group="Purchasing"),
         MenuItem("Purchase history", "purchase_order.purchase_history", order=32, group="Purchasing"),
+        MenuItem("Back order fill report", "purchase_order.fill_report", order=38, group="Purchasing"),
         MenuItem("PO period end", "purchase_order.period_end", section="admin", roles=("admin", "purchasing"),
                  order=60, group="Purchasing"),
         MenuItem("PO line statuses", "purchase_order.line_statuses", section="admin", roles=("admin",), order=61),

@@ -283,7 +283,8 @@ def _posted_message(kind: str, posted: svc.Posted) -> str:
     if posted.closed_lines:
         msg += " Closed within the receipt variance: line " + ", ".join(map(str, posted.closed_lines)) + "."
     if kind == "receipt":  # the confirmation links the receipt and what plugins offer for it (fill report)
-        links = [(url_for(".receipt", receipt_id=posted.document.id), "What it released")]
+        links = [(url_for(".receipt", receipt_id=posted.document.id), "What it released"),
+                 (url_for(".fill_report", receipt=posted.document.number), "Back order fill report")]
         links += [(a.url, a.label) for a in page_actions("purchase_order.receipt", posted.document) if a.method == "get"]
         return escape(msg) + Markup(" ") + Markup(" · ").join(
             Markup('<a href="{}">{}</a>').format(url, label) for url, label in links)
@@ -457,4 +458,4 @@ def reason_codes(row_id: int | None = None):
 
 
 # the batch and printed-document pages add their routes to this blueprint
-from . import batch_views, print_views  # noqa: E402, F401  (they import bp from here)
+from . import batch_views, fill_views, print_views  # noqa: E402, F401  (they import bp from here)

@@ -89,7 +89,7 @@ def test_allocate_receive_part_release_and_report(live_server):  # noqa: F811
         expect(page.locator("#line-1 .qty-to-ship")).to_have_text("4")
         expect(page.locator("#line-1 .qty-backordered")).to_have_text("2")
         page.get_by_role("link", name="Back order fill report for this order").click()
-        row = page.locator("#pa-fill tbody tr").first
+        row = page.locator("#fill-report tbody tr").first
         expect(row).to_contain_text("BOLT-10")
         expect(row.locator("td.num")).to_have_text(["6", "4", "2"])
 

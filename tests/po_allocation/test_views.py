@@ -4,6 +4,8 @@ the Back Order Fill Report (page, CSV, printable), options."""
 import csv
 import io
 
+import sqlalchemy as sa
+
 from core.db import db
 from core.plugins import host_of
 
@@ -94,7 +96,7 @@ def test_pages_answer_404_when_the_plugin_is_off(pa, client, app):
         host_of(app).set_enabled("po_allocation", False)
     client.login("admin")
     assert client.get("/po-allocation/skipped").status_code == 404
-    assert client.get("/po-allocation/fill-report").status_code == 404
+    assert client.get("/po-allocation/assign/1").status_code == 404
 
 
 def _filled(pa):
@@ -113,9 +115,9 @@ def test_fill_report_for_a_receipt(pa, client, app):
         number = db.session.get(Receipt, receipt_id).number
         po_number = db.session.get(PurchaseOrder, po_id).number
     client.login("readonly")
-    page = client.get(f"/po-allocation/fill-report?receipt={number}").get_data(as_text=True)
-    assert 'id="pa-fill"' in page and "Acme Hardware" in page and "Corner Café" in page
-    resp = client.get(f"/po-allocation/fill-report?receipt={number}&format=csv")
+    page = client.get(f"/receipts/fill-report?receipt={number}").get_data(as_text=True)
+    assert 'id="fill-report"' in page and "Acme Hardware" in page and "Corner Café" in page
+    resp = client.get(f"/receipts/fill-report?receipt={number}&format=csv")
     assert resp.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
     assert rows[0] == ["Sales order", "Line", "Customer", "Bill-to name", "Item", "Back-ordered", "Filled",
@@ -123,11 +125,11 @@ def test_fill_report_for_a_receipt(pa, client, app):
     body = [(r[2], r[4], r[5], r[6], r[7]) for r in rows[1:]]
     assert body == [("C1000", "BOLT-10", "6", "6", "0"), ("C1002", "BOLT-10", "4", "1", "3")]
     # by PO, sorted by bill-to name, only items received, all lines
-    resp = client.get(f"/po-allocation/fill-report?po={po_number}&format=csv&sort=bill_to&include_all=1")
+    resp = client.get(f"/receipts/fill-report?po={po_number}&format=csv&sort=bill_to&include_all=1")
     body = [(r[2], r[1], r[4], r[5], r[6]) for r in csv.reader(io.StringIO(resp.get_data(as_text=True)))][1:]
     assert body == [("C1000", "1", "BOLT-10", "6", "6"), ("C1000", "2", "GLOVES", "2", "0"),
                     ("C1002", "1", "BOLT-10", "4", "1")]
-    printable = client.get(f"/po-allocation/fill-report?po={po_number}&print=1").get_data(as_text=True)
+    printable = client.get(f"/receipts/fill-report?po={po_number}&print=1").get_data(as_text=True)
     assert "data-print-on-load" in printable and f"Purchase order {po_number}" in printable
 
 
@@ -138,7 +140,7 @@ def test_fill_report_sorts_and_filters(pa, client):
     client.login("readonly")
 
     def customers(query):
-        text = client.get(f"/po-allocation/fill-report?format=csv&{query}").get_data(as_text=True)
+        text = client.get(f"/receipts/fill-report?format=csv&{query}").get_data(as_text=True)
         return [r[2] for r in csv.reader(io.StringIO(text))][1:]
 
     assert customers("sort=customer") == ["C1000", "C1001", "C1002"]
@@ -148,18 +150,40 @@ def test_fill_report_sorts_and_filters(pa, client):
     assert customers("date_from=2026-05-11") == []
 
 
+def test_fill_report_adds_up_both_bridges(pa, client, app):
+    """A receipt day's report holds what po_allocation's links and po_generation's links released:
+    each bridge answers for its own lines (purchase_order's ``back_order_fills``)."""
+    from plugins.po_generation.generation import generate_for_order
+    from plugins.po_generation.models import PoGenLink
+
+    _filled(pa)
+    ladder = pa.so([("LADDER-8", 3)], customer="C1001")  # bought to order: po_generation's link
+    with app.app_context():
+        if not db.session.scalar(sa.select(PoGenLink.po_id).where(PoGenLink.so_id == ladder)):
+            generate_for_order(ladder)
+            db.session.commit()
+        po_id, po_line_id = db.session.execute(
+            sa.select(PoGenLink.po_id, PoGenLink.po_line_id).where(PoGenLink.so_id == ladder)).one()
+    pa.receive(po_id, {po_line_id: 2})
+    client.login("readonly")
+    text = client.get("/receipts/fill-report?format=csv&sort=customer&date_from=2026-05-10&date_to=2026-05-10")
+    body = [(r[2], r[4], r[5], r[6], r[7]) for r in csv.reader(io.StringIO(text.get_data(as_text=True)))][1:]
+    assert body == [("C1000", "BOLT-10", "6", "6", "0"), ("C1001", "LADDER-8", "3", "2", "1"),
+                    ("C1002", "BOLT-10", "4", "1", "3")]
+
+
 def test_fill_report_bad_input_beside_the_field(pa, client):
     client.login("readonly")
     for query, field in (("receipt=NOPE", "receipt"), ("po=NOPE", "po"), ("so=NOPE", "so"),
                          ("date_from=2026-13-01", "date_from"), ("date_from=2026-05-02&date_to=2026-05-01", "date_to"),
                          ("receipt=" + "9" * 500, "receipt")):
-        resp = client.get(f"/po-allocation/fill-report?{query}")
+        resp = client.get(f"/receipts/fill-report?{query}")
         assert resp.status_code == 422, query
         assert f'id="error-{field}"' in resp.get_data(as_text=True), query
-    assert client.get("/po-allocation/fill-report?sort=evil&format=csv").status_code == 200
+    assert client.get("/receipts/fill-report?sort=evil&format=csv").status_code == 200
 
 
-def test_receipt_panel_shows_what_it_released_and_links_to_the_report(pa, app):
+def test_receipt_panel_shows_what_it_released(pa, app):
     from flask import render_template_string
 
     from plugins.po_allocation.views import panels_for
@@ -170,7 +194,6 @@ def test_receipt_panel_shows_what_it_released_and_links_to_the_report(pa, app):
         r = db.session.get(Receipt, receipt_id)
         [panel] = panels_for("purchase_order.receipt", r)
         html = render_template_string("{{ p.html }}", p=panel)
-        assert f"/po-allocation/fill-report?receipt={r.number}" in html
         assert 'id="pa-receipt-fills"' in html
         assert f"/sales-orders/{a}" in html and f"/sales-orders/{b}" in html and f"/purchase-orders/{po_id}" in html
 
@@ -210,10 +233,10 @@ def test_nothing_a_user_sends_gives_a_server_error(pa, client):
     for url, code in (("/po-allocation/assign/99999999999999999999", 404), (f"/po-allocation/assign/{2 ** 40}", 404),
                       ("/po-allocation/assign/9223372036854775808", 404),
                       # NUL anywhere is refused by the host's request guard with a clear 400
-                      ("/po-allocation/fill-report?receipt=%00x", 400), ("/po-allocation/fill-report?po=%00", 400),
-                      ("/po-allocation/fill-report?so=a%00", 400), ("/po-allocation/fill-report?date_from=%00", 400),
-                      ("/po-allocation/fill-report?receipt=%C2%B2", 422), ("/po-allocation/fill-report?po=x", 422),
-                      ("/po-allocation/fill-report?sort=zz&only_received=q&format=%C2%B2", 200)):
+                      ("/receipts/fill-report?receipt=%00x", 400), ("/receipts/fill-report?po=%00", 400),
+                      ("/receipts/fill-report?so=a%00", 400), ("/receipts/fill-report?date_from=%00", 400),
+                      ("/receipts/fill-report?receipt=%C2%B2", 422), ("/receipts/fill-report?po=x", 422),
+                      ("/receipts/fill-report?sort=zz&only_received=q&format=%C2%B2", 200)):
         assert client.get(url).status_code == code, url
     _, (pl,) = pa.po([("BOLT-10", 4)])
     line = pa.line(pa.so([("BOLT-10", 5)]))

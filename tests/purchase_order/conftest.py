@@ -20,6 +20,7 @@ def papp(app, monkeypatch):
     probe.FAIL.clear()
     probe.FORM_DATA.clear()
     probe.MARKS.clear()
+    probe.FILLS.clear()
     from tests.conftest import make_app
 
     app2 = make_app()

@@ -173,3 +173,26 @@ def test_purchase_order_form_takes_plugin_fields_and_hands_them_to_the_saved_hoo
     assert resp.status_code == 302, resp.get_data(as_text=True)[:2000]
     assert probe.FORM_DATA[-1] == {"probe_po_note": "hello"}
 
+
+
+def test_hook_back_order_fills(papp, users):
+    """The fill report asks every bridge with the scope it was given and adds up their rows per
+    sales order line; a bridge's field error ("so") reaches the page beside the field."""
+    row = {"so_line_id": 7, "so_id": 3, "so_number": "0100003", "line_no": 1, "customer_number": "C1000",
+           "bill_to_name": "Acme Hardware", "item_code": "BOLT-10", "qty_filled": Decimal(2), "qty_open": Decimal(1),
+           "linked": True}
+    probe.FILLS.extend([row, {**row, "qty_filled": Decimal(1), "qty_open": Decimal(0)}])
+    with papp.app_context():
+        po = make_po()
+        number = po.number
+    client = _client(papp, "readonly")
+    text = client.get(f"/receipts/fill-report?po={number}&format=csv").get_data(as_text=True)
+    assert probe.CALLS[-1] == ("back_order_fills", None, po.id, "", False)
+    assert text.splitlines()[1] == "0100003,1,C1000,Acme Hardware,BOLT-10,4,3,1"
+    probe.FILLS.clear()
+    probe.FAIL.add("back_order_fills")
+    with pytest.raises(HookError):  # a failing bridge is named, never a half report
+        with papp.app_context():
+            from plugins.purchase_order.fill_report import ReportFilter, fill_report
+
+            fill_report(ReportFilter(po=number))
