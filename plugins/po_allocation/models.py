@@ -10,32 +10,23 @@ records what each receipt released, for the Back Order Fill Report.
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import ZERO, Quantity, db
-from core.models import utcnow
+from plugins.sales_order.fills import FillColumns, LinkColumns
 
 
-class PaLink(db.Model):
+class PaLink(LinkColumns, db.Model):
     """One sales order line's back order waiting on one PO line."""
 
     __tablename__ = "pa_link"
     __table_args__ = (sa.UniqueConstraint("so_line_id", "po_line_id", name="uq_pa_link_so_line_po_line"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
-    po_line_id: Mapped[int] = mapped_column(sa.ForeignKey("po_line.id", ondelete="CASCADE"), index=True)
-    # denormalised for the panels and the report (one join less)
-    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
-    po_id: Mapped[int] = mapped_column(sa.ForeignKey("po_order.id", ondelete="CASCADE"), index=True)
-    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
     qty_filled: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
     manual: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def qty_open(self) -> Decimal:
@@ -51,16 +42,9 @@ class PaPoLine(db.Model):
     allocations: Mapped[int] = mapped_column(default=0)  # how many times it was allocated (diagnostics)
 
 
-class PaFill(db.Model):
+class PaFill(FillColumns, db.Model):
     """What one receipt line released to one sales order line through a link."""
 
     __tablename__ = "pa_fill"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     receipt_id: Mapped[int] = mapped_column(sa.ForeignKey("po_receipt.id", ondelete="CASCADE"), index=True)
-    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
-    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
-    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
-    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
-    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -29,6 +29,7 @@ from core.models import Item, Partner
 from core.plugins import host_of
 from plugins.purchase_order.models import OPEN_STATUSES as PO_OPEN
 from plugins.purchase_order.models import PoLineStatus, PurchaseOrder, PurchaseOrderLine, Receipt, Return
+from plugins.sales_order.fills import last_receipt, record_fill
 from plugins.sales_order.models import SalesOrder, SalesOrderLine
 
 from . import options, purchasing, sales
@@ -366,10 +367,8 @@ def on_receipt(receipt: Receipt) -> list[PaFill]:
             if released <= 0:
                 continue
             link.qty_filled = (link.qty_filled or ZERO) + released
-            fill = PaFill(receipt_id=receipt.id, po_line_id=rline.po_line_id, so_line_id=link.so_line_id,
-                          so_id=link.so_id, po_id=link.po_id, qty=released)
-            db.session.add(fill)
-            fills.append(fill)
+            fills.append(record_fill(PaFill, receipt_id=receipt.id, po_line_id=rline.po_line_id, po_id=link.po_id,
+                                     line=lines[link.so_line_id], qty=released))
     db.session.flush()
     return fills
 
@@ -394,13 +393,9 @@ def on_return(return_: Return) -> list[PaFill]:
                 continue
             left -= back
             link.qty_filled -= back
-            last = db.session.scalar(sa.select(PaFill.receipt_id).where(
-                PaFill.so_line_id == link.so_line_id, PaFill.po_line_id == link.po_line_id, PaFill.qty > 0)
-                .order_by(PaFill.id.desc()).limit(1))
-            fill = PaFill(receipt_id=last, po_line_id=link.po_line_id, so_line_id=link.so_line_id,
-                          so_id=link.so_id, po_id=link.po_id, qty=-back)
-            db.session.add(fill)
-            undone.append(fill)
+            undone.append(record_fill(PaFill, receipt_id=last_receipt(PaFill, link.so_line_id, link.po_line_id),
+                                      po_line_id=link.po_line_id, po_id=link.po_id, line=lines[link.so_line_id],
+                                      qty=-back))
     db.session.flush()
     return undone
 

@@ -157,6 +157,15 @@ class LinkRow:
     item_code: str
 
 
+def _both_sides(stmt: sa.Select) -> sa.Select:
+    """Join a select over ``pogen_link`` to both orders, both lines and the PO line's item."""
+    return (stmt.join(SalesOrder, SalesOrder.id == PoGenLink.so_id)
+            .join(SalesOrderLine, SalesOrderLine.id == PoGenLink.so_line_id)
+            .join(PurchaseOrder, PurchaseOrder.id == PoGenLink.po_id)
+            .join(PurchaseOrderLine, PurchaseOrderLine.id == PoGenLink.po_line_id)
+            .join(Item, Item.id == PurchaseOrderLine.item_id))
+
+
 def links(*, so_id: int | None = None, po_id: int | None = None, so_line_ids=None) -> list[LinkRow]:
     """The links of one sales order, one PO or some sales order lines (one query)."""
     stmt = (
@@ -166,13 +175,8 @@ def links(*, so_id: int | None = None, po_id: int | None = None, so_line_ids=Non
                   PurchaseOrder.sent_at, PurchaseOrder.order_type, PoGenLink.po_line_id,
                   PurchaseOrderLine.line_no.label("po_line_no"), PurchaseOrderLine.item_id.label("po_item_id"),
                   PurchaseOrderLine.qty_ordered, PurchaseOrderLine.qty_received, PoGenLink.qty, Item.code)
-        .join(SalesOrder, SalesOrder.id == PoGenLink.so_id)
-        .join(SalesOrderLine, SalesOrderLine.id == PoGenLink.so_line_id)
-        .join(PurchaseOrder, PurchaseOrder.id == PoGenLink.po_id)
-        .join(PurchaseOrderLine, PurchaseOrderLine.id == PoGenLink.po_line_id)
-        .join(Item, Item.id == PurchaseOrderLine.item_id)
-        .order_by(SalesOrder.number, SalesOrderLine.line_no, PurchaseOrder.number)
     )
+    stmt = _both_sides(stmt).order_by(SalesOrder.number, SalesOrderLine.line_no, PurchaseOrder.number)
     if so_id is not None:
         stmt = stmt.where(PoGenLink.so_id == so_id)
     if po_id is not None:
@@ -216,15 +220,9 @@ def listing_rows(po_ids: list[int], *, by_customer: bool = True) -> list[dict]:
                   vend.number.label("vendor"), vend.name.label("vname"), PurchaseOrder.number.label("po_number"),
                   PurchaseOrder.order_type, PurchaseOrderLine.line_no, SalesOrderLine.line_no.label("so_line_no"),
                   Item.code, PoGenLink.qty, PurchaseOrderLine.required_date, PurchaseOrderLine.unit_cost)
-        .join(SalesOrder, SalesOrder.id == PoGenLink.so_id)
-        .join(SalesOrderLine, SalesOrderLine.id == PoGenLink.so_line_id)
-        .join(cust, cust.id == SalesOrder.customer_id)
-        .join(PurchaseOrder, PurchaseOrder.id == PoGenLink.po_id)
-        .join(vend, vend.id == PurchaseOrder.vendor_id)
-        .join(PurchaseOrderLine, PurchaseOrderLine.id == PoGenLink.po_line_id)
-        .join(Item, Item.id == PurchaseOrderLine.item_id)
-        .where(PoGenLink.po_id.in_(po_ids))
     )
+    stmt = (_both_sides(stmt).join(cust, cust.id == SalesOrder.customer_id)
+            .join(vend, vend.id == PurchaseOrder.vendor_id).where(PoGenLink.po_id.in_(po_ids)))
     rows = [dict(so_number=r.so_number, customer=r.customer, customer_name=r.cname, vendor=r.vendor,
                  vendor_name=r.vname, po_number=r.po_number, order_type=r.order_type, po_line_no=r.line_no,
                  so_line_no=r.so_line_no, item=r.code, qty=r.qty, required_date=r.required_date,

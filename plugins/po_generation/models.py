@@ -3,29 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import ZERO, Quantity, db
+from core.db import db
 from core.models import utcnow
+from plugins.sales_order.fills import FillColumns, LinkColumns
 
 
-class PoGenLink(db.Model):
-    """One sales order line served by one PO line. Deleting either side drops the link."""
+class PoGenLink(LinkColumns, db.Model):
+    """One sales order line served by one PO line (the columns: :class:`LinkColumns`)."""
 
     __tablename__ = "pogen_link"
     __table_args__ = (sa.UniqueConstraint("so_line_id", "po_line_id", name="uq_pogen_link_so_line_po_line"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
-    po_line_id: Mapped[int] = mapped_column(sa.ForeignKey("po_line.id", ondelete="CASCADE"), index=True)
-    # denormalised for the links panels and the missing-PO check (one join less)
-    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
-    po_id: Mapped[int] = mapped_column(sa.ForeignKey("po_order.id", ondelete="CASCADE"), index=True)
-    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PoGenEvent(db.Model):
@@ -41,17 +32,10 @@ class PoGenEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class PoGenFill(db.Model):
+class PoGenFill(FillColumns, db.Model):
     """What one receipt released to one sales order line through a link (negative: a return
     to the vendor undid that much), for the SO, PO and receipt pages."""
 
     __tablename__ = "pogen_fill"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     receipt_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_receipt.id", ondelete="CASCADE"), index=True)
-    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
-    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
-    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
-    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
-    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from core.db import ZERO, db
 from plugins.purchase_order.models import Receipt, Return
 from plugins.sales_order import services as so_services
+from plugins.sales_order.fills import last_receipt, record_fill
 from plugins.sales_order.models import SalesOrderLine
 
 from .models import PoGenFill, PoGenLink
@@ -40,48 +41,38 @@ def _linked_lines(po_line_id: int, item_id: int | None) -> list[SalesOrderLine]:
     return sorted(lines, key=lambda ln: (so_services.required_date(ln) or ln.order.order_date, ln.id))
 
 
-def _record(receipt_id: int | None, rline, line: SalesOrderLine, qty: Decimal) -> None:
-    db.session.add(PoGenFill(receipt_id=receipt_id, po_line_id=rline.po_line_id, so_line_id=line.id,
-                             so_id=line.order_id, po_id=rline.po_line.po_id if rline.po_line else None, qty=qty))
+def _serve(document: Receipt | Return, returning: bool) -> dict[int, Decimal]:
+    """Walk each document line's linked SO lines (oldest first for a receipt, newest first for
+    a return) and release (or undo) up to its quantity; record each move as a fill."""
+    moved_by_line: dict[int, Decimal] = {}
+    for rline in document.lines:
+        left = rline.qty or ZERO
+        if not rline.po_line_id or left <= 0:
+            continue
+        lines = _linked_lines(rline.po_line_id, rline.item_id)
+        for line in reversed(lines) if returning else lines:
+            if left <= 0:
+                break
+            moved = (so_services.unrelease if returning else so_services.release_received)(line, left)
+            if not moved:
+                continue
+            left -= moved
+            moved_by_line[line.id] = moved_by_line.get(line.id, ZERO) + moved
+            receipt_id = last_receipt(PoGenFill, line.id, rline.po_line_id) if returning else document.id
+            record_fill(PoGenFill, receipt_id=receipt_id, po_line_id=rline.po_line_id,
+                        po_id=rline.po_line.po_id if rline.po_line else None, line=line,
+                        qty=-moved if returning else moved)
+    db.session.flush()
+    return moved_by_line
 
 
 def on_receipt(receipt: Receipt) -> dict[int, Decimal]:
     """Release the back orders linked to each received PO line; returns released qty per SO line.
     Each release is recorded (``pogen_fill``) for the receipt, SO and PO pages."""
-    released: dict[int, Decimal] = {}
-    for rline in receipt.lines:
-        left = rline.qty or ZERO
-        if not rline.po_line_id or left <= 0:
-            continue
-        for line in _linked_lines(rline.po_line_id, rline.item_id):
-            if left <= 0:
-                break
-            moved = so_services.release_received(line, left)
-            if moved:
-                left -= moved
-                released[line.id] = released.get(line.id, ZERO) + moved
-                _record(receipt.id, rline, line, moved)
-    db.session.flush()
-    return released
+    return _serve(receipt, returning=False)
 
 
 def on_return(return_: Return) -> dict[int, Decimal]:
-    """Put back on back order what was released and not shipped, up to the quantity returned."""
-    undone: dict[int, Decimal] = {}
-    for rline in return_.lines:
-        left = rline.qty or ZERO
-        if not rline.po_line_id or left <= 0:
-            continue
-        for line in reversed(_linked_lines(rline.po_line_id, rline.item_id)):
-            if left <= 0:
-                break
-            back = so_services.unrelease(line, left)
-            if back:
-                left -= back
-                undone[line.id] = undone.get(line.id, ZERO) + back
-                last = db.session.scalar(sa.select(PoGenFill.receipt_id).where(
-                    PoGenFill.so_line_id == line.id, PoGenFill.po_line_id == rline.po_line_id, PoGenFill.qty > 0)
-                    .order_by(PoGenFill.id.desc()).limit(1))
-                _record(last, rline, line, -back)  # against the last receipt that filled it
-    db.session.flush()
-    return undone
+    """Put back on back order what was released and not shipped, up to the quantity returned
+    (a negative fill against the last receipt that filled the line)."""
+    return _serve(return_, returning=True)

@@ -1,24 +1,70 @@
-"""Back orders filled by receipts, per sales order line, for purchase_order's Back Order Fill Report.
+"""Sales order lines served by PO lines: the columns every bridge's tables share, and the
+Back Order Fill Report's question asked of them.
 
-The bridges that link sales order lines to PO lines keep their links and fills in tables of
-their own, with the same columns (links: ``so_line_id``, ``po_line_id``, ``so_id``, ``po_id``,
-``qty``; fills: the same plus ``receipt_id`` and the signed ``qty`` released). Each answers
-purchase_order's ``back_order_fills`` hook by calling :func:`back_order_fills` with its two
-tables, so the filtering and the sales order facts are written once, here.
+The bridges that link sales order lines to PO lines (po_generation, po_allocation) keep their
+links and fills in tables of their own, declared with the mixins below: a link says which PO
+line serves which sales order line and how much (``qty``); a fill what one receipt released
+through it (negative: a return undid that much). Each bridge answers purchase_order's
+``back_order_fills`` hook by calling :func:`back_order_fills` with its two tables, and records
+its fills with :func:`record_fill`, so that code is written once, here.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import ZERO, db
+from core.db import ZERO, Quantity, db
 from core.errors import ValidationError
-from core.models import Item, Partner
+from core.models import Item, Partner, utcnow
 
 from .models import SalesOrder, SalesOrderLine
+
+
+class LinkColumns:
+    """One sales order line served by one PO line; deleting either side drops the link.
+    ``so_id`` and ``po_id`` are denormalised for the panels and reports (one join less)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
+    po_line_id: Mapped[int] = mapped_column(sa.ForeignKey("po_line.id", ondelete="CASCADE"), index=True)
+    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
+    po_id: Mapped[int] = mapped_column(sa.ForeignKey("po_order.id", ondelete="CASCADE"), index=True)
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FillColumns:
+    """What one receipt released to one sales order line through a link (the table adds
+    ``receipt_id``). A deleted PO keeps its fills (``po_id`` set null) for the report."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
+    so_line_id: Mapped[int] = mapped_column(sa.ForeignKey("so_line.id", ondelete="CASCADE"), index=True)
+    so_id: Mapped[int] = mapped_column(sa.ForeignKey("so_order.id", ondelete="CASCADE"), index=True)
+    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def record_fill(fill: Any, *, receipt_id: int | None, po_line_id: int | None, po_id: int | None,
+                line: SalesOrderLine, qty: Decimal) -> Any:
+    """Add a bridge's fill row: ``qty`` released to ``line`` by a receipt (negative: returned)."""
+    row = fill(receipt_id=receipt_id, po_line_id=po_line_id, so_line_id=line.id, so_id=line.order_id,
+               po_id=po_id, qty=qty)
+    db.session.add(row)
+    return row
+
+
+def last_receipt(fill: Any, so_line_id: int, po_line_id: int | None) -> int | None:
+    """The last receipt that released through the link: a return's negative fill counts against it."""
+    return db.session.scalar(sa.select(fill.receipt_id).where(
+        fill.so_line_id == so_line_id, fill.po_line_id == po_line_id, fill.qty > 0)
+        .order_by(fill.id.desc()).limit(1))
 
 
 def _conditions(link: Any, fill: Any, scope: Any) -> tuple[list, list]:
