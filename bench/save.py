@@ -165,7 +165,7 @@ def overhead(app, client, ids: dict, runs: int, n: int, lines: int, profile: str
             figures[mode]["p95"].append(p95(walls))
             figures[mode]["cpu"].append(statistics.median(cpus))
     if profiler:
-        Path(profile).write_text(profiler.output_html())
+        Path(profile).write_text(profiler.output_text(unicode=False, show_all=False) if profile.endswith(".txt") else profiler.output_html())
     ratio = [a / b for a, b in zip(figures["all"]["median"], figures["alone"]["median"], strict=True)]
     cpu_ratio = [a / b for a, b in zip(figures["all"]["cpu"], figures["alone"]["cpu"], strict=True)]
     print(f"\n== {lines}-line save, {runs} runs x {n} saves per mode (ms; min / median / max over runs)")

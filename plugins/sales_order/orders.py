@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from core import stock
 from core.db import ZERO, db
 from core.errors import ValidationError
 from core.models import Item, Partner, Warehouse
@@ -443,6 +444,7 @@ def _allocate(s: _Save, order: SalesOrder) -> bool:
     if order.status == "F":
         order.status = "1"
     ship_status = entry_ship_status(o["reserve_stock"], o["default_ship_status"])
+    stock.lock_rows((ln.item_id, ln.warehouse_id) for ln in order.active_lines if ln.stock_controlled)
     for line in order.active_lines:
         allocate_line(line, o["back_orders"], ship_status)
     for line in order.active_lines:
