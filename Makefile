@@ -23,39 +23,41 @@ run: $(STAMP) pdf-deps
 	$(BIN)/orderbridge users ensure-admin
 	PATH="$(CURDIR)/$(BIN):$$PATH" HOST=$(HOST) $(BIN)/honcho start -f Procfile -p $(PORT)
 
+# $(call apt_install,PACKAGES,WHAT,IF IT FAILED,IF IT CANNOT BE): install Debian packages as root
+# or with password-less sudo, and say so; when that cannot be done, say what is missed instead.
+define apt_install
+if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
+if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
+  echo "installing $(strip $(2))"; \
+  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null \
+    || echo "$(strip $(3))"; \
+else echo "$(strip $(4))"; fi
+endef
+
 # Debian's Chromium for the browser tests (as root, or with password-less sudo); when
 # it cannot be installed the browser tests skip and say why (tests/browser/conftest.py).
 browser-deps:
 	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
-	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null \
-	    || echo "chromium could not be installed: browser tests will be skipped"; \
-	else echo "chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped"; fi
+	$(call apt_install,chromium,Debian's chromium for the browser tests,\
+	  chromium could not be installed: browser tests will be skipped,\
+	  chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped)
 
 # wrk (an HTTP load generator) for bench/pages.py --wrk, installed like Chromium above; without
 # it the benchmark prints its own figures and says that the wrk figure was skipped.
 bench-deps:
 	@if command -v wrk >/dev/null 2>&1; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
-	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing wrk for the page benchmark"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null \
-	    || echo "wrk could not be installed: bench/pages.py skips its wrk figure"; \
-	else echo "wrk is not installed and cannot be (needs root and apt-get): bench/pages.py skips its wrk figure"; fi
+	$(call apt_install,wrk,wrk for the page benchmark,\
+	  wrk could not be installed: bench/pages.py skips its wrk figure,\
+	  wrk is not installed and cannot be (needs root and apt-get): bench/pages.py skips its wrk figure)
 
 # Debian's libraries for WeasyPrint (purchase orders as PDF), installed like Chromium above when
 # `import weasyprint` fails; without them the PO TO VENDOR email cannot attach the PDF.
 pdf-deps: $(STAMP)
 	@if $(BIN)/python -c "import weasyprint" 2>/dev/null; then exit 0; fi; \
-	if [ "$$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else SUDO=none; fi; \
-	if [ "$$SUDO" != none ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing the Debian libraries WeasyPrint needs"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null \
-	    || echo "WeasyPrint's libraries could not be installed: purchase orders cannot be emailed as PDF"; \
-	else echo "WeasyPrint's libraries are missing and cannot be installed (needs root and apt-get)"; fi
+	$(call apt_install,libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core,\
+	  the Debian libraries WeasyPrint needs,\
+	  WeasyPrint's libraries could not be installed: purchase orders cannot be emailed as PDF,\
+	  WeasyPrint's libraries are missing and cannot be installed (needs root and apt-get))
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 # Lint and both legs always run; the target fails when any of them failed.

@@ -4,6 +4,7 @@ and the master data every plugin uses (partners, items, warehouses, stock levels
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -34,14 +35,31 @@ def new_session_token() -> str:
     return secrets.token_hex(16)
 
 
+class KeptIds:
+    """Mixin: the table's ids never come back after a delete (SQLite reuses a freed highest id
+    unless the table is AUTOINCREMENT), so an id once shown or linked to keeps its meaning."""
+
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+
+
+def coded_label(column: str, labels: Mapping[str, str], missing: str | None = None) -> property:
+    """A read-only property giving the label of a coded column's value; an unknown code reads
+    as ``missing``, or as the code itself when ``missing`` is None."""
+
+    def label(self) -> str:
+        code = getattr(self, column)
+        return labels.get(code, code if missing is None else missing)
+
+    return property(label)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-class User(UserMixin, db.Model):
+class User(KeptIds, UserMixin, db.Model):
     __tablename__ = "core_user"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
-    id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     full_name: Mapped[str] = mapped_column(sa.String(120), default="")
     email: Mapped[str] = mapped_column(sa.String(254), default="")
@@ -71,9 +89,7 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
-    @property
-    def role_label(self) -> str:
-        return ROLES.get(self.role, self.role)
+    role_label = coded_label("role", ROLES)
 
     def has_role(self, *roles: str) -> bool:
         return self.role == "admin" or not roles or self.role in roles
@@ -111,10 +127,8 @@ class OptionValue(db.Model):
     value: Mapped[str] = mapped_column(sa.Text)  # JSON text of the typed value
 
 
-class OptionAudit(db.Model):
+class OptionAudit(KeptIds, db.Model):
     __tablename__ = "core_option_audit"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
-    id: Mapped[int] = mapped_column(primary_key=True)
     plugin: Mapped[str] = mapped_column(sa.String(64), index=True)
     key: Mapped[str] = mapped_column(sa.String(64))
     old_value: Mapped[str | None] = mapped_column(sa.Text)
@@ -137,12 +151,10 @@ class Sequence(db.Model):
     max_value: Mapped[int] = mapped_column(sa.BigInteger, default=9_999_999_999)
 
 
-class Partner(db.Model):
+class Partner(KeptIds, db.Model):
     """A customer, a vendor, or both (one table with flags)."""
 
     __tablename__ = "core_partner"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
-    id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), index=True)
     email: Mapped[str] = mapped_column(sa.String(254), default="")
@@ -171,10 +183,8 @@ class Partner(db.Model):
 SUPPLY_METHODS = {"stock": "Stock", "buy_to_order": "Buy to order", "drop_ship": "Drop ship"}
 
 
-class Item(db.Model):
+class Item(KeptIds, db.Model):
     __tablename__ = "core_item"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(30), unique=True)
     description: Mapped[str] = mapped_column(sa.String(200), default="")
     uom: Mapped[str] = mapped_column(sa.String(10), default="EA")
@@ -188,18 +198,14 @@ class Item(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     default_vendor: Mapped[Partner | None] = relationship()
 
-    @property
-    def supply_method_label(self) -> str:
-        return SUPPLY_METHODS.get(self.supply_method, self.supply_method)
+    supply_method_label = coded_label("supply_method", SUPPLY_METHODS)
 
     def __str__(self) -> str:
         return f"{self.code} {self.description}"
 
 
-class Warehouse(db.Model):
+class Warehouse(KeptIds, db.Model):
     __tablename__ = "core_warehouse"
-    __table_args__ = {"sqlite_autoincrement": True}  # ids never come back after a delete (SQLite)
-    id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(sa.String(10), unique=True)
     name: Mapped[str] = mapped_column(sa.String(120), default="")
     address: Mapped[str] = mapped_column(sa.Text, default="")

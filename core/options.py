@@ -93,6 +93,38 @@ class Option:
         return "Available only if " + " and ".join(parts)
 
 
+class OptionTab:
+    """Constructors for the options of one tab, so a declaration says only what is its own.
+
+    ``general = OptionTab("General")`` then ``general.flag(key, label, help)`` is
+    ``Option(key, "bool", False, label, tab="General", help=help)``; any other
+    :class:`Option` field can still be given by keyword.
+    """
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def option(self, key: str, type: str, default: Any, label: str, help: str = "", **more: Any) -> Option:
+        return Option(key, type, default, label, tab=self.name, help=help, **more)
+
+    def flag(self, key: str, label: str, help: str = "", **more: Any) -> Option:
+        """A yes/no option, cleared unless ``default=True`` is given."""
+        return self.option(key, "bool", more.pop("default", False), label, help, **more)
+
+    def choice(self, key: str, default: str, label: str, choices: tuple[tuple[str, str], ...], help: str = "",
+               **more: Any) -> Option:
+        return self.option(key, "choice", default, label, help, choices=choices, **more)
+
+    def number(self, key: str, default: Any, label: str, bounds: tuple[Any, Any], help: str = "",
+               **more: Any) -> Option:
+        """An int option, or a decimal one when the default is a :class:`Decimal`; ``bounds`` is (min, max)."""
+        kind = "decimal" if isinstance(default, Decimal) else "int"
+        return self.option(key, kind, default, label, help, min=bounds[0], max=bounds[1], **more)
+
+    def text(self, key: str, default: str, label: str, help: str = "", **more: Any) -> Option:
+        return self.option(key, "text", default, label, help, **more)
+
+
 def _show(value: Any) -> str:
     if value is True:
         return "selected"
@@ -187,24 +219,21 @@ def _range(option: Option) -> str:
     return ""
 
 
+# (to JSON, from JSON) for the types JSON has no value for; the others are stored as they are
+_JSON_FORMS: dict[str, tuple[Any, Any]] = {"decimal": (str, Decimal), "date": (date.isoformat, date.fromisoformat)}
+
+
 def to_json(option: Option, value: Any) -> Any:
-    if value is None:
-        return None
-    if option.type == "decimal":
-        return str(value)
-    if option.type == "date":
-        return value.isoformat()
-    return value
+    return _json_form(option, value, 0)
 
 
 def from_json(option: Option, value: Any) -> Any:
-    if value is None:
-        return None
-    if option.type == "decimal":
-        return Decimal(value)
-    if option.type == "date":
-        return date.fromisoformat(value)
-    return value
+    return _json_form(option, value, 1)
+
+
+def _json_form(option: Option, value: Any, way: int) -> Any:
+    forms = _JSON_FORMS.get(option.type)
+    return value if value is None or forms is None else forms[way](value)
 
 
 def ref_models() -> dict[str, tuple[Any, Any]]:

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from core.db import ZERO, Money, Quantity, UnitAmount, db
-from core.models import Item, Partner, User, Warehouse, utcnow
+from core.models import Item, Partner, User, Warehouse, coded_label, utcnow
 
 STATUS_LABELS = {
     "new": "New",
@@ -27,29 +27,28 @@ COMPLETE_STATUSES = ("received", "closed")
 ORDER_TYPES = {"S": "Standard", "D": "Drop ship"}
 
 
-class PoLineStatus(db.Model):
+class CodeTable:
+    """Mixin: a short list of codes with descriptions, kept on its own page."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
+    description: Mapped[str] = mapped_column(sa.String(120), default="")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class PoLineStatus(CodeTable, db.Model):
     """System data: a status a PO line can carry (KSS). The email template it sends is email_templates'
     (its own link table and a field added through ``extend_form``)."""
 
     __tablename__ = "po_line_status"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
-    description: Mapped[str] = mapped_column(sa.String(120), default="")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.description}"
 
 
-class CancelReasonCode(db.Model):
+class CancelReasonCode(CodeTable, db.Model):
     """Cancel and reason codes, entered when purchase orders or lines are deleted."""
 
     __tablename__ = "po_cancel_reason"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(sa.String(10), unique=True)
-    description: Mapped[str] = mapped_column(sa.String(120), default="")
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.description}"
 
 
 class PurchaseOrder(db.Model):
@@ -87,17 +86,9 @@ class PurchaseOrder(db.Model):
         back_populates="po", order_by="PurchaseOrderException.id", cascade="all, delete-orphan"
     )
 
-    @property
-    def status_tone(self) -> str:
-        return STATUS_TONES.get(self.status, "muted")
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def order_type_label(self) -> str:
-        return ORDER_TYPES.get(self.order_type, self.order_type)
+    status_tone = coded_label("status", STATUS_TONES, missing="muted")
+    status_label = coded_label("status", STATUS_LABELS)
+    order_type_label = coded_label("order_type", ORDER_TYPES)
 
     @property
     def total(self) -> Decimal:
@@ -166,83 +157,84 @@ class PurchaseOrderException(db.Model):
     po: Mapped[PurchaseOrder] = relationship(back_populates="exceptions")
 
 
-class Receipt(db.Model):
-    """Receipt of goods; kept as receipt history (detail, summary or not at all)."""
+class GoodsDocument:
+    """Mixin: what a receipt and a return of goods both record about their purchase order."""
 
-    __tablename__ = "po_receipt"
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(sa.String(20), unique=True)
     po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
     po_number: Mapped[str] = mapped_column(sa.String(20), default="")
     vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
-    receipt_date: Mapped[date] = mapped_column(default=date.today)
     fiscal_year: Mapped[int]
     period: Mapped[int]
     comment: Mapped[str] = mapped_column(sa.Text, default="")
-    total_qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
-    total_amount: Mapped[Decimal] = mapped_column(Money, default=ZERO)
-    summary_only: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    po: Mapped[PurchaseOrder | None] = relationship()
-    vendor: Mapped[Partner] = relationship()
+    @declared_attr
+    def po(cls) -> Mapped[PurchaseOrder | None]:
+        return relationship()
+
+    @declared_attr
+    def vendor(cls) -> Mapped[Partner]:
+        return relationship()
+
+
+class GoodsLine:
+    """Mixin: a line of a receipt or return, against one purchase order line."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_no: Mapped[int]
+    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
+    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
+
+    @declared_attr
+    def po_line(cls) -> Mapped[PurchaseOrderLine | None]:
+        return relationship()
+
+
+class Receipt(GoodsDocument, db.Model):
+    """Receipt of goods; kept as receipt history (detail, summary or not at all)."""
+
+    __tablename__ = "po_receipt"
+    receipt_date: Mapped[date] = mapped_column(default=date.today)
+    total_qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
+    total_amount: Mapped[Decimal] = mapped_column(Money, default=ZERO)
+    summary_only: Mapped[bool] = mapped_column(default=False)
+
     lines: Mapped[list[ReceiptLine]] = relationship(
         back_populates="receipt", order_by="ReceiptLine.line_no", cascade="all, delete-orphan")
 
 
-class ReceiptLine(db.Model):
+class ReceiptLine(GoodsLine, db.Model):
     """One received line; ``item_id`` empty makes it a comment line."""
 
     __tablename__ = "po_receipt_line"
-    id: Mapped[int] = mapped_column(primary_key=True)
     receipt_id: Mapped[int] = mapped_column(sa.ForeignKey("po_receipt.id", ondelete="CASCADE"), index=True)
-    line_no: Mapped[int]
-    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
     item_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_item.id"))
-    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
-    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
     comment: Mapped[str] = mapped_column(sa.Text, default="")
 
     receipt: Mapped[Receipt] = relationship(back_populates="lines")
-    po_line: Mapped[PurchaseOrderLine | None] = relationship()
     item: Mapped[Item | None] = relationship()
 
 
-class Return(db.Model):
+class Return(GoodsDocument, db.Model):
     """Return of goods to the vendor, numbered from its own sequence."""
 
     __tablename__ = "po_return"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[str] = mapped_column(sa.String(20), unique=True)
-    po_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_order.id", ondelete="SET NULL"), index=True)
-    po_number: Mapped[str] = mapped_column(sa.String(20), default="")
-    vendor_id: Mapped[int] = mapped_column(sa.ForeignKey("core_partner.id"), index=True)
     return_date: Mapped[date] = mapped_column(default=date.today)
-    fiscal_year: Mapped[int]
-    period: Mapped[int]
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("core_user.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    po: Mapped[PurchaseOrder | None] = relationship()
-    vendor: Mapped[Partner] = relationship()
     lines: Mapped[list[ReturnLine]] = relationship(
         back_populates="return_", order_by="ReturnLine.line_no", cascade="all, delete-orphan")
 
 
-class ReturnLine(db.Model):
+class ReturnLine(GoodsLine, db.Model):
     __tablename__ = "po_return_line"
-    id: Mapped[int] = mapped_column(primary_key=True)
     return_id: Mapped[int] = mapped_column(sa.ForeignKey("po_return.id", ondelete="CASCADE"), index=True)
-    line_no: Mapped[int]
-    po_line_id: Mapped[int | None] = mapped_column(sa.ForeignKey("po_line.id", ondelete="SET NULL"), index=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("core_item.id"))
-    qty: Mapped[Decimal] = mapped_column(Quantity, default=ZERO)
-    unit_cost: Mapped[Decimal] = mapped_column(UnitAmount, default=ZERO)
 
     return_: Mapped[Return] = relationship(back_populates="lines")
-    po_line: Mapped[PurchaseOrderLine | None] = relationship()
     item: Mapped[Item] = relationship()
 
 
@@ -310,13 +302,8 @@ class GoodsBatch(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     posted_by: Mapped[User | None] = relationship(foreign_keys=[posted_by_id])
 
-    @property
-    def kind_label(self) -> str:
-        return BATCH_KINDS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return BATCH_STATUSES.get(self.status, self.status)
+    kind_label = coded_label("kind", BATCH_KINDS)
+    status_label = coded_label("status", BATCH_STATUSES)
 
     @property
     def total_qty(self) -> Decimal:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import ZERO, Money, Quantity, UnitAmount, db
-from core.models import Item, Partner, User, Warehouse, utcnow
+from core.models import Item, Partner, User, Warehouse, coded_label, utcnow
 
 # SYSPRO's order statuses, shown in words on every page.
 STATUSES: dict[str, str] = {
@@ -90,22 +90,15 @@ class SalesOrder(db.Model):
     warehouse: Mapped[Warehouse] = relationship()
     credit_authorised_by: Mapped[User | None] = relationship()
 
-    @property
-    def status_tone(self) -> str:
-        return STATUS_TONES.get(self.status, "muted")
-
-    @property
-    def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+    status_tone = coded_label("status", STATUS_TONES, missing="muted")
+    status_label = coded_label("status", STATUSES)
 
     @property
     def done(self) -> bool:
         """Complete or cancelled: the order can no longer change."""
         return self.status in DONE_STATUSES
 
-    @property
-    def order_type_label(self) -> str:
-        return ORDER_TYPES.get(self.order_type, self.order_type)
+    order_type_label = coded_label("order_type", ORDER_TYPES)
 
     @property
     def active_lines(self) -> list[SalesOrderLine]:

@@ -19,6 +19,7 @@ from core.options import Options
 
 from . import options, pricing
 from .models import OPEN_STATUSES, SalesInvoice, SalesInvoiceLine, SalesOrder, SalesOrderLine
+from .options import PURGE_PRICE_STATUSES
 from .queries import purgeable_orders
 from .rules import purge_cutoff
 
@@ -106,7 +107,7 @@ def _write_archive(orders: list[SalesOrder], folder: Path, per_file: int, today:
     return files
 
 
-PRICE_STATUSES = ("1", "2", "3", "4", "8", "F")
+PRICE_STATUSES = tuple(code for code, _name in PURGE_PRICE_STATUSES)
 
 
 def _update_prices(o: Options) -> int:

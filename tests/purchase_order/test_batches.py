@@ -16,19 +16,32 @@ from plugins.purchase_order.services import batches
 from . import probe_plugin as probe
 from .helpers import make_po, on_hand, set_options
 
+BOLTS, GLOVES = ("BOLT-10", 10, "1"), ("GLOVES", 4, "2")
+
 
 def _receipts() -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Receipt))
 
 
+def _open_receipt_batch(*lines: tuple[str, int, str]) -> tuple[list[PurchaseOrder], GoodsBatch]:
+    """Batch entry on, one PO per line (item, quantity, cost) and a new receipt batch."""
+    set_options(batch_entry=True)
+    pos = [make_po(lines=(line,)) for line in lines]
+    return pos, batches.open_batch("receipt")
+
+
+def _one_entry(qty: str) -> tuple[PurchaseOrder, GoodsBatch]:
+    """A receipt batch holding one entry of ``qty`` BOLT-10 for a PO of 10."""
+    (po,), batch = _open_receipt_batch(BOLTS)
+    batches.add_entry(batch.id, po.id, {po.lines[0].id: qty})
+    return po, batch
+
+
 def test_batch_receipts_move_nothing_until_posted_then_post_together(papp):
     """Entries change no stock and fire no hook; posting runs the receipt service for each."""
     with papp.app_context():
-        set_options(batch_entry=True)
-        a = make_po(lines=(("BOLT-10", 10, "1"),))
-        b = make_po(lines=(("GLOVES", 4, "2"),))
+        (a, b), batch = _open_receipt_batch(BOLTS, GLOVES)
         before = on_hand("BOLT-10")
-        batch = batches.open_batch("receipt")
         assert batch.number == "00001"
         batches.add_entry(batch.id, a.id, {a.lines[0].id: "6"}, comment="first truck",
                           comment_lines=["pallet wrapped"])
@@ -53,11 +66,8 @@ def test_batch_receipts_move_nothing_until_posted_then_post_together(papp):
 def test_batch_posting_is_all_or_nothing(papp):
     """A refused entry refuses the batch: the entry before it is not posted, the batch stays open."""
     with papp.app_context():
-        set_options(batch_entry=True)
-        a = make_po(lines=(("BOLT-10", 10, "1"),))
-        b = make_po(lines=(("GLOVES", 4, "2"),))
+        (a, b), batch = _open_receipt_batch(BOLTS, GLOVES)
         before = on_hand("BOLT-10")
-        batch = batches.open_batch("receipt")
         batches.add_entry(batch.id, a.id, {a.lines[0].id: "6"})
         batches.add_entry(batch.id, b.id, {b.lines[0].id: "4"})
         db.session.commit()
@@ -76,10 +86,7 @@ def test_batch_posting_is_all_or_nothing(papp):
 
 def test_batch_entry_counts_earlier_entries_of_the_batch(app, demo):
     with app.app_context():
-        set_options(batch_entry=True)
-        po = make_po(lines=(("BOLT-10", 10, "1"),))
-        batch = batches.open_batch("receipt")
-        batches.add_entry(batch.id, po.id, {po.lines[0].id: "6"})
+        po, batch = _one_entry("6")
         with pytest.raises(ValidationError, match="only 10 outstanding"):
             batches.add_entry(batch.id, po.id, {po.lines[0].id: "6"})
 
@@ -103,10 +110,7 @@ def test_return_batch_posts_returns(app, demo):
 
 def test_posted_batch_is_not_posted_twice(app, demo):
     with app.app_context():
-        set_options(batch_entry=True)
-        po = make_po(lines=(("BOLT-10", 10, "1"),))
-        batch = batches.open_batch("receipt")
-        batches.add_entry(batch.id, po.id, {po.lines[0].id: "2"})
+        po, batch = _one_entry("2")
         batches.post_batch(batch.id)
         db.session.commit()
         with pytest.raises(ValidationError, match="already posted"):
@@ -119,10 +123,7 @@ def test_posted_batch_is_not_posted_twice(app, demo):
 def test_two_clerks_posting_one_batch_post_it_once(app, demo):
     """Concurrent posts of the same batch: one posts, the other is refused (conditional update)."""
     with app.app_context():
-        set_options(batch_entry=True)
-        po = make_po(lines=(("BOLT-10", 10, "1"),))
-        batch = batches.open_batch("receipt")
-        batches.add_entry(batch.id, po.id, {po.lines[0].id: "4"})
+        po, batch = _one_entry("4")
         db.session.commit()
         batch_id, po_id, before = batch.id, po.id, on_hand("BOLT-10")
     barrier = threading.Barrier(2)
@@ -283,10 +284,7 @@ def test_posted_batch_reads_in_full_after_its_po_is_purged(client, app, demo):
 
 def test_entry_whose_po_was_deleted_refuses_the_posting(app, demo):
     with app.app_context():
-        set_options(batch_entry=True)
-        po = make_po(lines=(("BOLT-10", 10, "1"),))
-        batch = batches.open_batch("receipt")
-        batches.add_entry(batch.id, po.id, {po.lines[0].id: "1"})
+        po, batch = _one_entry("1")
         db.session.commit()
         from plugins.purchase_order import services as svc
 

@@ -235,18 +235,19 @@ def test_list_filters(client, demo, app):
     assert "SO 0100022 line 2" in client.get("/purchase-orders").get_data(as_text=True)
 
 
-def _bulk_pos(app, n):
+def _bulk_pos(app, n, *, prefix, vendor, status, item, description):
+    """``n`` POs numbered ``prefix`` + six digits, with one line of 5 ``item`` each, inserted in bulk."""
     with app.app_context():
         k = ids()
         db.session.execute(sa.insert(PurchaseOrder), [
-            {"number": f"B{i:06d}", "vendor_id": k["V2000"], "order_type": "S", "status": "new",
+            {"number": f"{prefix}{i:06d}", "vendor_id": k[vendor], "order_type": "S", "status": status,
              "ship_to_address": "", "ship_via": "", "fob": "", "confirm_to": "", "email": "", "comment": "",
              "cancel_reason": ""} for i in range(n)])
-        ids_ = list(db.session.scalars(sa.select(PurchaseOrder.id)))
+        new_ids = list(db.session.scalars(sa.select(PurchaseOrder.id).where(PurchaseOrder.number.like(f"{prefix}%"))))
         db.session.execute(sa.insert(PurchaseOrderLine), [
-            {"po_id": pid, "line_no": 1, "item_id": k["BOLT-10"], "vendor_item_code": "", "description": "x",
+            {"po_id": pid, "line_no": 1, "item_id": k[item], "vendor_item_code": "", "description": description,
              "qty_ordered": Decimal(5), "qty_received": 0, "qty_returned": 0, "unit_cost": Decimal(1),
-             "closed": False, "origin_label": f"SO {pid}"} for pid in ids_])
+             "closed": False, "origin_label": f"SO {pid}"} for pid in new_ids])
         db.session.commit()
 
 
@@ -255,7 +256,12 @@ def test_list_constant_queries(client, demo, app, count_queries):
     client.get("/purchase-orders")
     counts = []
     for n in (10, 990):
-        _bulk_pos(app, n) if n == 10 else _bulk_pos_more(app, n)
+        if n == 10:
+            _bulk_pos(app, n, prefix="B", vendor="V2000", status="new", item="BOLT-10", description="x")
+        else:
+            _bulk_pos(app, n, prefix="C", vendor="V2001", status="sent", item="GLOVES", description="y")
+            with app.app_context():
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(PurchaseOrder)) == 1000
         with count_queries() as c:
             assert client.get("/purchase-orders?serves=SO").status_code == 200
         counts.append(c.count)
@@ -263,18 +269,3 @@ def test_list_constant_queries(client, demo, app, count_queries):
     assert counts[0] == counts[1], counts
 
 
-def _bulk_pos_more(app, n):
-    with app.app_context():
-        k = ids()
-        db.session.execute(sa.insert(PurchaseOrder), [
-            {"number": f"C{i:06d}", "vendor_id": k["V2001"], "order_type": "S", "status": "sent",
-             "ship_to_address": "", "ship_via": "", "fob": "", "confirm_to": "", "email": "", "comment": "",
-             "cancel_reason": ""} for i in range(n)])
-        new_ids = list(db.session.scalars(sa.select(PurchaseOrder.id).where(PurchaseOrder.number.like("C%"))))
-        db.session.execute(sa.insert(PurchaseOrderLine), [
-            {"po_id": pid, "line_no": 1, "item_id": k["GLOVES"], "vendor_item_code": "", "description": "y",
-             "qty_ordered": Decimal(5), "qty_received": 0, "qty_returned": 0, "unit_cost": Decimal(1),
-             "closed": False, "origin_label": f"SO {pid}"} for pid in new_ids])
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(PurchaseOrder))
-        assert total == 1000
-        db.session.commit()

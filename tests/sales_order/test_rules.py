@@ -5,15 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from plugins.sales_order import pricing
-from plugins.sales_order.services import (
-    credit_limit_excess,
-    margin_problem,
-    purge_cutoff,
-    subtract_months,
-    terms_days_over,
-    within_schedule_window,
-)
+from plugins.sales_order import pricing, rules
 
 
 def test_seed_pricing_example_line_discount():
@@ -44,36 +36,36 @@ def test_pricing_is_decimal_only_and_checks_arguments():
 
 def test_seed_credit_terms_example():
     kw = dict(terms_days=30, order_date=date(2004, 6, 8), oldest_unpaid=date(2004, 2, 28), credit_status=3)
-    assert terms_days_over(**kw, use_credit_status=False) == 71
-    assert terms_days_over(**kw, use_credit_status=True) == 60
+    assert rules.terms_days_over(**kw, use_credit_status=False) == 71
+    assert rules.terms_days_over(**kw, use_credit_status=True) == 60
 
 
 def test_credit_limit_excess():
-    assert credit_limit_excess(limit=D("1000"), balance=D("800"), outstanding=D("100"), this_order=D("150")) == D("50")
-    assert credit_limit_excess(limit=D("1000"), balance=D("800"), outstanding=D("0"), this_order=D("150")) == 0
-    assert credit_limit_excess(limit=D("0"), balance=D("800"), outstanding=D("0"), this_order=D("1e6")) == 0
+    assert rules.credit_limit_excess(limit=D("1000"), balance=D("800"), outstanding=D("100"), this_order=D("150")) == D("50")
+    assert rules.credit_limit_excess(limit=D("1000"), balance=D("800"), outstanding=D("0"), this_order=D("150")) == 0
+    assert rules.credit_limit_excess(limit=D("0"), balance=D("800"), outstanding=D("0"), this_order=D("1e6")) == 0
 
 
 def test_seed_scheduled_orders_example():
     ordered, ship = date(2026, 10, 1), date(2026, 10, 4)
-    assert within_schedule_window(ordered, ship, 15) is True
-    assert within_schedule_window(ordered, ship, 2) is False
-    assert within_schedule_window(ordered, ship, 3) is False
-    assert within_schedule_window(ordered, None, 1) is True
+    assert rules.within_schedule_window(ordered, ship, 15) is True
+    assert rules.within_schedule_window(ordered, ship, 2) is False
+    assert rules.within_schedule_window(ordered, ship, 3) is False
+    assert rules.within_schedule_window(ordered, None, 1) is True
 
 
 def test_margin_rule_gross_and_net():
     # cost 10, price 12 with 10 % discount: gross margin 20 %, net margin 8 %
     kw = dict(unit_price=D("12"), qty=D("1"), discount_pct=D("10"), unit_cost=D("10"), method="line", decimals=3)
-    assert margin_problem(**kw, required_pct=D("15"), basis="gross") is None
-    assert margin_problem(**kw, required_pct=D("15"), basis="net") == D("8.00")
-    assert margin_problem(**{**kw, "unit_cost": D("0")}, required_pct=D("15"), basis="net") is None
+    assert rules.margin_problem(**kw, required_pct=D("15"), basis="gross") is None
+    assert rules.margin_problem(**kw, required_pct=D("15"), basis="net") == D("8.00")
+    assert rules.margin_problem(**{**kw, "unit_cost": D("0")}, required_pct=D("15"), basis="net") is None
 
 
 def test_purge_cutoff_days_months_and_forever():
     today = date(2026, 3, 31)
-    assert purge_cutoff(today, 999, False) is None
-    assert purge_cutoff(today, 0, False) == today
-    assert purge_cutoff(today, 10, False) == date(2026, 3, 21)
-    assert purge_cutoff(today, 1, True) == date(2026, 2, 28)
-    assert subtract_months(date(2026, 1, 15), 2) == date(2025, 11, 15)
+    assert rules.purge_cutoff(today, 999, False) is None
+    assert rules.purge_cutoff(today, 0, False) == today
+    assert rules.purge_cutoff(today, 10, False) == date(2026, 3, 21)
+    assert rules.purge_cutoff(today, 1, True) == date(2026, 2, 28)
+    assert rules.subtract_months(date(2026, 1, 15), 2) == date(2025, 11, 15)

@@ -211,11 +211,7 @@ def post_receipt(po_id: int, quantities: Mapping[Any, Any], *, comment: str = ""
             receipt.lines.append(ReceiptLine(line_no=len(receipt.lines) + 1, item_id=None, qty=ZERO,
                                              comment=text.strip()))
     closed = _auto_close(po, o)
-    refresh_status(po)
-    db.session.add(receipt)
-    db.session.flush()
-    activity_log.log(po, "received", f"Receipt {receipt.number}: " + "; ".join(
-        f"line {rl.po_line.line_no} qty {rl.qty.normalize():f}" for rl in receipt.lines if rl.po_line is not None))
+    _record_posting(po, receipt, "received", "Receipt")
     hooks().on_receipt(receipt=receipt)
     return Posted(receipt, closed)
 
@@ -272,10 +268,15 @@ def post_return(po_id: int, quantities: Mapping[Any, Any], *, comment: str = "",
         if o["retain_po_history"]:
             _post_history(ln.item_id, po.vendor_id, year, period, qty_returned=q,
                           amount_returned=(q * ln.unit_cost).quantize(CENT))
-    refresh_status(po)
-    db.session.add(ret)
-    db.session.flush()
-    activity_log.log(po, "returned", f"Return {ret.number}: " + "; ".join(
-        f"line {rl.po_line.line_no} qty {rl.qty.normalize():f}" for rl in ret.lines if rl.po_line is not None))
+    _record_posting(po, ret, "returned", "Return")
     hooks().on_return(return_=ret)
     return Posted(ret)
+
+
+def _record_posting(po: PurchaseOrder, document: Receipt | Return, verb: str, label: str) -> None:
+    """Store a posted receipt or return and note its lines in the PO's activity log."""
+    refresh_status(po)
+    db.session.add(document)
+    db.session.flush()
+    activity_log.log(po, verb, f"{label} {document.number}: " + "; ".join(
+        f"line {rl.po_line.line_no} qty {rl.qty.normalize():f}" for rl in document.lines if rl.po_line is not None))
