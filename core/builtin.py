@@ -15,19 +15,7 @@ manifest = Manifest(
     blueprints=("auth:bp", "admin:home_bp", "admin:bp", "masterdata:bp", "lookup:bp", "api.pages:bp"),
     options=None,  # core's options and commands are computed in the hooks below
     commands=None,
-)
-
-
-@hookimpl
-def api_blueprints():
-    from .api.resources import BLUEPRINTS
-
-    return list(BLUEPRINTS)
-
-
-@hookimpl
-def menu_items():
-    return [
+    menu=(
         MenuItem("Customers & vendors", "masterdata.partners", order=80, group="Sales"),
         MenuItem("Items", "masterdata.items", order=81, group="Inventory"),
         MenuItem("Stock", "masterdata.stock", order=82, group="Inventory"),
@@ -36,7 +24,15 @@ def menu_items():
         MenuItem("Setup options", "admin.options_index", section="admin", roles=("admin",), order=20),
         MenuItem("Users", "admin.users", section="admin", roles=("admin",), order=30),
         MenuItem("Warehouses", "masterdata.warehouses", section="admin", roles=("admin",), order=40),
-    ]
+    ),
+)
+
+
+@hookimpl
+def api_blueprints():
+    from .api.resources import BLUEPRINTS
+
+    return list(BLUEPRINTS)
 
 
 @hookimpl

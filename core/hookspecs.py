@@ -150,7 +150,9 @@ def menu_items() -> list[MenuItem]:
     ``"Settings"`` (another name makes a new area after those). An item without a group
     (written before areas existed) goes in Settings when its ``section`` is ``"admin"``
     and in *More* otherwise. The breadcrumbs of a page come from the same items. An
-    exception is logged and the plugin's items are left out of that page.
+    exception is logged and the plugin's items are left out of that page. Fixed entries
+    need no hook: the manifest's ``menu`` (a tuple of ``MenuItem``) declares them, shown
+    the same way and before this hook's; the hook is for computed entries.
 
     Example::
 

@@ -62,7 +62,7 @@ class Manifest:
     default_enabled: bool = True
     table_prefix: str | None = None
     required: bool = False  # core only: can never be disabled
-    # What most plugins contribute, by convention instead of four identical hooks: the
+    # What most plugins contribute, by convention instead of five identical hooks: the
     # references are "module:attribute" inside the plugin module's package, imported when
     # the app is built. A conventional default whose module (or folder) the package does
     # not have is skipped; anything else that does not resolve fails the plugin. Set ``()``
@@ -72,6 +72,7 @@ class Manifest:
     options: str | None = "options:OPTIONS"
     commands: str | None = "cli:register"  # called with the ``orderbridge`` command group
     migrations: str | None = "migrations"  # Alembic folder beside the plugin module
+    menu: tuple[MenuItem, ...] = ()  # fixed navigation entries; the ``menu_items`` hook computes others
 
 
 MENU_GROUPS = ("Sales", "Purchasing", "Inventory", "Settings")  # the areas of the navigation, in order
@@ -447,6 +448,16 @@ class PluginHost:
                 if implemented:
                     results.append((name, value))
         return results
+
+    def menu_items(self) -> list[MenuItem]:
+        """The enabled plugins' menu entries: each manifest's ``menu``, then the ``menu_items``
+        hook (a failing implementation is logged and its items left out)."""
+        enabled = self.enabled()
+        items = [item for name in self.order() if name in enabled for item in self.plugins[name].manifest.menu]
+        for _name, result in self.contributions("menu_items"):
+            if not isinstance(result, HookError):
+                items.extend(result or [])
+        return items
 
     def migration_dirs(self) -> list[tuple[str, str]]:
         """Each plugin's Alembic folder: the manifest's ``migrations`` or its ``migrations_dir`` hook."""

@@ -93,10 +93,7 @@ def fmt_date(value: date | datetime | None) -> str:
 
 def menu() -> dict[str, list[MenuItem]]:
     """The visible menu items by section ("main", "admin"), each sorted by order and label."""
-    items: list[MenuItem] = []
-    for _name, result in host_of(current_app).contributions("menu_items"):
-        if not isinstance(result, HookError):
-            items.extend(result or [])
+    items = host_of(current_app).menu_items()
     views = current_app.view_functions
     bad = [i for i in items if i.endpoint not in views]
     for item in bad:  # one plugin's typo must not break every page

@@ -20,6 +20,12 @@ manifest = Manifest(
     default_enabled=True,
     table_prefix="em_",
     options="option_list:OPTIONS",
+    menu=(
+        MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60, group="Sales"),
+        MenuItem("Email templates", "email_templates.templates", section="admin", roles=("admin",), order=70),
+        MenuItem("Mail settings", "email_templates.settings", section="admin", roles=("admin",), order=71),
+        MenuItem("Mailbox", "email_templates.mailbox", section="admin", roles=("admin",), order=72),
+    ),
 )
 
 
@@ -35,16 +41,6 @@ def dashboard_figures():
     from .dashboard import figures
 
     return figures()
-
-
-@hookimpl
-def menu_items():
-    return [
-        MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60, group="Sales"),
-        MenuItem("Email templates", "email_templates.templates", section="admin", roles=("admin",), order=70),
-        MenuItem("Mail settings", "email_templates.settings", section="admin", roles=("admin",), order=71),
-        MenuItem("Mailbox", "email_templates.mailbox", section="admin", roles=("admin",), order=72),
-    ]
 
 
 @hookimpl

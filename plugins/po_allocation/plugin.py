@@ -19,14 +19,10 @@ manifest = Manifest(
     depends=("sales_order", "purchase_order"),
     default_enabled=False,
     table_prefix="pa_",
-)
-
-
-@hookimpl
-def menu_items():
-    return [
+    menu=(
         MenuItem("Back orders to allocate", "po_allocation.skipped", roles=("purchasing", "sales"), order=37, group="Purchasing"),
-    ]
+    ),
+)
 
 
 @hookimpl

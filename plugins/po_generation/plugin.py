@@ -16,6 +16,10 @@ manifest = Manifest(
     depends=("sales_order", "purchase_order"),
     default_enabled=True,
     table_prefix="pogen_",
+    menu=(
+        MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35, group="Purchasing"),
+        MenuItem("Orders missing POs", "po_generation.missing", roles=("purchasing", "sales"), order=36, group="Purchasing"),
+    ),
 )
 
 
@@ -24,14 +28,6 @@ def api_blueprints():
     from .api import bp
 
     return [bp]
-
-
-@hookimpl
-def menu_items():
-    return [
-        MenuItem("Auto generate POs", "po_generation.auto", roles=("purchasing",), order=35, group="Purchasing"),
-        MenuItem("Orders missing POs", "po_generation.missing", roles=("purchasing", "sales"), order=36, group="Purchasing"),
-    ]
 
 
 @hookimpl

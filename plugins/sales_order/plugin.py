@@ -20,6 +20,12 @@ manifest = Manifest(
                 "and their setup options.",
     table_prefix="so_",
     blueprints=("views:bp", "code_views:bp", "ready_views:bp"),
+    menu=(
+        MenuItem("Sales orders", "sales_order.index", order=10, group="Sales"),
+        MenuItem("Back orders", "sales_order.backorders", order=11, group="Sales"),
+        MenuItem("Ready to release", "sales_order_ready.index", order=11, group="Sales"),
+        MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
+    ),
 )
 
 
@@ -28,16 +34,6 @@ def api_blueprints():
     from .api import bp
 
     return [bp]
-
-
-@hookimpl
-def menu_items():
-    return [
-        MenuItem("Sales orders", "sales_order.index", order=10, group="Sales"),
-        MenuItem("Back orders", "sales_order.backorders", order=11, group="Sales"),
-        MenuItem("Ready to release", "sales_order_ready.index", order=11, group="Sales"),
-        MenuItem("Sales order codes", "sales_order_codes.home", section="admin", order=12),
-    ]
 
 
 @hookimpl

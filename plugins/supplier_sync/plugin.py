@@ -20,6 +20,10 @@ manifest = Manifest(
     default_enabled=True,
     table_prefix="ss_",
     blueprints=("views:bp", "webhook:bp"),
+    menu=(
+        MenuItem("Syncing notifications", "supplier_sync.notifications", order=33, group="Purchasing"),
+        MenuItem("Supplier connections", "supplier_sync.connections", section="admin", roles=("admin",), order=63),
+    ),
 )
 
 
@@ -28,14 +32,6 @@ def dashboard_figures():
     from .dashboard import figures
 
     return figures()
-
-
-@hookimpl
-def menu_items():
-    return [
-        MenuItem("Syncing notifications", "supplier_sync.notifications", order=33, group="Purchasing"),
-        MenuItem("Supplier connections", "supplier_sync.connections", section="admin", roles=("admin",), order=63),
-    ]
 
 
 @hookimpl

@@ -11,7 +11,6 @@ from decimal import Decimal
 from flask import Blueprint
 
 from core.auth import require
-from core.hookspecs import hookimpl
 from core.options import Option
 from core.plugins import Manifest, MenuItem
 
@@ -21,6 +20,9 @@ manifest = Manifest(
     version="0.0.1",
     description="A page, a menu entry and typed setup options, for the platform browser tests.",
     table_prefix="probe_",
+    blueprints=("probe_platform:bp",),
+    options="probe_platform:OPTIONS",
+    menu=(MenuItem("Probe orders", "probe_platform.index", order=5),),
 )
 
 bp = Blueprint("probe_platform", __name__, url_prefix="/probe")
@@ -32,25 +34,13 @@ def index():
     return "<!doctype html><title>Probe</title><h1>Probe page</h1>"
 
 
-@hookimpl
-def register_blueprints():
-    return [bp]
-
-
-@hookimpl
-def menu_items():
-    return [MenuItem("Probe orders", "probe_platform.index", order=5)]
-
-
-@hookimpl
-def setup_options():
-    return [
-        Option("order_days", "int", 30, "Days to keep orders", tab="Main", min=1, max=365,
-               help="Completed orders older than this are purged."),
-        Option("reference", "text", "", "Reference text", tab="Main", help="Any text."),
-        Option("min_margin", "decimal", Decimal("5.00"), "Minimum margin %", tab="Main", min=Decimal("0"),
-               max=Decimal("100"), help="Lines below this margin are refused."),
-        Option("check_credit", "bool", False, "Check credit limit", tab="Credit"),
-        Option("credit_action", "choice", "warn", "When over the limit", tab="Credit",
-               choices=(("warn", "Warn"), ("prevent", "Prevent")), available_if={"check_credit": True}),
-    ]
+OPTIONS = [
+    Option("order_days", "int", 30, "Days to keep orders", tab="Main", min=1, max=365,
+           help="Completed orders older than this are purged."),
+    Option("reference", "text", "", "Reference text", tab="Main", help="Any text."),
+    Option("min_margin", "decimal", Decimal("5.00"), "Minimum margin %", tab="Main", min=Decimal("0"),
+           max=Decimal("100"), help="Lines below this margin are refused."),
+    Option("check_credit", "bool", False, "Check credit limit", tab="Credit"),
+    Option("credit_action", "choice", "warn", "When over the limit", tab="Credit",
+           choices=(("warn", "Warn"), ("prevent", "Prevent")), available_if={"check_credit": True}),
+]

@@ -24,6 +24,23 @@ def test_menu_is_grouped_by_area_in_a_fixed_order(probe_app, pc):
     assert list(found)[-1] == "More" and found["More"] == ["probe.index", "probe_child.index"]
 
 
+def test_manifest_menu_shows_by_role_while_the_plugin_is_enabled(probe_app, pc, client_for):
+    """A manifest's ``menu`` (no ``menu_items`` hook) is placed like the hook's items."""
+    from core.plugins import host_of
+
+    host = host_of(probe_app)
+    assert host.plugins["probe_child"].manifest.menu and host.plugins["po_generation"].manifest.menu
+    assert {i.plugin_name for i in host.pm.hook.menu_items.get_hookimpls()} == {"probe"}
+    buyer = groups(client_for("purchasing", app=probe_app).get("/").get_data(as_text=True))
+    assert "po_generation.auto" in buyer["Purchasing"] and "probe_child.index" in buyer["More"]
+    reader = groups(client_for("readonly", app=probe_app).get("/").get_data(as_text=True))
+    assert "po_generation.auto" not in reader["Purchasing"]  # roles=("purchasing",)
+    assert "purchase_order.index" in reader["Purchasing"] and "probe_child.index" in reader["More"]
+    with probe_app.app_context():
+        host.set_enabled("probe_child", False)
+    assert groups(pc.get("/").get_data(as_text=True))["More"] == ["probe.index"]
+
+
 def test_an_old_shape_admin_item_goes_in_settings():
     assert MenuItem("Old", "x.y", section="admin").area == "Settings"
     assert MenuItem("Old", "x.y").area == "More"

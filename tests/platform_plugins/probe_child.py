@@ -3,10 +3,10 @@
 from flask import Blueprint
 
 from core.auth import require
-from core.hookspecs import hookimpl
 from core.plugins import Manifest, MenuItem
 
-manifest = Manifest(name="probe_child", title="Probe child", version="1.0", depends=("probe",))
+manifest = Manifest(name="probe_child", title="Probe child", version="1.0", depends=("probe",),
+                    blueprints=("probe_child:bp",), menu=(MenuItem("Probe child page", "probe_child.index", order=6),))
 
 bp = Blueprint("probe_child", __name__, url_prefix="/probe-child")
 
@@ -15,13 +15,3 @@ bp = Blueprint("probe_child", __name__, url_prefix="/probe-child")
 @require()
 def index():
     return "child page"
-
-
-@hookimpl
-def register_blueprints():
-    return [bp]
-
-
-@hookimpl
-def menu_items():
-    return [MenuItem("Probe child page", "probe_child.index", order=6)]
