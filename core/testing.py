@@ -33,6 +33,7 @@ Fixtures:
 
 :func:`race` runs the same unit of work in several threads at once, each in its own
 session and transaction (the way concurrent requests run): the concurrency tests use it.
+:func:`serve_live` serves an app over real HTTP on loopback (browser tests, webhooks).
 
 Rule for tests: do database work inside ``with app.app_context():`` blocks and make
 requests outside them (a request inside such a block would share its session).
@@ -46,6 +47,7 @@ import secrets
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,7 @@ import sqlalchemy as sa
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
+from werkzeug.serving import make_server
 
 from . import create_app
 from .db import db
@@ -371,6 +374,31 @@ def race(app: Flask, work: Callable[..., Any], jobs: list[tuple], *,
     if unexpected:
         raise unexpected[0]
     return outcomes
+
+
+@dataclass
+class LiveServer:
+    url: str  # http://127.0.0.1:<port>
+    app: Flask
+    server: Any
+    thread: threading.Thread
+
+
+@contextlib.contextmanager
+def serve_live(app: Flask) -> Iterator[LiveServer]:
+    """``app`` served by werkzeug on a free loopback port, in a thread, while the block runs."""
+    app.config["SERVER_NAME"] = None  # requests arrive as 127.0.0.1:<port>
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, server, thread)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.session.remove()
 
 
 @pytest.fixture

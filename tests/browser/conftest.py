@@ -16,15 +16,11 @@ or the server thread will wait on the test thread's write lock.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
-from core.db import db
+from core.testing import LiveServer, serve_live
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("ORDERBRIDGE_CHROMIUM", "/usr/bin/chromium")
@@ -39,38 +35,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass
-class LiveServer:
-    url: str
-    app: Flask
-    server: object
-    thread: threading.Thread
-
-
 @pytest.fixture
 def live_server(app_factory, app, users) -> Iterator[LiveServer]:
     """The app served on 127.0.0.1:<free port> in a thread; ``.url`` has no trailing slash.
 
     Built after ``app``/``users``, so the tables are clean and one user per role exists.
     A test that registers a probe plugin with ``monkeypatch.setitem(BUILTIN_PLUGINS, ...)``
-    must do so before requesting this fixture (or build its own server with ``serve``).
+    must do so before requesting this fixture (or build its own server with ``serve_live``).
     """
-    yield from serve(app_factory())
-
-
-def serve(live_app: Flask) -> Iterator[LiveServer]:
-    live_app.config["SERVER_NAME"] = None  # requests arrive as 127.0.0.1:<port>
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", live_app, server, thread)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with live_app.app_context():
-            db.session.remove()
+    with serve_live(app_factory()) as served:
+        yield served
 
 
 @pytest.fixture(scope="session")

@@ -16,10 +16,11 @@ PROBE = "probe_platform"
 @pytest.fixture
 def probe_server(monkeypatch, app_factory, app, users):
     """A live server whose app also loads the probe plugin (menu entry + typed options)."""
-    from tests.browser.conftest import serve
+    from core.testing import serve_live
 
     monkeypatch.setitem(core.plugins.BUILTIN_PLUGINS, PROBE, "tests.browser.probe_platform")
-    yield from serve(app_factory())
+    with serve_live(app_factory()) as served:
+        yield served
 
 
 def test_login_rejects_wrong_credentials_with_one_neutral_message(live_server, page):

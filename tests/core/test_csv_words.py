@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-from io import BytesIO
 
 import sqlalchemy as sa
 
 from core.db import db
 from core.models import Item
-
-
-def _upload(client, kind: str, text: str):
-    return client.post(f"/{kind}/import", data={"file": (BytesIO(text.encode()), "data.csv")},
-                       content_type="multipart/form-data")
+from tests.core.csv_upload import upload
 
 
 def test_the_page_lists_accepted_values_and_offers_a_template(admin_client):
@@ -36,13 +31,13 @@ def test_the_template_imports_as_it_is(app, admin_client, demo):
     header = lines[0].split(",")
     row = lines[1].split(",")
     row[header.index("default_vendor")] = "V2000"
-    assert _upload(admin_client, "items", lines[0] + "\n" + ",".join(row) + "\n").status_code == 302
+    assert upload(admin_client, "items", lines[0] + "\n" + ",".join(row) + "\n").status_code == 302
 
 
 def test_labels_in_any_case_and_yes_no_words(app, admin_client, demo):
     good = ("code,description,supply_method,default_vendor,stocked\n"
             "L1,One,BUY TO ORDER,V2000,No\nL2,Two,Drop-Ship,V2000,NO\nL3,Three,Stock,,YES\n")
-    assert _upload(admin_client, "items", good).status_code == 302
+    assert upload(admin_client, "items", good).status_code == 302
     with app.app_context():
         got = dict(db.session.execute(sa.select(Item.code, Item.supply_method).where(Item.code.in_(("L1", "L2", "L3")))).all())
     assert got == {"L1": "buy_to_order", "L2": "drop_ship", "L3": "stock"}
@@ -50,7 +45,7 @@ def test_labels_in_any_case_and_yes_no_words(app, admin_client, demo):
 
 def test_one_error_per_mistake_each_starting_with_a_capital(admin_client, demo):
     bad = "code,description,supply_method,stocked\nB1,One,teleport,y\nB2,Two,stock,maybe\n"
-    page = _upload(admin_client, "items", bad).get_data(as_text=True)
+    page = upload(admin_client, "items", bad).get_data(as_text=True)
     errors = page.split('id="import-errors"')[1].split("</ul>")[0]
     items = [li.strip() for li in errors.split("<li>")[1:]]
     assert len(items) == 2, items

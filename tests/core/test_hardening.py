@@ -19,6 +19,7 @@ from core.models import Item, Partner, User
 from core.options import DocumentError, load_document
 from tests.conftest import BACKEND, PASSWORD
 from tests.core.conftest import client_for
+from tests.core.csv_upload import refused_upload, upload
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -138,14 +139,9 @@ def test_load_document_reads_brackets_in_strings_and_refuses_deep_nesting():
 # -- CSV import ----------------------------------------------------------------------------
 
 
-def _upload(client, kind: str, data: bytes):
-    return client.post(f"/{kind}/import", data={"file": (BytesIO(data), "data.csv")},
-                       content_type="multipart/form-data")
-
-
 def test_csv_larger_than_the_limit_answers_413_with_a_clear_page(app, admin_client):
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
-    resp = _upload(admin_client, "partners", b"number,name,is_customer\n" + b"C1,Name,y\n" * 10_000)
+    resp = upload(admin_client, "partners", b"number,name,is_customer\n" + b"C1,Name,y\n" * 10_000)
     assert resp.status_code == 413
     assert b"larger than this site accepts (files up to 0 MB" in resp.data and b"Split the file" in resp.data
 
@@ -178,9 +174,7 @@ def test_max_lines_names_the_limit(app):
 def test_csv_cells_with_nul_or_out_of_range_numbers_are_row_errors(app, admin_client):
     data = (b"number,name,is_customer,credit_limit\nC1,Fine,y,10\nC2,Bad\x00name,y,1\n"
             b"C3,Huge,y,99999999999999999999\nC4,Inf,y,Infinity\n")
-    resp = _upload(admin_client, "partners", data)
-    page = resp.get_data(as_text=True)
-    assert resp.status_code == 422
+    page = refused_upload(admin_client, "partners", data)
     assert "Line 3: name: Remove the invisible control character (NUL)" in page
     assert "Line 4: credit_limit: Enter a number of at most" in page
     assert "Line 5: credit_limit: Enter a number like 12 or 12.50." in page
@@ -197,7 +191,7 @@ def test_csv_import_of_10000_rows_keeps_every_row(app, admin_client):
     """The time it takes is printed, not asserted (bench/ measures speed; a loaded machine is slower)."""
     data = _partners_csv(10_000)
     started = time.perf_counter()
-    resp = _upload(admin_client, "partners", data)
+    resp = upload(admin_client, "partners", data)
     elapsed = time.perf_counter() - started
     assert resp.status_code == 302, resp.get_data(as_text=True)[-2000:]
     with app.app_context():
@@ -210,7 +204,7 @@ def test_csv_import_memory_does_not_grow_with_the_file(app, admin_client):
         data = _partners_csv(rows).replace(b"\nP", f"\n{prefix}".encode())
         tracemalloc.start()
         try:
-            resp = _upload(admin_client, "partners", data)
+            resp = upload(admin_client, "partners", data)
             assert resp.status_code == 302
             return tracemalloc.get_traced_memory()[1]
         finally:
@@ -223,12 +217,11 @@ def test_csv_import_memory_does_not_grow_with_the_file(app, admin_client):
 
 def test_partner_csv_import_by_sales_refuses_credit_columns(app, users, client):
     sales = client_for(app, "sales")
-    resp = _upload(sales, "partners", b"number,name,is_customer,credit_limit\nC1,A,y,900000\n")
-    assert resp.status_code == 422
-    assert b"only an administrator can import credit fields: credit_limit" in resp.data
-    assert _upload(sales, "partners", b"number,name,is_customer\nC1,A,y\n").status_code == 302
+    page = refused_upload(sales, "partners", b"number,name,is_customer,credit_limit\nC1,A,y,900000\n")
+    assert "only an administrator can import credit fields: credit_limit" in page
+    assert upload(sales, "partners", b"number,name,is_customer\nC1,A,y\n").status_code == 302
     admin = client_for(app, "admin")
-    assert _upload(admin, "partners", b"number,name,is_customer,credit_limit\nC1,A,y,900\n").status_code == 302
+    assert upload(admin, "partners", b"number,name,is_customer,credit_limit\nC1,A,y,900\n").status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(Partner.credit_limit).where(Partner.number == "C1")) == Decimal("900")
 
@@ -265,14 +258,19 @@ def _cookie(client, name: str):
     return client.get_cookie(name, domain="localhost")
 
 
+def _replay(app, name: str, value: str):
+    """A list page asked for by a new browser that carries only the cookie ``name``."""
+    browser = client_for(app)
+    browser.set_cookie(name, value, domain="localhost")
+    return browser.get("/partners")
+
+
 def test_a_session_cookie_replayed_after_logout_is_refused(app, users):
     c = client_for(app, "sales")
     stolen = _cookie(c, "session").value
     assert c.get("/partners").status_code == 200
     c.logout()
-    thief = client_for(app)
-    thief.set_cookie("session", stolen, domain="localhost")
-    resp = thief.get("/partners")
+    resp = _replay(app, "session", stolen)
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
 
 
@@ -282,14 +280,10 @@ def test_a_remember_me_cookie_replayed_after_logout_is_refused(app, users):
     assert resp.status_code == 302
     remember = _cookie(c, "remember_token").value
     # the cookie alone signs in (a new browser session)...
-    other = client_for(app)
-    other.set_cookie("remember_token", remember, domain="localhost")
-    assert other.get("/partners").status_code == 200
+    assert _replay(app, "remember_token", remember).status_code == 200
     c.logout()
     # ...but not after its user signed out
-    replay = client_for(app)
-    replay.set_cookie("remember_token", remember, domain="localhost")
-    resp = replay.get("/partners")
+    resp = _replay(app, "remember_token", remember)
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
 
 
@@ -460,7 +454,7 @@ def test_contradictory_item_is_refused_beside_the_fields(app, admin_client, demo
                                                  "default_vendor_id": ""})
     assert resp.status_code == 422
     csv = b"code,supply_method,stocked\nDS-2,drop_ship,y\n"
-    resp = _upload(admin_client, "items", csv)
+    resp = upload(admin_client, "items", csv)
     assert resp.status_code == 422 and b"code DS-2: stocked:" in resp.data
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 import sqlalchemy as sa
 
 from core.db import db
 from core.models import Item, Partner, StockLevel, Warehouse
+from tests.core.csv_upload import refused_upload, upload
 
 
 def _count(app, model) -> int:
@@ -179,15 +179,9 @@ PARTNER_CSV = (
 )
 
 
-def _upload(client, kind: str, text: str):
-    return client.post(f"/{kind}/import", data={"file": (BytesIO(text.encode()), "data.csv")},
-                       content_type="multipart/form-data")
-
 
 def test_partner_csv_import_reports_every_bad_line_and_imports_nothing(app, admin_client):
-    resp = _upload(admin_client, "partners", PARTNER_CSV)
-    page = resp.get_data(as_text=True)
-    assert resp.status_code == 422
+    page = refused_upload(admin_client, "partners", PARTNER_CSV)
     errors = page.split('id="import-errors"')[1]
     for expected in ("Line 4: name: This field is required.", "Line 5: email: Enter an e-mail address",
                      "Line 5: credit_limit: Enter a number like 12 or 12.50.",
@@ -199,7 +193,7 @@ def test_partner_csv_import_reports_every_bad_line_and_imports_nothing(app, admi
     assert _count(app, Partner) == 0
     good = "number,name,email,is_customer,is_vendor,bill_to_address\n" \
            'C100,Good One,a@example.com,yes,no,"Line 1\nLine 2"\nV200,Vendor,,,y,\n'
-    resp = _upload(admin_client, "partners", good)
+    resp = upload(admin_client, "partners", good)
     assert resp.status_code == 302
     with app.app_context():
         rows = {p.number: p for p in db.session.scalars(sa.select(Partner))}
@@ -207,7 +201,7 @@ def test_partner_csv_import_reports_every_bad_line_and_imports_nothing(app, admi
         assert rows["C100"].bill_to_address == "Line 1\nLine 2" and rows["V200"].is_vendor
         assert rows["C100"].active
     # a second import updates by key
-    assert _upload(admin_client, "partners", "number,name,is_customer\nC100,Renamed,y\n").status_code == 302
+    assert upload(admin_client, "partners", "number,name,is_customer\nC100,Renamed,y\n").status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(Partner.name).where(Partner.number == "C100")) == "Renamed"
     assert _count(app, Partner) == 2
@@ -220,19 +214,17 @@ def test_item_csv_import(app, admin_client, demo):
            "N2,Bad cost,-1,stock,,y\n"
            "N3,Bad vendor,1,stock,V9999,y\n"
            "N4,Bad method,1,teleport,,y\n")
-    resp = _upload(admin_client, "items", bad)
-    page = resp.get_data(as_text=True)
-    assert resp.status_code == 422
+    page = refused_upload(admin_client, "items", bad)
     assert "Line 3: unit_cost: Enter a number of at least 0." in page
     assert "Line 4: default_vendor: no vendor numbered &#39;V9999&#39;" in page
     assert "Line 5: supply_method: &#39;teleport&#39; is not one of buy_to_order, drop_ship, stock" in page
     assert _count(app, Item) == before
-    assert "the header must name the column &#39;code&#39;" in _upload(admin_client, "items", "x,y\n1,2\n").get_data(
+    assert "the header must name the column &#39;code&#39;" in upload(admin_client, "items", "x,y\n1,2\n").get_data(
         as_text=True)
-    assert "unknown column(s): colour" in _upload(admin_client, "items", "code,colour\nA,red\n").get_data(as_text=True)
+    assert "unknown column(s): colour" in upload(admin_client, "items", "code,colour\nA,red\n").get_data(as_text=True)
     good = "code,description,unit_cost,supply_method,default_vendor,stocked\nN1,New one,1.50,stock,V2000,y\n" \
            "N2,Two,2,buy_to_order,V2000,n\n"
-    assert _upload(admin_client, "items", good).status_code == 302
+    assert upload(admin_client, "items", good).status_code == 302
     with app.app_context():
         n1 = db.session.scalar(sa.select(Item).where(Item.code == "N1"))
         n2 = db.session.scalar(sa.select(Item).where(Item.code == "N2"))

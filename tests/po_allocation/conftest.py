@@ -105,6 +105,21 @@ class PA:
             db.session.commit()
             return posted.document.id
 
+    def receive_failing(self, monkeypatch, module, name: str, po_id, quantities: dict) -> Exception:
+        """Receive while the release step ``module.name(line, qty)`` raises: the receipt's failure
+        (a HookError naming the plugin), after the session is rolled back."""
+        from core.plugins import HookError
+
+        def broken(line, qty):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(module, name, broken)
+        with pytest.raises(HookError) as exc:
+            self.receive(po_id, quantities)
+        with self.app.app_context():
+            db.session.rollback()
+        return exc.value
+
     def give_back(self, po_id, quantities: dict) -> int:
         """A return to the vendor of received quantities (PO line id -> qty)."""
         from plugins.purchase_order.services import post_return

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from core.db import db
 from core.demo import add_core_demo
 from core.plugins import host_of
+from core.testing import race
 from tests.conftest import clean_tables
 
 from .conftest import D
@@ -48,6 +49,17 @@ def _run(app, threads: int, work: Callable[[int], None]) -> list[str]:
     for t in workers:
         t.join()
     return outcomes
+
+
+def _clerks_assign(app, assignments: list[tuple[int, dict]]) -> list[str]:
+    """``services.assign_line(line id, wanted)`` per clerk, all at once, one transaction each:
+    the refusals' messages (anything else than a refusal fails the test)."""
+    from core.errors import ValidationError
+    from plugins.po_allocation import services
+
+    outcomes = race(app, services.assign_line, assignments, expected=(ValidationError,))
+    assert len(outcomes) == len(assignments)  # every clerk finished
+    return [str(o) for o in outcomes if isinstance(o, ValidationError)]
 
 
 def _linked(app) -> Decimal:
@@ -103,26 +115,12 @@ def test_eight_new_orders_race_for_ten_units_in_chunks_of_three(pa, app, monkeyp
 
 
 def test_two_clerks_assign_the_last_units_by_hand(pa, app, monkeypatch, backend):
-    from core.errors import ValidationError
-    from plugins.po_allocation import services
-
     _, (pl,) = pa.po([("BOLT-10", 10)])
     pa.so([("BOLT-10", 7)])
     pa.opts(allocate_on_entry=False)
     lines = [pa.line(pa.so([("BOLT-10", 3)]))["id"] for _ in range(2)]
     _slow_lock(monkeypatch)
-    refused = []
-
-    def work(i):
-        with app.app_context():
-            try:
-                services.assign_line(lines[i], {pl: D(3)})
-                db.session.commit()
-            except ValidationError as exc:
-                db.session.rollback()
-                refused.append(str(exc))
-
-    assert _run(app, 2, work) == ["ok", "ok"]
+    refused = _clerks_assign(app, [(lines[0], {pl: D(3)}), (lines[1], {pl: D(3)})])
     assert _linked(app) == 10 and len(refused) == 1 and "unallocated" in refused[0]
     print(f"\n[{backend}] two clerks for the last 3: one linked, one refused ({refused[0]})")
 
@@ -172,26 +170,12 @@ def test_receipt_and_new_order_at_once_never_deadlock_and_the_order_gets_its_goo
 
 
 def test_two_clerks_assign_one_line_to_different_po_lines(pa, app, monkeypatch, backend):
-    from core.errors import ValidationError
-    from plugins.po_allocation import services
-
     _, (pl_a,) = pa.po([("BOLT-10", 10)])
     _, (pl_b,) = pa.po([("BOLT-10", 10)])
     pa.opts(allocate_on_entry=False)
     so_id = pa.so([("BOLT-10", 5)])
     line_id = pa.line(so_id)["id"]
     _slow_lock(monkeypatch)
-    refused = []
-
-    def work(i):
-        with app.app_context():
-            try:
-                services.assign_line(line_id, {(pl_a, pl_b)[i]: D(5)})
-                db.session.commit()
-            except ValidationError as exc:
-                db.session.rollback()
-                refused.append(str(exc))
-
-    assert _run(app, 2, work) == ["ok", "ok"]
+    refused = _clerks_assign(app, [(line_id, {pl_a: D(5)}), (line_id, {pl_b: D(5)})])
     assert _linked(app) == 5 and len(refused) == 1 and "already covered" in refused[0]
     print(f"\n[{backend}] two clerks, one line of 5, two PO lines: linked 5, one refused")

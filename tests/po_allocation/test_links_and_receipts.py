@@ -162,23 +162,12 @@ def test_back_order_released_by_hand_before_the_receipt_is_not_released_twice(pa
 
 
 def test_receipt_fails_when_the_release_fails_and_nothing_is_kept(pa, app, monkeypatch):
-    import pytest
-
-    from core.plugins import HookError
     from plugins.po_allocation import sales
 
     po_id, (pl,) = pa.po([("BOLT-10", 10)])
     pa.so([("BOLT-10", 6)])
-
-    def broken(line, qty):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(sales, "release_to_line", broken)
-    with pytest.raises(HookError) as exc:
-        pa.receive(po_id, {pl: 10})
-    assert "po_allocation" in str(exc.value)
-    with app.app_context():
-        db.session.rollback()
+    failure = pa.receive_failing(monkeypatch, sales, "release_to_line", po_id, {pl: 10})
+    assert "po_allocation" in str(failure)
     assert pa.stock("BOLT-10") == (D(0), D(0))
 
 

@@ -28,33 +28,29 @@ def test_so_without_drop_ship_gets_its_own_number_both_modes():
     assert assign_so_numbers("0100019", 1, "end", set()) == ["0100019"]
 
 
-def test_beginning_with_leading_zero_whole_table():
-    got = list(po_number_candidates("0100022", "beginning"))
-    expected = ["0100022"] + [f"{c}100022" for c in "123456789"] + [f"{c}100022" for c in string.ascii_uppercase]
-    assert got == expected
-    assert got[:4] == ["0100022", "1100022", "2100022", "3100022"]
-    assert got[9] == "9100022" and got[10] == "A100022" and got[-1] == "Z100022"
-    assert len(got) == 1 + 9 + 26
+# A leading zero is the one a prefix replaces ("0100022" -> "1100022", never "0" again);
+# without one, every digit and letter goes before the number.
+@pytest.mark.parametrize("so,stem,digits,picks", [
+    ("0100022", "100022", "123456789", {0: "0100022", 1: "1100022", 2: "2100022", 3: "3100022",
+                                        9: "9100022", 10: "A100022", -1: "Z100022"}),
+    ("ZZYZX", "ZZYZX", string.digits, {1: "0ZZYZX", 2: "1ZZYZX", 3: "2ZZYZX", 10: "9ZZYZX", 11: "AZZYZX",
+                                       -1: "ZZZYZX"}),
+])
+def test_beginning_whole_table(so, stem, digits, picks):
+    got = list(po_number_candidates(so, "beginning"))
+    assert got == [so] + [f"{c}{stem}" for c in digits + string.ascii_uppercase]
+    assert {i: got[i] for i in picks} == picks
+    assert len(got) == 1 + len(digits) + 26
 
 
-def test_end_with_leading_zero_whole_table():
-    got = list(po_number_candidates("0100022", "end"))
-    assert got == ["0100022"] + [f"100022{c}" for c in string.ascii_uppercase]
-    assert got[1:4] == ["100022A", "100022B", "100022C"] and got[-1] == "100022Z"
-
-
-def test_beginning_without_leading_zero_whole_table():
-    got = list(po_number_candidates("ZZYZX", "beginning"))
-    assert got == ["ZZYZX"] + [f"{c}ZZYZX" for c in string.digits + string.ascii_uppercase]
-    assert got[1:4] == ["0ZZYZX", "1ZZYZX", "2ZZYZX"]
-    assert got[10] == "9ZZYZX" and got[11] == "AZZYZX" and got[-1] == "ZZZYZX"
-    assert len(got) == 1 + 10 + 26
-
-
-def test_end_without_leading_zero_whole_table():
-    got = list(po_number_candidates("ZZYZX", "end"))
-    assert got == ["ZZYZX"] + [f"ZZYZX{c}" for c in string.ascii_uppercase]
-    assert got[1:4] == ["ZZYZXA", "ZZYZXB", "ZZYZXC"] and got[-1] == "ZZYZXZ"
+@pytest.mark.parametrize("so,stem,picks", [
+    ("0100022", "100022", {1: "100022A", 2: "100022B", 3: "100022C", -1: "100022Z"}),
+    ("ZZYZX", "ZZYZX", {1: "ZZYZXA", 2: "ZZYZXB", 3: "ZZYZXC", -1: "ZZYZXZ"}),
+])
+def test_end_whole_table(so, stem, picks):
+    got = list(po_number_candidates(so, "end"))
+    assert got == [so] + [f"{stem}{c}" for c in string.ascii_uppercase]
+    assert {i: got[i] for i in picks} == picks
 
 
 @pytest.mark.parametrize("mode", ["beginning", "end"])

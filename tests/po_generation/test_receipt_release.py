@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from core.db import db
-from core.plugins import HookError, host_of
+from core.plugins import host_of
 from plugins.po_generation.generation import generate_for_order
 from plugins.po_generation.models import PoGenLink
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine, Receipt
@@ -127,16 +127,9 @@ def test_failing_release_aborts_the_receipt(pg, app, monkeypatch):
 
     so_id = pg.so([("BOLT-10", 6)])
     ((po_id, pl, _),) = _generate(app, so_id)
-
-    def broken(line, qty):
-        raise RuntimeError("disk full")
-
-    monkeypatch.setattr(so_services, "release_received", broken)
-    with pytest.raises(HookError) as exc:
-        pg.receive(po_id, {pl: 6})
-    assert "po_generation" in str(exc.value)
+    failure = pg.receive_failing(monkeypatch, so_services, "release_received", po_id, {pl: 6})
+    assert "po_generation" in str(failure)
     with app.app_context():
-        db.session.rollback()
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Receipt)) == 0
     assert pg.stock("BOLT-10") == (D(0), D(0))
     assert pg.line(so_id)["qty_backordered"] == 6

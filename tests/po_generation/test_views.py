@@ -92,22 +92,21 @@ def test_auto_generate_preview_writes_nothing_then_generates(app, client, demo):
     assert b"Sorted by vendor number" in listing.data
 
 
-def test_access_po_entry_after_generation(app, client, demo):
+def _generate_one_with(app, client, **options) -> str:
+    """A buyer generates the PO of a new one-line order under ``options``: where they are sent."""
     with app.app_context():
-        set_options(access_po_entry=True)
+        set_options(**options)
         so_id = make_order([("SAW-TABLE", 1)]).id
     client.login("purchasing")
-    resp = client.post(f"/po-generation/orders/{so_id}/generate")
-    assert "/purchase-orders/" in resp.headers["Location"]
+    return client.post(f"/po-generation/orders/{so_id}/generate").headers["Location"]
+
+
+def test_access_po_entry_after_generation(app, client, demo):
+    assert "/purchase-orders/" in _generate_one_with(app, client, access_po_entry=True)
 
 
 def test_print_prompt_after_generation(app, client, demo):
-    with app.app_context():
-        set_options(print_after=True)
-        so_id = make_order([("SAW-TABLE", 1)]).id
-    client.login("purchasing")
-    resp = client.post(f"/po-generation/orders/{so_id}/generate")
-    assert b"pogen-print-prompt" in client.get(resp.headers["Location"]).data
+    assert b"pogen-print-prompt" in client.get(_generate_one_with(app, client, print_after=True)).data
 
 
 def test_prompt_after_new_order(app, client, demo, users):

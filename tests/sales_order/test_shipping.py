@@ -44,23 +44,18 @@ def test_partial_ship_makes_invoice_and_back_order_manual(so):
     assert so.stock("BOLT-10") == (D(380), D(0))
 
 
-def test_back_orders_not_required_completes_the_order(so):
-    so.opts(back_orders="not_required")
+@pytest.mark.parametrize("back_orders,status,to_ship", [
+    ("not_required", "9", 0),  # the rest is dropped: the order completes
+    ("automatic", "3", 15),  # stock allows: the rest moves to ship at once
+])
+def test_back_orders_option_decides_what_happens_to_the_rest(so, back_orders, status, to_ship):
+    so.opts(back_orders=back_orders)
     oid = so.save(lines=[("BOLT-10", "20")])
     ship(so, oid, {1: 5})
     o = so.order(oid)
-    assert o["status"] == "9" and o["lines"][0]["qty_backordered"] == 0
-    assert so.stock("BOLT-10") == (D(395), D(0))
-
-
-def test_back_orders_automatic_moves_to_ship_when_stock_allows(so):
-    so.opts(back_orders="automatic")
-    oid = so.save(lines=[("BOLT-10", "20")])
-    ship(so, oid, {1: 5})
-    o = so.order(oid)
-    assert o["status"] == "3"
-    assert (o["lines"][0]["qty_to_ship"], o["lines"][0]["qty_backordered"]) == (15, 0)
-    assert so.stock("BOLT-10") == (D(395), D(15))
+    assert o["status"] == status
+    assert (o["lines"][0]["qty_to_ship"], o["lines"][0]["qty_backordered"]) == (to_ship, 0)
+    assert so.stock("BOLT-10") == (D(395), D(to_ship))
 
 
 def receive_one(so, oid):

@@ -8,9 +8,7 @@ simulator (base URL, API key, webhook secret, auto-sync on).
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -21,9 +19,10 @@ import pytest
 import sqlalchemy as sa
 from supplier_sim import Simulator, serve  # importable: tests/supplier_sync/__init__.py
 from supplier_sim.notify import signed
-from werkzeug.serving import make_server
 
 from core.db import db
+from core.testing import LiveServer as OB  # OrderBridge served on loopback
+from core.testing import serve_live
 
 SECRET = "whsec_dGVzdC1zdXBwbGllci1zZWNyZXQtMDEyMzQ1Njc="
 OLD_SECRET = "whsec_b2xkLXN1cHBsaWVyLXNlY3JldC0wMTIzNDU2Nzg="
@@ -70,29 +69,6 @@ def sim() -> Iterator[SimHandle]:
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
-
-
-@dataclass
-class OB:
-    url: str
-    app: Any
-
-
-@contextlib.contextmanager
-def serve_live(live) -> Iterator[OB]:
-    """``live`` served by werkzeug on a free loopback port while the block runs."""
-    live.config["SERVER_NAME"] = None
-    server = make_server("127.0.0.1", 0, live, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="ob-live", daemon=True)
-    thread.start()
-    try:
-        yield OB(f"http://127.0.0.1:{server.server_port}", live)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with live.app_context():
-            db.session.remove()
 
 
 @pytest.fixture

@@ -25,6 +25,15 @@ def _order_for(wired, po_number, lines=None, notify=True):
     return wired.sim.control("orders", {"buyer_po_number": po_number, "lines": lines, "notify": notify})
 
 
+def _bolt_order(app, wired, qty="100", *, notify=True, origin=None) -> tuple[int, str]:
+    """A PO for 100 BOLT-10 at 4.20 (``origin``: its line's origin label) and the supplier's
+    one-line order of ``qty`` for it: (PO id, the supplier's order ref)."""
+    with app.app_context():
+        po_id, number = make_po([("BOLT-10", 100, "4.20", *([origin] if origin else []))])
+    line = {"line_ref": "1", "item_code": "NW-B10", "qty": qty, "unit_price": "4.2"}
+    return po_id, _order_for(wired, number, [line], notify=notify)["order_ref"]
+
+
 def test_a_notification_replaces_quantity_price_and_date(app, wired):
     with app.app_context():
         po_id, number = make_po([("BOLT-10", 100, "4.20"), ("GLOVES", 50, "2.10")])
@@ -50,10 +59,7 @@ def test_a_notification_replaces_quantity_price_and_date(app, wired):
 
 
 def test_duplicate_deliveries_are_applied_once(app, wired):
-    with app.app_context():
-        po_id, number = make_po([("BOLT-10", 100, "4.20")])
-    ref = _order_for(wired, number, [{"line_ref": "1", "item_code": "NW-B10", "qty": "90", "unit_price": "4.2"}],
-                     notify=False)["order_ref"]
+    po_id, ref = _bolt_order(app, wired, "90", notify=False)
     codes = wired.sim.control(f"orders/{ref}/notify", {"times": 3, "webhook_id": "msg_same"})["notified"]
     assert codes == [202, 200, 200]
     assert wired.sim.fetches == [ref]  # the duplicates caused no pull
@@ -63,10 +69,7 @@ def test_duplicate_deliveries_are_applied_once(app, wired):
 
 
 def test_an_older_snapshot_arriving_late_is_skipped_newest_wins(app, wired):
-    with app.app_context():
-        po_id, number = make_po([("BOLT-10", 100, "4.20")])
-    ref = _order_for(wired, number, [{"line_ref": "1", "item_code": "NW-B10", "qty": "100", "unit_price": "4.2"}],
-                     notify=False)["order_ref"]
+    po_id, ref = _bolt_order(app, wired, notify=False)
     wired.sim.control(f"orders/{ref}/lines/1", {"qty": "70"}, )  # version 1, applied
     with app.app_context():
         assert po_lines(po_id)["BOLT-10"][0] == D("70")
@@ -160,10 +163,7 @@ def test_a_cancelled_line_shrinks_the_back_order_links_and_tells_the_buyer(app, 
 
 
 def test_a_reduced_line_that_serves_a_sales_order_raises_a_buyer_exception(app, wired):
-    with app.app_context():
-        po_id, number = make_po([("BOLT-10", 100, "4.20", "SO 0000077 line 1")])
-    ref = _order_for(wired, number, [{"line_ref": "1", "item_code": "NW-B10", "qty": "100",
-                                      "unit_price": "4.2"}])["order_ref"]
+    po_id, ref = _bolt_order(app, wired, origin="SO 0000077 line 1")
     wired.sim.control(f"orders/{ref}/lines/1", {"qty": "60"})
     with app.app_context():
         assert po_lines(po_id)["BOLT-10"][0] == D("60")
@@ -172,10 +172,7 @@ def test_a_reduced_line_that_serves_a_sales_order_raises_a_buyer_exception(app, 
 
 
 def test_an_unknown_item_is_added_from_the_catalog_or_reported(app, wired):
-    with app.app_context():
-        po_id, number = make_po([("BOLT-10", 100, "4.20")])
-    ref = _order_for(wired, number, [{"line_ref": "1", "item_code": "NW-B10", "qty": "100",
-                                      "unit_price": "4.2"}])["order_ref"]
+    po_id, ref = _bolt_order(app, wired)
     wired.sim.control("catalog", {"code": "SAW-HAND", "description": "Hand saw 22in", "unit_cost": "11.5",
                                   "list_price": "19.9"})
     wired.sim.control(f"orders/{ref}/lines", {"item_code": "SAW-HAND", "qty": "4", "unit_price": "11.5"})
@@ -215,10 +212,7 @@ def test_an_order_placed_directly_with_the_supplier_appears_as_a_po(app, wired):
 def test_notifications_are_ignored_while_auto_sync_is_off_for_the_po(app, wired):
     from plugins.supplier_sync import services
 
-    with app.app_context():
-        po_id, number = make_po([("BOLT-10", 100, "4.20")])
-    ref = _order_for(wired, number, [{"line_ref": "1", "item_code": "NW-B10", "qty": "100",
-                                      "unit_price": "4.2"}])["order_ref"]
+    po_id, ref = _bolt_order(app, wired)
     with app.app_context():
         services.set_po_auto_sync(po_id, False)
         db.session.commit()
