@@ -24,6 +24,13 @@ def ship(so, oid, by_line_no: dict):
         return invoice.number, invoice.total
 
 
+def on_order(so, oid, action) -> None:
+    """``action(order)`` on the stored order, committed."""
+    with so.app.app_context():
+        action(db.session.get(SalesOrder, oid))
+        db.session.commit()
+
+
 def test_partial_ship_makes_invoice_and_back_order_manual(so):
     oid = so.save(lines=[("BOLT-10", "20"), ("GLOVES", "10")])
     number, total = ship(so, oid, {1: 8, 2: 10})
@@ -62,9 +69,7 @@ def receive_one(so, oid):
     """A buy-to-order line waits on back order from entry; one arrives and is released to ship."""
     line = so.order(oid)["lines"][0]
     assert (line["qty_to_ship"], line["qty_backordered"]) == (0, 3)  # nothing to ship before the goods
-    with so.app.app_context():
-        release_backorder(db.session.get(SalesOrder, oid).lines[0], D("1"))
-        db.session.commit()
+    on_order(so, oid, lambda order: release_backorder(order.lines[0], D("1")))
 
 
 @pytest.mark.parametrize("action,attached,released", [
@@ -107,18 +112,14 @@ def test_order_number_moved_to_invoice_number(so):
     oid = so.save(lines=[("BOLT-10", "20")])
     first, _ = ship(so, oid, {1: 5})
     assert first == so.order(oid)["number"]
-    with so.app.app_context():
-        release_backorder(db.session.get(SalesOrder, oid).lines[0], D("15"))
-        db.session.commit()
+    on_order(so, oid, lambda order: release_backorder(order.lines[0], D("15")))
     second, _ = ship(so, oid, {1: 15})
     assert second != first
 
 
 def test_cancel_releases_stock_and_invoiced_orders_need_the_option(so):
     oid = so.save(lines=[("BOLT-10", "20")])
-    with so.app.app_context():
-        cancel_order(db.session.get(SalesOrder, oid))
-        db.session.commit()
+    on_order(so, oid, cancel_order)
     assert so.order(oid)["status"] == "*" and so.stock("BOLT-10")[1] == 0
 
     oid = so.save(lines=[("BOLT-10", "20")])
@@ -129,15 +130,11 @@ def test_cancel_releases_stock_and_invoiced_orders_need_the_option(so):
         db.session.rollback()
     assert "set to complete" in exc.value.message
     so.opts(cancel_invoiced=True)
-    with so.app.app_context():
-        cancel_order(db.session.get(SalesOrder, oid))
-        db.session.commit()
+    on_order(so, oid, cancel_order)
     assert so.order(oid)["status"] == "*"
 
 
 def test_complete_releases_allocation(so):
     oid = so.save(lines=[("BOLT-10", "20")])
-    with so.app.app_context():
-        complete_order(db.session.get(SalesOrder, oid))
-        db.session.commit()
+    on_order(so, oid, complete_order)
     assert so.order(oid)["status"] == "9" and so.stock("BOLT-10")[1] == 0
