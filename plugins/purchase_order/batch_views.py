@@ -16,7 +16,7 @@ from core.web import paginate
 from .models import BATCH_KINDS, GoodsBatch, PurchaseOrder
 from .options import options
 from .services import batches
-from .views import PURCHASING, _attempt, _uid, bp
+from .views import PURCHASING, _attempt, _uid, bp, button
 
 
 def _load(batch_id: int) -> GoodsBatch:
@@ -78,12 +78,7 @@ def batch_register(batch_id: int):
 
 def _batch_action(batch_id: int, action, done: str):
     _load(batch_id)
-    try:
-        result = _attempt(action)
-        flash(done.format(result=result), "success")
-    except ValidationError as exc:
-        flash(str(exc), "error")
-    return redirect(url_for(".batch_view", batch_id=batch_id))
+    return button(action, done, url_for(".batch_view", batch_id=batch_id))
 
 
 @bp.route("/goods-batches/<int:batch_id>/post", methods=["POST"])

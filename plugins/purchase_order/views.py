@@ -183,15 +183,21 @@ def view(po_id: int):
                            returns=queries.returns_of(po), history=queries.history_of(po))
 
 
-def _act(po_id: int, service: Callable[[PurchaseOrder], Any], done: str):
-    """A button on the PO page: do it, or say why not; back to the PO either way."""
-    po = _get_po(po_id)
+def button(action: Callable[[], Any], done: str, back: str, **words: Any):
+    """A button's POST: do ``action`` (in a savepoint) and flash ``done`` (``{result}`` is what it
+    returned, plus ``words``), or flash why not; back to ``back`` either way."""
     try:
-        _attempt(service, po)
-        flash(done.format(number=po.number), "success")
+        result = _attempt(action)
+        flash(done.format(result=result, **words), "success")
     except ValidationError as exc:
         flash(str(exc), "error")
-    return redirect(url_for(".view", po_id=po_id))
+    return redirect(back)
+
+
+def _act(po_id: int, service: Callable[[PurchaseOrder], Any], done: str):
+    """A button on the PO page."""
+    po = _get_po(po_id)
+    return button(lambda: service(po), done, url_for(".view", po_id=po_id), number=po.number)
 
 
 @bp.route("/purchase-orders/<int:po_id>/send", methods=["POST"])
@@ -229,7 +235,12 @@ def resolve_exception(po_id: int, exc_id: int):
 # -- cancel and delete -----------------------------------------------------------------------------
 
 
-def _cancel_or_delete(po_id: int, action: str):
+@bp.route("/purchase-orders/<int:po_id>/cancel", methods=["GET", "POST"], endpoint="cancel",
+          defaults={"action": "cancel"})
+@bp.route("/purchase-orders/<int:po_id>/delete", methods=["GET", "POST"], endpoint="delete",
+          defaults={"action": "delete"})
+@require(*PURCHASING)
+def cancel_or_delete(po_id: int, action: str):
     po = _get_po(po_id)
     form = ReasonForm()
     form.reason_code.choices = reason_choices()
@@ -251,18 +262,6 @@ def _cancel_or_delete(po_id: int, action: str):
                                required=required, error=error), 422
     return render_template("purchase_order/cancel.html", po=po, form=form, action=action, required=required,
                            error=error)
-
-
-@bp.route("/purchase-orders/<int:po_id>/cancel", methods=["GET", "POST"])
-@require(*PURCHASING)
-def cancel(po_id: int):
-    return _cancel_or_delete(po_id, "cancel")
-
-
-@bp.route("/purchase-orders/<int:po_id>/delete", methods=["GET", "POST"])
-@require(*PURCHASING)
-def delete(po_id: int):
-    return _cancel_or_delete(po_id, "delete")
 
 
 # -- receipts and returns ------------------------------------------------------------------------------
@@ -291,7 +290,12 @@ def _posted_message(kind: str, posted: svc.Posted) -> str:
     return msg
 
 
-def _goods(po_id: int, kind: str):
+@bp.route("/purchase-orders/<int:po_id>/receive", methods=["GET", "POST"], endpoint="receive",
+          defaults={"kind": "receipt"})
+@bp.route("/purchase-orders/<int:po_id>/return", methods=["GET", "POST"], endpoint="return_goods",
+          defaults={"kind": "return"})
+@require(*PURCHASING)
+def goods(po_id: int, kind: str):
     po = _get_po(po_id)
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
@@ -326,18 +330,6 @@ def _open_batches(kind: str) -> list | None:
     from .services.batches import open_batches
 
     return open_batches(kind) if options.batch_entry else None
-
-
-@bp.route("/purchase-orders/<int:po_id>/receive", methods=["GET", "POST"])
-@require(*PURCHASING)
-def receive(po_id: int):
-    return _goods(po_id, "receipt")
-
-
-@bp.route("/purchase-orders/<int:po_id>/return", methods=["GET", "POST"])
-@require(*PURCHASING)
-def return_goods(po_id: int):
-    return _goods(po_id, "return")
 
 
 @bp.route("/purchase-orders/deleted")

@@ -6,23 +6,18 @@ import sqlalchemy as sa
 from flask import abort, render_template
 from sqlalchemy.orm import joinedload, selectinload
 
-from core import activity
 from core.auth import require
 from core.db import db
 
-from . import options, queries
+from . import options
 from .models import SalesInvoice, SalesInvoiceLine
-from .views import bp
+from .views import bp, order_for_page
 
 
 @bp.route("/<int:order_id>/print")
 @require()
 def print_order(order_id: int):
-    order = queries.order_for_page(order_id)
-    if order is None:
-        activity.abort_if_deleted("sales_order", order_id, "Sales order")
-        abort(404)
-    return render_template("sales_order/print_order.html", order=order, opts=options.current())
+    return render_template("sales_order/print_order.html", order=order_for_page(order_id), opts=options.current())
 
 
 def invoice_for_page(invoice_id: int) -> SalesInvoice | None:

@@ -161,13 +161,19 @@ def edit(order_id: int):
     return _edit(order)
 
 
-@bp.route("/<int:order_id>")
-@require()
-def view(order_id: int):
+def order_for_page(order_id: int) -> SalesOrder:
+    """The order a page shows; 404, or the "deleted" page naming who deleted it."""
     order = queries.order_for_page(order_id)
     if order is None:
         activity.abort_if_deleted("sales_order", order_id, "Sales order")
         abort(404)
+    return order
+
+
+@bp.route("/<int:order_id>")
+@require()
+def view(order_id: int):
+    order = order_for_page(order_id)
     return render_template("sales_order/view.html", order=order, opts=options.current(), credit_roles=CREDIT_ROLES,
                            today=date.today().isoformat())
 
@@ -203,22 +209,25 @@ def supply(order_id: int):
     return render_template("sales_order/supply.html", order=order, lines=lines, avail=avail, page_name=SUPPLY_PAGE)
 
 
-@bp.route("/<int:order_id>/cancel", methods=["POST"])
-@require(*WRITERS)
-def cancel(order_id: int):
-    return _action(order_id, services.cancel_order, "Order {number} cancelled.")
+# The order page's plain buttons, one view each: URL part -> (service, what is flashed when done).
+# The endpoint is the URL part with "_" for "-" (``sales_order.to_warehouse``).
+_BUTTONS = {
+    "cancel": (services.cancel_order, "Order {number} cancelled."),
+    "complete": (services.complete_order, "Order {number} set to complete."),
+    "to-warehouse": (services.to_warehouse, "Order {number} is in the warehouse (status 4)."),
+    "suspend": (services.suspend, "Order {number} is in suspense."),
+}
 
 
-@bp.route("/<int:order_id>/complete", methods=["POST"])
-@require(*WRITERS)
-def complete(order_id: int):
-    return _action(order_id, services.complete_order, "Order {number} set to complete.")
+def _button_view(fn, done: str):
+    def view(order_id: int):
+        return _action(order_id, fn, done)
+
+    return require(*WRITERS)(view)
 
 
-@bp.route("/<int:order_id>/to-warehouse", methods=["POST"])
-@require(*WRITERS)
-def to_warehouse(order_id: int):
-    return _action(order_id, services.to_warehouse, "Order {number} is in the warehouse (status 4).")
+for _path, (_fn, _done) in _BUTTONS.items():
+    bp.add_url_rule(f"/<int:order_id>/{_path}", _path.replace("-", "_"), _button_view(_fn, _done), methods=["POST"])
 
 
 @bp.route("/<int:order_id>/release", methods=["POST"])
@@ -227,12 +236,6 @@ def release(order_id: int):
     number, when = request.form.get("invoice_number", ""), request.form.get("invoice_date", "")
     return _action(order_id, lambda o: services.release_for_invoicing(o, number, parse_date(when)),
                    "Order {number} is ready to invoice (status 8).")
-
-
-@bp.route("/<int:order_id>/suspend", methods=["POST"])
-@require(*WRITERS)
-def suspend(order_id: int):
-    return _action(order_id, services.suspend, "Order {number} is in suspense.")
 
 
 @bp.route("/<int:order_id>/release-suspense", methods=["POST"])
