@@ -6,9 +6,12 @@ each script puts the checkout it measures on ``sys.path`` before importing this.
 
 from __future__ import annotations
 
+import http.client
 import os
 import tempfile
+from email.message import Message
 from typing import Any
+from urllib.parse import urlencode
 
 BENCH_USER = "bench"
 
@@ -45,3 +48,25 @@ def add_user_warehouse_vendors(session: Any, vendors: int, username: str = BENCH
     session.execute(sa.insert(Partner), [dict(number=f"V{i:05d}", name=f"Vendor {i}", is_vendor=True)
                                          for i in range(vendors)])
     return session.scalar(sa.select(Warehouse.id))
+
+
+def http_request(port: int, cookies: dict[str, str], method: str, path: str,
+                 form: dict | None = None) -> tuple[int, bytes, Message]:
+    """One request to 127.0.0.1:``port`` on a new connection, as a browser with the cookie jar
+    ``cookies`` (kept up to date from Set-Cookie); ``form`` is posted url-encoded.
+    Returns (status, body, response headers)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        body = None
+        if form is not None:
+            body, headers["Content-Type"] = urlencode(form), "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        resp = conn.getresponse()
+        data = resp.read()
+        for header in resp.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            cookies[name.strip()] = rest.split(";", 1)[0]
+        return resp.status, data, resp.headers
+    finally:
+        conn.close()

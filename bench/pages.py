@@ -33,14 +33,21 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.web_load import LINES_PER_ORDER, PASSWORD, USER, Client, build, start_server, stop_server  # noqa: E402
+from bench.web_load import (  # noqa: E402
+    LINES_PER_ORDER,
+    PASSWORD,
+    USER,
+    Client,
+    bench_database,
+    start_server,
+    stop_server,
+)
 
 
 def reset_postgres(url: str) -> None:
@@ -191,12 +198,7 @@ def wrk_figures(url: str, instance: str, args) -> None:
 
 
 def bench_backend(backend: str, args) -> None:
-    instance = tempfile.mkdtemp(prefix="ob-bench-pages-")
-    url = f"sqlite:///{instance}/bench.db" if backend == "sqlite" else args.pg_url
-    print(f"\n== {backend}", flush=True)
-    if backend == "postgresql":
-        reset_postgres(url)
-    ids = build(url, args.size)
+    instance, url, ids = bench_database(backend, args, "ob-bench-pages-", reset_postgres)
     if backend == "postgresql":
         analyze(url)
     proc = start_server(url, 1, args.port, instance, args.code)

@@ -35,18 +35,18 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import http.client  # noqa: E402
-
 import sqlalchemy as sa  # noqa: E402
+
+from bench.common import http_request  # noqa: E402
 
 USER, PASSWORD = "bench", "bench-password-1"
 LINES_PER_ORDER = 3
@@ -163,23 +163,9 @@ class Client:
         self.port, self.cookies, self.token, self.location = port, {}, "", ""
 
     def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, bytes]:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-            body = None
-            if form is not None:
-                body = urlencode(form)
-                headers["Content-Type"] = "application/x-www-form-urlencoded"
-            conn.request(method, path, body=body, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-            self.location = resp.headers.get("Location", "")
-            for header in resp.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-            return resp.status, data
-        finally:
-            conn.close()
+        status, data, headers = http_request(self.port, self.cookies, method, path, form)
+        self.location = headers.get("Location", "")
+        return status, data
 
     def remember_token(self, page: bytes) -> None:
         match = CSRF.search(page.decode("utf-8", "replace"))
@@ -301,13 +287,20 @@ def page_figures(client: Client, samples: int = 15) -> list[tuple[str, float, fl
 # -- main --------------------------------------------------------------------------------------
 
 
-def bench_backend(backend: str, args, results: dict) -> None:
-    instance = tempfile.mkdtemp(prefix="ob-bench-http-")
+def bench_database(backend: str, args, prefix: str, empty: Callable[[str], None] = recreate_postgres
+                   ) -> tuple[str, str, dict]:
+    """A new instance folder and the backend's database, emptied (PostgreSQL: by ``empty``) and
+    built with ``args.size`` records: (instance folder, database URL, the records' ids)."""
+    instance = tempfile.mkdtemp(prefix=prefix)
     url = f"sqlite:///{instance}/bench.db" if backend == "sqlite" else args.pg_url
     print(f"\n== {backend}", flush=True)
     if backend == "postgresql":
-        recreate_postgres(url)
-    ids = build(url, args.size)
+        empty(url)
+    return instance, url, build(url, args.size)
+
+
+def bench_backend(backend: str, args, results: dict) -> None:
+    instance, url, ids = bench_database(backend, args, "ob-bench-http-")
     names = args.scenarios
     for workers in args.workers:
         proc = start_server(url, workers, args.port, instance, args.code)

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from flask import flash, has_request_context, render_template
+from flask import abort, flash, has_request_context, render_template
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
@@ -26,6 +26,8 @@ from werkzeug.exceptions import NotFound
 from .db import db
 from .lifecycle import after_commit
 from .models import Activity, User, utcnow
+
+T = TypeVar("T")
 
 MAX_DETAILS = 4000  # a log line is a summary, never a dump
 DELETED = "deleted"
@@ -106,6 +108,15 @@ def abort_if_deleted(document_type: str, document_id: int, label: str) -> None:
     note = deleted_note(document_type, document_id, label)
     if note:
         raise DocumentGone(description=note)
+
+
+def document_or_404(doc: T | None, document_type: str, document_id: int, label: str) -> T:
+    """``doc`` as a page loaded it; when it is not there, a 404 that gives the deletion note
+    when the log knows the document was deleted."""
+    if doc is None:
+        abort_if_deleted(document_type, document_id, label)
+        abort(404)
+    return doc
 
 
 def describe_changes(before: Mapping[str, Any], after: Mapping[str, Any], labels: Mapping[str, str]

@@ -7,6 +7,7 @@ so the page it re-shows reads the state from before the attempt.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -56,11 +57,19 @@ def _uid() -> int | None:
 
 
 def _get_po(po_id: int) -> PurchaseOrder:
-    po = queries.load_po(po_id)
-    if po is None:
-        activity.abort_if_deleted("purchase_order", po_id, "Purchase order")
-        abort(404)
-    return po
+    return activity.document_or_404(queries.load_po(po_id), "purchase_order", po_id, "Purchase order")
+
+
+def _po_form_routes(argument: str, routes: dict[str, tuple[str, str]]) -> Callable[[T], T]:
+    """One form view of a PO for several buyer's pages: URL part -> (endpoint, value of ``argument``)."""
+
+    def register(view: T) -> T:
+        for part, (endpoint, value) in routes.items():
+            page = require(*PURCHASING)(functools.partial(view, **{argument: value}))
+            bp.add_url_rule(f"/purchase-orders/<int:po_id>/{part}", endpoint, page, methods=["GET", "POST"])
+        return view
+
+    return register
 
 
 def _attempt(service: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -235,11 +244,7 @@ def resolve_exception(po_id: int, exc_id: int):
 # -- cancel and delete -----------------------------------------------------------------------------
 
 
-@bp.route("/purchase-orders/<int:po_id>/cancel", methods=["GET", "POST"], endpoint="cancel",
-          defaults={"action": "cancel"})
-@bp.route("/purchase-orders/<int:po_id>/delete", methods=["GET", "POST"], endpoint="delete",
-          defaults={"action": "delete"})
-@require(*PURCHASING)
+@_po_form_routes("action", {"cancel": ("cancel", "cancel"), "delete": ("delete", "delete")})
 def cancel_or_delete(po_id: int, action: str):
     po = _get_po(po_id)
     form = ReasonForm()
@@ -290,11 +295,7 @@ def _posted_message(kind: str, posted: svc.Posted) -> str:
     return msg
 
 
-@bp.route("/purchase-orders/<int:po_id>/receive", methods=["GET", "POST"], endpoint="receive",
-          defaults={"kind": "receipt"})
-@bp.route("/purchase-orders/<int:po_id>/return", methods=["GET", "POST"], endpoint="return_goods",
-          defaults={"kind": "return"})
-@require(*PURCHASING)
+@_po_form_routes("kind", {"receive": ("receive", "receipt"), "return": ("return_goods", "return")})
 def goods(po_id: int, kind: str):
     po = _get_po(po_id)
     errors: dict[str, str] = {}

@@ -163,11 +163,7 @@ def edit(order_id: int):
 
 def order_for_page(order_id: int) -> SalesOrder:
     """The order a page shows; 404, or the "deleted" page naming who deleted it."""
-    order = queries.order_for_page(order_id)
-    if order is None:
-        activity.abort_if_deleted("sales_order", order_id, "Sales order")
-        abort(404)
-    return order
+    return activity.document_or_404(queries.order_for_page(order_id), "sales_order", order_id, "Sales order")
 
 
 @bp.route("/<int:order_id>")

@@ -17,14 +17,13 @@ import subprocess
 import sys
 import time
 import uuid
-from http.client import HTTPConnection
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 
 import core.plugins
+from bench.common import http_request
 from core.db import db
 from core.jobs import jobs_of
 from core.testing import PASSWORD
@@ -52,21 +51,8 @@ class Browser:
         self.cookies: dict[str, str] = {}
 
     def request(self, port: int, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
-        conn = HTTPConnection("127.0.0.1", port, timeout=30)
-        try:
-            headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
-            body = None
-            if form is not None:
-                body, headers["Content-Type"] = urlencode(form), "application/x-www-form-urlencoded"
-            conn.request(method, path, body=body, headers=headers)
-            resp = conn.getresponse()
-            text = resp.read().decode("utf-8", "replace")
-            for header in resp.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                self.cookies[name.strip()] = rest.split(";", 1)[0]
-            return resp.status, text
-        finally:
-            conn.close()
+        status, data, _headers = http_request(port, self.cookies, method, path, form)
+        return status, data.decode("utf-8", "replace")
 
     def token(self, port: int, path: str) -> str:
         match = TOKEN.search(self.request(port, "GET", path)[1])
