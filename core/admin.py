@@ -24,7 +24,7 @@ from .fields import (
     redisplay_data,
 )
 from .forms import Email
-from .lifecycle import attach_errors, form_saved, record_or_404
+from .lifecycle import attach_errors, form_page, record_or_404
 from .models import ROLES, OptionAudit, User
 from .options import (
     DocumentError,
@@ -295,10 +295,8 @@ def user_edit(user_id: int | None = None):
     # a new user needs a password; only an existing one keeps theirs when it is left empty
     form.password.description = ("At least 8 characters. Leave empty to keep the current password." if user
                                  else "At least 8 characters. The user signs in with it and can be told to change it.")
-    if form_saved(form, lambda: save_user(user, form)):
-        flash(f"User {form.username.data.strip()} saved.", "success")
-        return redirect(url_for(".users"))
-    return render_template("core/user_form.html", form=form, user=user), (422 if request.method == "POST" else 200)
+    return form_page(form, lambda: save_user(user, form), lambda: f"User {form.username.data.strip()} saved.",
+                     url_for(".users"), "core/user_form.html", user=user)
 
 
 def save_user(user: User | None, form: UserForm) -> User:

@@ -92,6 +92,17 @@ def form_saved(form: Form, save: Callable[[], Any]) -> bool:
     return True
 
 
+def form_page(form: Form, save: Callable[[], Any], done: Callable[[], str], back: str, template: str,
+              **context: Any):
+    """A record's form page: a valid POST that saves flashes ``done()`` and goes to ``back``;
+    anything else renders ``template`` with the form, 422 after a POST (the request rolls back)."""
+    if form_saved(form, save):
+        flash(done(), "success")
+        return redirect(back)
+    failed = bool(form.errors) or request.method == "POST"
+    return render_template(template, form=form, **context), (422 if failed else 200)
+
+
 def attach_errors(form: Form, exc: ValidationError) -> list[str]:
     """Put each message of ``exc`` beside its field; return those that belong to no field.
 

@@ -32,7 +32,7 @@ from .fields import (
     TextField,
 )
 from .forms import Email, build_form
-from .lifecycle import attach_errors, form_saved, record_or_404
+from .lifecycle import attach_errors, form_page, record_or_404
 from .models import SUPPLY_METHODS, Item, Partner, StockLevel, Warehouse
 from .parsing import parse_id
 from .plugins import host_of
@@ -231,15 +231,8 @@ def partner_edit(partner_id: int | None = None):
     form = build_form("partner", PartnerForm, obj=partner)
     protect_credit_fields(form, partner)
     fields = [f for f in PARTNER_FIELDS if is_admin() or f not in CREDIT_FIELDS]
-    if form_saved(form, lambda: save_partner(partner, form, fields)):
-        flash(f"Saved {form.name.data}.", "success")
-        return redirect(url_for(".partners"))
-    return render_template("core/partner_form.html", form=form, partner=partner), (422 if _failed(form) else 200)
-
-
-def _failed(form: SafeForm) -> bool:
-    """A POST that reaches the template did not save: answer 422 so the lifecycle rolls back."""
-    return bool(form.errors) or request.method == "POST"
+    return form_page(form, lambda: save_partner(partner, form, fields), lambda: f"Saved {form.name.data}.",
+                     url_for(".partners"), "core/partner_form.html", partner=partner)
 
 
 # -- items ------------------------------------------------------------------------------
@@ -275,10 +268,8 @@ def item_edit(item_id: int | None = None):
     item = record_or_404(Item, item_id)
     form = build_form("item", ItemForm, obj=item)
     form.default_vendor_id.choices = vendor_choices()
-    if form_saved(form, lambda: save_item(item, form, ITEM_FIELDS)):
-        flash(f"Saved item {form.code.data}.", "success")
-        return redirect(url_for(".items"))
-    return render_template("core/item_form.html", form=form, item=item), (422 if _failed(form) else 200)
+    return form_page(form, lambda: save_item(item, form, ITEM_FIELDS), lambda: f"Saved item {form.code.data}.",
+                     url_for(".items"), "core/item_form.html", item=item)
 
 
 # -- warehouses and stock ----------------------------------------------------------------
@@ -307,10 +298,9 @@ def save_warehouse(wh: Warehouse | None, code: str, name: str, address: str) -> 
 def warehouse_edit(warehouse_id: int | None = None):
     wh = record_or_404(Warehouse, warehouse_id)
     form = WarehouseForm(obj=wh)
-    if form_saved(form, lambda: save_warehouse(wh, form.code.data, form.name.data, form.address.data or "")):
-        flash(f"Saved warehouse {form.code.data.strip()}.", "success")
-        return redirect(url_for(".warehouses"))
-    return render_template("core/warehouse_form.html", form=form, warehouse=wh), (422 if _failed(form) else 200)
+    return form_page(form, lambda: save_warehouse(wh, form.code.data, form.name.data, form.address.data or ""),
+                     lambda: f"Saved warehouse {form.code.data.strip()}.", url_for(".warehouses"),
+                     "core/warehouse_form.html", warehouse=wh)
 
 
 def set_on_hand(item_code: str, warehouse_id: int, on_hand: Decimal) -> Item:
