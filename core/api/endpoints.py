@@ -58,12 +58,14 @@ def page_name(item: type[ma.Schema]) -> str:
 
 def records(bp: Blueprint, noun: str, item: type[ma.Schema], *, select: Callable[[dict[str, Any]], sa.Select],
             load: Callable[[int], Any] | type, docs: tuple[str, str], query: type[ma.Schema] = PageArgs,
-            plural: str | None = None, id_name: str | None = None, roles: Iterable[str] = ()) -> None:
+            plural: str | None = None, id_name: str | None = None, roles: Iterable[str] = (),
+            detail: type[ma.Schema] | None = None) -> None:
     """``list_<plural>`` (a page of ``select(args)``) and ``get_<noun>`` (``/<int:<noun>_id>``,
     or ``id_name``).
 
     ``load`` is a model (read by primary key) or a function of the id answering None when
-    there is no such record; ``docs`` are the two operations' descriptions.
+    there is no such record; ``docs`` are the two operations' descriptions; ``detail`` the
+    read-one's schema when it shows more than a row of the list.
     """
     roles = tuple(roles)
     list_doc, read_doc = docs
@@ -77,4 +79,17 @@ def records(bp: Blueprint, noun: str, item: type[ma.Schema], *, select: Callable
 
     operation(bp, "", roles=roles, query=query, response=page_schema(item, page_name(item)))(
         _named(list_view, f"list_{plural or noun + 's'}", list_doc))
-    operation(bp, f"/<int:{id_name or noun + '_id'}>", roles=roles, response=item)(_named(read_view, f"get_{noun}", read_doc))
+    operation(bp, f"/<int:{id_name or noun + '_id'}>", roles=roles, response=detail or item)(
+        _named(read_view, f"get_{noun}", read_doc))
+
+
+def action(bp: Blueprint, rule: str, name: str, doc: str, act: Callable[..., Any], *, roles: Iterable[str],
+           response: type[ma.Schema], body: type[ma.Schema] | None = None, status: int = 200) -> None:
+    """A POST whose view is ``act(body, **path ids)`` (``act(**path ids)`` without a body):
+    a page's button, through the same service function."""
+
+    def view(*args: Any, **ids: int):
+        return act(*args, **ids)
+
+    operation(bp, rule, roles=roles, methods=["POST"], body=body, response=response, status=status)(
+        _named(view, name, doc))
