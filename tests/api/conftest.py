@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from core.db import db
+from tests.email_templates.conftest import mail_app, smtp_server  # noqa: F401 - fixtures of the plugin resources
+from tests.po_allocation.conftest import pa  # noqa: F401
 
 
 @pytest.fixture

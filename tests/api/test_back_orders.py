@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.po_allocation.conftest import D, pa  # noqa: F401 - the fixture
+from tests.po_allocation.conftest import D
 
 LINKS = "/api/v1/back-orders/links"
 

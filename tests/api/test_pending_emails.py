@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from core.db import db
 from plugins.email_templates.models import OutboxEmail
-from tests.email_templates.conftest import mail_app, queue, smtp_server  # noqa: F401 - fixtures
+from tests.email_templates.conftest import queue
 
 URL = "/api/v1/pending-emails"
 
