@@ -20,25 +20,10 @@ from . import services
 from .models import NOTIFICATION_KINDS, SyncNotification
 from .views import BUYERS
 
-bp = Blueprint("supplier_notifications", __name__, url_prefix="/api/v1/supplier-notifications",
-               description="Syncing notifications: what the supplier sync needs a buyer to look at.")
-po_bp = Blueprint("supplier_sync_state", __name__, url_prefix="/api/v1/supplier-sync",
-                  description="A purchase order's sync with its supplier's order.")
-
 NotificationOut = output(
     "SyncNotificationOut", "id:int vendor_id:int po_id:int? po_number supplier_ref kind kind_label item_code "
     "message created_at:stamp resolved:bool resolved_at:stamp resolved_by_id:int?",
     vendor_number=text_of(lambda n: n.vendor.number))
-LineSyncOut = output(
-    "LineSyncOut", "id:int po_line_id:int? line_ref supplier_item_code description status status_label "
-    "qty:decimal unit_price:decimal required_date:day hidden:bool updated_at:stamp",
-    synced_fields=ma.fields.Function(lambda ls: sorted(ls.read_only), required=True,
-                                     metadata={"type": "array", "items": {"type": "string"}}))
-
-
-PoSyncOut = output("PoSyncOut", "po_id:int supplier_ref:str? auto_sync:bool last_synced_at:stamp "
-                   "last_notification_at:stamp last_error stale:bool", lines=many(LineSyncOut),
-                   open_notifications=many(NotificationOut))
 
 
 class NotificationArgs(PageArgs):
@@ -48,6 +33,8 @@ class NotificationArgs(PageArgs):
     q = Text(60, load_default="", metadata={"description": "PO number, item, supplier order or message contains."})
 
 
+bp = Blueprint("supplier_notifications", __name__, url_prefix="/api/v1/supplier-notifications",
+               description="Syncing notifications: what the supplier sync needs a buyer to look at.")
 records(bp, "notification", NotificationOut, query=NotificationArgs, load=SyncNotification,
         select=lambda a: services.notifications_query(state=a["state"], vendor_id=a["vendor"], kind=a["kind"],
                                                       text=a["q"].strip()),
@@ -64,6 +51,19 @@ def _resolve(notification_id: int) -> SyncNotification:
 action(bp, "/<int:notification_id>/resolve", "resolve_notification",
        "Mark the notification resolved (as its *Resolve* button): it leaves the open list.",
        _resolve, roles=BUYERS, response=NotificationOut)
+
+
+po_bp = Blueprint("supplier_sync_state", __name__, url_prefix="/api/v1/supplier-sync",
+                  description="A purchase order's sync with its supplier's order.")
+
+LineSyncOut = output(
+    "LineSyncOut", "id:int po_line_id:int? line_ref supplier_item_code description status status_label "
+    "qty:decimal unit_price:decimal required_date:day hidden:bool updated_at:stamp",
+    synced_fields=ma.fields.Function(lambda ls: sorted(ls.read_only), required=True,
+                                     metadata={"type": "array", "items": {"type": "string"}}))
+PoSyncOut = output("PoSyncOut", "po_id:int supplier_ref:str? auto_sync:bool last_synced_at:stamp "
+                   "last_notification_at:stamp last_error stale:bool", lines=many(LineSyncOut),
+                   open_notifications=many(NotificationOut))
 
 
 @operation(po_bp, "/purchase-orders/<int:po_id>", response=PoSyncOut)
