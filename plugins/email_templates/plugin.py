@@ -38,6 +38,13 @@ def dashboard_figures():
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp
+
+    return [bp]
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Pending emails", "email_templates.pending", roles=("purchasing", "sales"), order=60, group="Sales"),

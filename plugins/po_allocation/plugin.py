@@ -23,6 +23,13 @@ manifest = Manifest(
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp, lines_bp
+
+    return [bp, lines_bp]
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Back orders to allocate", "po_allocation.skipped", roles=("purchasing", "sales"), order=37, group="Purchasing"),

@@ -31,6 +31,13 @@ def dashboard_figures():
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp, po_bp
+
+    return [bp, po_bp]
+
+
+@hookimpl
 def menu_items():
     return [
         MenuItem("Syncing notifications", "supplier_sync.notifications", order=33, group="Purchasing"),
