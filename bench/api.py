@@ -15,7 +15,6 @@ times out after 30 s.
 
 from __future__ import annotations
 
-import argparse
 import http.client
 import json
 import os
@@ -32,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from web_load import SAVED, Client, build, start_server, stop_server  # noqa: E402
+from web_load import SAVED, Client, bench_parser, build, start_server, stop_server  # noqa: E402
 
 LINES = 5
 
@@ -133,14 +132,9 @@ def spread(values: list[float], fmt: str = "{:.1f}") -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, size=2000, clients=4, port=8771, pg_url="postgresql://postgres@127.0.0.1:5432/ob_api")
     parser.add_argument("--orders", type=int, default=1000)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--size", type=int, default=2000, help="items and customers in the database")
-    parser.add_argument("--port", type=int, default=8771)
-    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/ob_api")
     args = parser.parse_args()
     print(f"bench/api.py: {args.orders} sales orders of {LINES} lines, {args.clients} clients, gunicorn "
           f"{args.workers} worker(s), PostgreSQL; {args.repeats} runs (min/median/max); {os.cpu_count()} CPUs, "

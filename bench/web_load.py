@@ -330,17 +330,24 @@ def bench_backend(backend: str, args, results: dict) -> None:
             print(f"  ratio {two}/{one} workers, {name}: {b / a:.2f}x req/s (median)", flush=True)
 
 
+def bench_parser(doc: str, *, size: int, clients: int, port: int, pg_url: str) -> argparse.ArgumentParser:
+    """The options every load bench over gunicorn takes (bench/api.py too); each adds its own."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--size", type=int, default=size, help="items and customers in the database")
+    parser.add_argument("--clients", type=int, default=clients)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--pg-url", default=pg_url)
+    return parser
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = bench_parser(__doc__, size=10_000, clients=10, port=8765,
+                          pg_url="postgresql://postgres@127.0.0.1:5432/ob_perf_bench")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--workers", default="1,2")
-    parser.add_argument("--size", type=int, default=10_000)
-    parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--seconds", type=float, default=5.0)
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--max-requests", type=int, default=5000, help="per run, a bound on top of --seconds")
-    parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--pg-url", default="postgresql://postgres@127.0.0.1:5432/ob_perf_bench")
     parser.add_argument("--scenarios", default="SO list,SO view,SO save")
     parser.add_argument("--no-pages", action="store_true", help="skip the one-client page figures")
     parser.add_argument("--code", type=Path, default=ROOT,

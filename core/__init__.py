@@ -83,7 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     with app.app_context():
-        configure_engine(db.engine)
+        configure_engine(db.engine, busy_timeout_ms=int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", 30_000)))
     csrf.init_app(app)
 
     from . import auth, lifecycle, ratelimit, security, web
@@ -107,6 +107,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from . import api
 
     api.init_app(app)  # after the page error handlers, which it wraps for /api
+    from . import busy
+
+    busy.init_app(app)  # after the API's wrapping: it answers pages and /api itself
 
     app.before_request(_refuse_nul)
     app.before_request(_gate)

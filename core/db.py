@@ -55,8 +55,11 @@ def is_sqlite(engine: Engine | None = None) -> bool:
     return (engine or db.engine).dialect.name == "sqlite"
 
 
-def configure_engine(engine: Engine) -> None:
-    """Install the SQLite pragmas and BEGIN IMMEDIATE; nothing for other backends."""
+def configure_engine(engine: Engine, busy_timeout_ms: int = 30_000) -> None:
+    """Install the SQLite pragmas and BEGIN IMMEDIATE; nothing for other backends.
+
+    ``busy_timeout_ms``: how long a writer waits for the lock before "database is locked"
+    (answered 503 by :mod:`core.busy`)."""
     if engine.dialect.name != "sqlite" or getattr(engine, "_ob_configured", False):
         return
     engine._ob_configured = True  # type: ignore[attr-defined]
@@ -65,7 +68,7 @@ def configure_engine(engine: Engine) -> None:
     def _connect(dbapi_connection, _record):  # pragma: no cover - exercised by every test
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cur.execute("PRAGMA foreign_keys = ON")
         if engine.url.database not in (None, "", ":memory:"):
             cur.execute("PRAGMA journal_mode = WAL")

@@ -140,7 +140,14 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _finish(response):
         if response.status_code < 400 and not g.pop("_ob_rollback", False):
-            db.session.commit()
+            try:
+                db.session.commit()
+            except sa.exc.OperationalError as exc:  # a write deferred to the commit found the lock taken
+                from .busy import busy_response, is_locked
+
+                if not is_locked(exc):
+                    raise
+                return busy_response(replacing=response)
         else:
             db.session.rollback()
         return response

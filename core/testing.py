@@ -117,6 +117,9 @@ def clean_tables(engine: sa.Engine) -> None:
             conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
             for t in reversed(tables):
                 conn.exec_driver_sql(f'DELETE FROM "{t}"')
+            # the AUTOINCREMENT counters (core.sqlite_ids) restart, as setval does above
+            if conn.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").first():
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")
             conn.exec_driver_sql("PRAGMA foreign_keys = ON")
 
 

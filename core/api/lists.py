@@ -41,3 +41,11 @@ def read_page(stmt: sa.Select, args: dict[str, Any]) -> dict[str, Any]:
     rows = list(db.session.scalars(stmt.limit(limit + 1).offset((page - 1) * limit)).unique())
     return {"items": rows[:limit], "page": page, "limit": limit,
             "next_page": page + 1 if len(rows) > limit else None}
+
+
+def slice_page(rows: list[Any], args: dict[str, Any]) -> dict[str, Any]:
+    """A page of rows a service computes as a whole (in its own stable order)."""
+    page, limit = args["page"], args["limit"]
+    start = (page - 1) * limit
+    return {"items": rows[start:start + limit], "page": page, "limit": limit,
+            "next_page": page + 1 if len(rows) > start + limit else None}

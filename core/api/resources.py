@@ -9,16 +9,17 @@ import sqlalchemy as sa
 from flask import abort, current_app
 from flask_login import current_user
 
-from ..auth import require
 from ..db import Quantity, db
 from ..errors import ValidationError
 from ..masterdata import item_list, partner_list, set_on_hand, stock_list
 from ..models import Item, Partner, StockLevel, Warehouse
 from ..options import OptionError, apply_changes, coerce, is_available, registry, to_json
 from . import Blueprint
-from .fields import DecimalOut, Id, Number, Text
+from .endpoints import operation, records
+from .fields import Id, Number, Text
 from .lists import PageArgs, page_schema, read_page
 from .problems import from_validation, problem
+from .schemas import many, output, text_of
 
 partners_bp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Customers and vendors.")
 items_bp = Blueprint("items", __name__, url_prefix="/api/v1/items", description="Items.")
@@ -30,52 +31,14 @@ options_bp = Blueprint("options", __name__, url_prefix="/api/v1/options", descri
 # -- schemas -----------------------------------------------------------------------------------
 
 
-class PartnerSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    number = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    email = ma.fields.String(required=True)
-    phone = ma.fields.String(required=True)
-    is_customer = ma.fields.Boolean(required=True)
-    is_vendor = ma.fields.Boolean(required=True)
-    bill_to_address = ma.fields.String(required=True)
-    ship_to_address = ma.fields.String(required=True)
-    ship_via = ma.fields.String(required=True)
-    fob = ma.fields.String(required=True)
-    credit_limit = DecimalOut(required=True)
-    terms_days = ma.fields.Integer(required=True)
-    active = ma.fields.Boolean(required=True)
-
-
-class ItemSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    code = ma.fields.String(required=True)
-    description = ma.fields.String(required=True)
-    uom = ma.fields.String(required=True)
-    unit_cost = DecimalOut(required=True)
-    list_price = DecimalOut(required=True)
-    stocked = ma.fields.Boolean(required=True)
-    supply_method = ma.fields.String(required=True)
-    default_vendor_id = Id(allow_none=True, required=True)
-    vendor_item_code = ma.fields.String(required=True)
-    active = ma.fields.Boolean(required=True)
-
-
-class WarehouseSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    code = ma.fields.String(required=True)
-    name = ma.fields.String(required=True)
-    address = ma.fields.String(required=True)
-
-
-class StockLevelSchema(ma.Schema):
-    item_id = ma.fields.Integer(required=True)
-    item_code = ma.fields.Function(lambda s: s.item.code, required=True, metadata={"type": "string"})
-    warehouse_id = ma.fields.Integer(required=True)
-    warehouse_code = ma.fields.Function(lambda s: s.warehouse.code, required=True, metadata={"type": "string"})
-    on_hand = DecimalOut(required=True)
-    allocated = DecimalOut(required=True)
-    available = DecimalOut(required=True)
+PartnerSchema = output("PartnerSchema", "id:int number name email phone is_customer:bool is_vendor:bool "
+                       "bill_to_address ship_to_address ship_via fob credit_limit:decimal terms_days:int active:bool")
+ItemSchema = output("ItemSchema", "id:int code description uom unit_cost:decimal list_price:decimal stocked:bool "
+                    "supply_method default_vendor_id:id? vendor_item_code active:bool")
+WarehouseSchema = output("WarehouseSchema", "id:int code name address")
+StockLevelSchema = output("StockLevelSchema", "item_id:int warehouse_id:int on_hand:decimal allocated:decimal "
+                          "available:decimal", item_code=text_of(lambda s: s.item.code),
+                          warehouse_code=text_of(lambda s: s.warehouse.code))
 
 
 class PartnerArgs(PageArgs):
@@ -102,70 +65,25 @@ class StockAdjustSchema(ma.Schema):
 # -- partners, items, warehouses, stock (read) ---------------------------------------------------
 
 
-@partners_bp.route("")
-@require()
-@partners_bp.arguments(PartnerArgs, location="query")
-@partners_bp.response(200, page_schema(PartnerSchema, "PartnerPage"))
-def list_partners(args: dict[str, Any]):
-    """Customers and vendors, by number (the filters of the Customers & vendors page)."""
-    return read_page(partner_list(args["q"].strip(), args["kind"]), args)
+records(partners_bp, "partner", PartnerSchema, query=PartnerArgs, load=Partner,
+        select=lambda a: partner_list(a["q"].strip(), a["kind"]),
+        docs=("Customers and vendors, by number (the filters of the Customers & vendors page).",
+              "One customer or vendor."))
+records(items_bp, "item", ItemSchema, query=ItemArgs, load=Item,
+        select=lambda a: item_list(a["q"].strip(), a["supply_method"], a["vendor"]),
+        docs=("Items, by code (the filters of the Items page).", "One item."))
+records(warehouses_bp, "warehouse", WarehouseSchema, load=Warehouse,
+        select=lambda _a: sa.select(Warehouse).order_by(Warehouse.code), docs=("Warehouses, by code.", "One warehouse."))
 
 
-@partners_bp.route("/<int:partner_id>")
-@require()
-@partners_bp.response(200, PartnerSchema)
-def get_partner(partner_id: int):
-    """One customer or vendor."""
-    return db.session.get(Partner, partner_id) or abort(404)
-
-
-@items_bp.route("")
-@require()
-@items_bp.arguments(ItemArgs, location="query")
-@items_bp.response(200, page_schema(ItemSchema, "ItemPage"))
-def list_items(args: dict[str, Any]):
-    """Items, by code (the filters of the Items page)."""
-    return read_page(item_list(args["q"].strip(), args["supply_method"], args["vendor"]), args)
-
-
-@items_bp.route("/<int:item_id>")
-@require()
-@items_bp.response(200, ItemSchema)
-def get_item(item_id: int):
-    """One item."""
-    return db.session.get(Item, item_id) or abort(404)
-
-
-@warehouses_bp.route("")
-@require()
-@warehouses_bp.arguments(PageArgs, location="query")
-@warehouses_bp.response(200, page_schema(WarehouseSchema, "WarehousePage"))
-def list_warehouses(args: dict[str, Any]):
-    """Warehouses, by code."""
-    return read_page(sa.select(Warehouse).order_by(Warehouse.code), args)
-
-
-@warehouses_bp.route("/<int:warehouse_id>")
-@require()
-@warehouses_bp.response(200, WarehouseSchema)
-def get_warehouse(warehouse_id: int):
-    """One warehouse."""
-    return db.session.get(Warehouse, warehouse_id) or abort(404)
-
-
-@stock_bp.route("")
-@require()
-@stock_bp.arguments(StockArgs, location="query")
-@stock_bp.response(200, page_schema(StockLevelSchema, "StockPage"))
+@operation(stock_bp, "", query=StockArgs, response=page_schema(StockLevelSchema, "StockPage"))
 def list_stock(args: dict[str, Any]):
     """Stock levels by item code and warehouse (the Stock page's search)."""
     return read_page(stock_list(args["q"].strip()), args)
 
 
-@stock_bp.route("/adjustments", methods=["POST"])
-@require("admin", "purchasing")
-@stock_bp.arguments(StockAdjustSchema)
-@stock_bp.response(200, StockLevelSchema)
+@operation(stock_bp, "/adjustments", roles=("admin", "purchasing"), methods=["POST"], body=StockAdjustSchema,
+           response=StockLevelSchema)
 def adjust_stock(data: dict[str, Any]):
     """Set the quantity on hand of an item in a warehouse (never below what is allocated),
     as the Stock page's adjustment does."""
@@ -181,20 +99,8 @@ def adjust_stock(data: dict[str, Any]):
 # -- setup options ----------------------------------------------------------------------------------
 
 
-class OptionSchema(ma.Schema):
-    key = ma.fields.String(required=True)
-    type = ma.fields.String(required=True)
-    label = ma.fields.String(required=True)
-    tab = ma.fields.String(required=True)
-    value = ma.fields.Raw(required=True, allow_none=True)
-    default = ma.fields.Raw(required=True, allow_none=True)
-    available = ma.fields.Boolean(required=True)
-    choices = ma.fields.List(ma.fields.String(), required=True)
-
-
-class PluginOptionsSchema(ma.Schema):
-    plugin = ma.fields.String(required=True)
-    options = ma.fields.List(ma.fields.Nested(OptionSchema), required=True)
+OptionSchema = output("OptionSchema", "key type label tab value:raw default:raw available:bool choices:strs")
+PluginOptionsSchema = output("PluginOptionsSchema", "plugin", options=many(OptionSchema))
 
 
 class OptionChangeSchema(ma.Schema):
@@ -224,27 +130,21 @@ def _check_plugin(plugin: str) -> None:
         abort(404)
 
 
-@options_bp.route("")
-@require()
-@options_bp.response(200, PluginOptionsSchema(many=True))
+@operation(options_bp, "", response=PluginOptionsSchema(many=True))
 def list_options():
     """Every enabled module's setup options with their current values."""
     return [_options_of(p) for p in _enabled_plugins_with_options()]
 
 
-@options_bp.route("/<plugin>")
-@require()
-@options_bp.response(200, PluginOptionsSchema)
+@operation(options_bp, "/<plugin>", response=PluginOptionsSchema)
 def get_options(plugin: str):
     """One module's setup options."""
     _check_plugin(plugin)
     return _options_of(plugin)
 
 
-@options_bp.route("/<plugin>", methods=["PATCH"])
-@require("admin")
-@options_bp.arguments(OptionChangeSchema)
-@options_bp.response(200, PluginOptionsSchema)
+@operation(options_bp, "/<plugin>", roles=["admin"], methods=["PATCH"], body=OptionChangeSchema,
+           response=PluginOptionsSchema)
 def change_options(data: dict[str, Any], plugin: str):
     """Change some options, with the options page's checks (type, range, availability), audit and hooks."""
     _check_plugin(plugin)

@@ -44,6 +44,13 @@ def dashboard_figures():
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp
+
+    return [bp]
+
+
+@hookimpl
 def background_jobs():
     from core.jobs import Job
 

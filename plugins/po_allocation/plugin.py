@@ -26,6 +26,13 @@ manifest = Manifest(
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp, lines_bp
+
+    return [bp, lines_bp]
+
+
+@hookimpl
 def on_options_changed(plugin, changes):
     if plugin == "po_allocation" and "default_line_status" in changes:
         from .services import check_status_code

@@ -29,7 +29,7 @@ from core.models import Item, Partner
 from core.plugins import host_of
 from plugins.purchase_order.models import OPEN_STATUSES as PO_OPEN
 from plugins.purchase_order.models import PoLineStatus, PurchaseOrder, PurchaseOrderLine, Receipt, Return
-from plugins.sales_order.fills import last_receipt, record_fill
+from plugins.sales_order.fills import LinkedLine, last_receipt, record_fill
 from plugins.sales_order.models import SalesOrder, SalesOrderLine
 
 from . import options, purchasing, sales
@@ -43,31 +43,28 @@ SUPPLY_HOOK = "sales_order_line_supply"  # po_generation's hook (pogen helper), 
 # -- reading ---------------------------------------------------------------------------------------
 
 
-def open_linked(po_line_ids: Iterable[int]) -> dict[int, Decimal]:
-    """Open (not yet filled) linked quantity per PO line, over orders still open."""
-    ids = list(set(po_line_ids))
+def _open_by(key: sa.ColumnElement, ids: Iterable[int], *conds, po_side: bool = False) -> dict[int, Decimal]:
+    """Open (not yet filled) linked quantity summed per ``key`` (a link column) over ``ids``."""
+    ids = list(set(ids))
     if not ids:
         return {}
-    rows = db.session.execute(
-        sa.select(PaLink.po_line_id, sa.func.sum(PaLink.qty - PaLink.qty_filled))
-        .join(SalesOrder, SalesOrder.id == PaLink.so_id)
-        .where(PaLink.po_line_id.in_(ids), SalesOrder.status.notin_(DONE_SO))
-        .group_by(PaLink.po_line_id)).all()
-    return {pid: max(ZERO, Decimal(q or 0)) for pid, q in rows}
+    stmt = sa.select(key, sa.func.sum(PaLink.qty - PaLink.qty_filled)).where(key.in_(ids), *conds).group_by(key)
+    if po_side:
+        stmt = (stmt.join(PurchaseOrderLine, PurchaseOrderLine.id == PaLink.po_line_id)
+                .join(PurchaseOrder, PurchaseOrder.id == PaLink.po_id))
+    else:
+        stmt = stmt.join(SalesOrder, SalesOrder.id == PaLink.so_id)
+    return {k: max(ZERO, Decimal(q or 0)) for k, q in db.session.execute(stmt).all()}
+
+
+def open_linked(po_line_ids: Iterable[int]) -> dict[int, Decimal]:
+    """Open (not yet filled) linked quantity per PO line, over orders still open."""
+    return _open_by(PaLink.po_line_id, po_line_ids, SalesOrder.status.notin_(DONE_SO))
 
 
 def supply_for_lines(so_line_ids: Iterable[int]) -> dict[int, Decimal]:
     """How much of each sales order line this plugin's open links supply (on PO lines that can deliver)."""
-    ids = list(set(so_line_ids))
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(PaLink.so_line_id, sa.func.sum(PaLink.qty - PaLink.qty_filled))
-        .join(PurchaseOrderLine, PurchaseOrderLine.id == PaLink.po_line_id)
-        .join(PurchaseOrder, PurchaseOrder.id == PaLink.po_id)
-        .where(PaLink.so_line_id.in_(ids), *live_po_line())
-        .group_by(PaLink.so_line_id)).all()
-    return {lid: max(ZERO, Decimal(q or 0)) for lid, q in rows}
+    return _open_by(PaLink.so_line_id, so_line_ids, *live_po_line(), po_side=True)
 
 
 def live_po_line() -> tuple:
@@ -412,12 +409,7 @@ def check_status_code(code: str | None) -> None:
 
 
 @dataclass
-class LinkRow:
-    link_id: int
-    so_id: int
-    so_number: str
-    so_line_id: int
-    so_line_no: int
+class LinkRow(LinkedLine):
     customer_number: str
     customer_name: str
     customer_email: str

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import abort
 
 from core.api import Blueprint
+from core.api.endpoints import found, operation
 from core.api.fields import Text
-from core.auth import require
+from core.api.schemas import decimal_of, many, output
 from core.db import db
 from core.errors import ValidationError
 from core.lifecycle import rollback_request
@@ -37,43 +37,14 @@ class GenerateBatchIn(GenerateOneIn):
     vendor = Text(20, load_default="", metadata={"description": "Vendor number."})
 
 
-class DraftLineOut(ma.Schema):
-    so_number = ma.fields.String(required=True)
-    so_line_no = ma.fields.Integer(required=True)
-    item_code = ma.fields.String(required=True)
-    qty = ma.fields.Function(lambda ln: f"{ln.qty:f}", required=True, metadata={"type": "string"})
-    unit_cost = ma.fields.Function(lambda ln: f"{ln.unit_cost:f}", required=True, metadata={"type": "string"})
-
-
-class DraftOut(ma.Schema):
-    vendor_id = ma.fields.Integer(required=True)
-    vendor_number = ma.fields.String(required=True)
-    order_type = ma.fields.String(required=True)
-    number = ma.fields.String(allow_none=True, required=True, metadata={"type": ["string", "null"]})
-    so_numbers = ma.fields.List(ma.fields.String(), required=True)
-    existing_po_id = ma.fields.Integer(allow_none=True, required=True, metadata={"type": ["integer", "null"]})
-    total = ma.fields.Function(lambda d: f"{d.total:f}", required=True, metadata={"type": "string"})
-    lines = ma.fields.List(ma.fields.Nested(DraftLineOut), required=True)
-
-
-class GenerationProblem(ma.Schema):
-    so_number = ma.fields.String(required=True)
-    line_no = ma.fields.Integer(required=True)
-    item_code = ma.fields.String(required=True)
-    message = ma.fields.String(required=True)
-
-
-class GenerationPreview(ma.Schema):
-    drafts = ma.fields.List(ma.fields.Nested(DraftOut), required=True)
-    increases = ma.fields.Integer(required=True)
-    problems = ma.fields.List(ma.fields.Nested(GenerationProblem), required=True)
-
-
-class GenerationResult(ma.Schema):
-    po_ids = ma.fields.List(ma.fields.Integer(), required=True)
-    created = ma.fields.Integer(required=True)
-    lines = ma.fields.Integer(required=True)
-    problems = ma.fields.List(ma.fields.Nested(GenerationProblem), required=True)
+DraftLineOut = output("DraftLineOut", "so_number so_line_no:int item_code", qty=decimal_of(lambda ln: ln.qty),
+                      unit_cost=decimal_of(lambda ln: ln.unit_cost))
+DraftOut = output("DraftOut", "vendor_id:int vendor_number order_type number:str? so_numbers:strs existing_po_id:int?",
+                  total=decimal_of(lambda d: d.total), lines=many(DraftLineOut))
+GenerationProblem = output("GenerationProblem", "so_number line_no:int item_code message")
+GenerationPreview = output("GenerationPreview", "increases:int", drafts=many(DraftOut),
+                           problems=many(GenerationProblem))
+GenerationResult = output("GenerationResult", "po_ids:ints created:int lines:int", problems=many(GenerationProblem))
 
 
 def _preview(selection: Selection, prompt_date) -> dict[str, Any]:
@@ -87,52 +58,40 @@ def _preview(selection: Selection, prompt_date) -> dict[str, Any]:
 
 
 def _order(order_id: int) -> SalesOrder:
-    order = db.session.get(SalesOrder, order_id) or abort(404)
+    order = found(db.session.get(SalesOrder, order_id))
     if why := generation.refusal(order):
         raise ValidationError(None, why)
     return order
 
 
-@bp.route("/orders/<int:order_id>/preview", methods=["POST"])
-@require(*GENERATING_ROLES)
-@bp.arguments(GenerateOneIn)
-@bp.response(200, GenerationPreview)
+@operation(bp, "/orders/<int:order_id>/preview", roles=GENERATING_ROLES, methods=["POST"], body=GenerateOneIn,
+           response=GenerationPreview)
 def preview_order(data: dict[str, Any], order_id: int):
     """What *Generate POs* would create for this sales order (nothing is written)."""
     order = _order(order_id)
-    prompt_date = generation.prompt_date_from(data["required_date"])
-    return _preview(Selection(order_ids=[order.id]), prompt_date)
+    return _preview(Selection(order_ids=[order.id]), generation.prompt_date_from(data["required_date"]))
 
 
-@bp.route("/orders/<int:order_id>/generate", methods=["POST"])
-@require(*GENERATING_ROLES)
-@bp.arguments(GenerateOneIn)
-@bp.response(200, GenerationResult)
+@operation(bp, "/orders/<int:order_id>/generate", roles=GENERATING_ROLES, methods=["POST"], body=GenerateOneIn,
+           response=GenerationResult)
 def generate_order(data: dict[str, Any], order_id: int):
     """*Generate POs* for this sales order: only what its lines still need."""
-    result = generation.generate_from_button(_order(order_id), data["required_date"])
-    return {"po_ids": result.po_ids, "created": result.created, "lines": result.lines, "problems": result.problems}
+    return generation.generate_from_button(_order(order_id), data["required_date"])
 
 
-@bp.route("/batch/preview", methods=["POST"])
-@require("purchasing")
-@bp.arguments(GenerateBatchIn)
-@bp.response(200, GenerationPreview)
+@operation(bp, "/batch/preview", roles=["purchasing"], methods=["POST"], body=GenerateBatchIn,
+           response=GenerationPreview)
 def preview_batch(data: dict[str, Any]):
     """What auto generation would create for the selected open sales orders (nothing is written)."""
-    selection, prompt_date = batch.selection_from(data)
-    return _preview(selection, prompt_date)
+    return _preview(*batch.selection_from(data))
 
 
-@bp.route("/batch/generate", methods=["POST"])
-@require("purchasing")
-@bp.arguments(GenerateBatchIn)
-@bp.response(200, GenerationResult)
+@operation(bp, "/batch/generate", roles=["purchasing"], methods=["POST"], body=GenerateBatchIn,
+           response=GenerationResult)
 def generate_batch(data: dict[str, Any]):
     """Auto generate purchase orders from the selected open sales orders."""
     selection, prompt_date = batch.selection_from(data)
     try:
-        result = generation.generate(selection, prompt_date=prompt_date)
+        return generation.generate(selection, prompt_date=prompt_date)
     except PromptNeeded as exc:
         raise ValidationError("required_date", str(exc)) from None
-    return {"po_ids": result.po_ids, "created": result.created, "lines": result.lines, "problems": result.problems}

@@ -18,6 +18,7 @@ from core.bulk import among, insert_rows
 from core.db import db
 from core.models import Item, Partner, utcnow
 from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine, Receipt
+from plugins.sales_order.fills import LinkedLine
 from plugins.sales_order.models import SalesOrder, SalesOrderLine
 
 from .models import PoGenEvent, PoGenFill, PoGenLink
@@ -136,12 +137,7 @@ def last_events(so_ids: Iterable[int]) -> dict[int, str]:
 
 
 @dataclass
-class LinkRow:
-    link_id: int
-    so_id: int
-    so_number: str
-    so_line_id: int
-    so_line_no: int
+class LinkRow(LinkedLine):
     so_item_id: int
     po_id: int
     po_number: str

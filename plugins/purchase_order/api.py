@@ -13,15 +13,16 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort, url_for
+from flask import url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from core.api import Blueprint
-from core.api.fields import Day, DecimalOut, EmailText, Id, Lines, Number, Stamp, Text
-from core.api.lists import PageArgs, page_schema, read_page
+from core.api.endpoints import found, operation, records
+from core.api.fields import Day, EmailText, Id, Lines, Number, Text
+from core.api.lists import PageArgs
 from core.api.problems import api_path, from_validation, problem
-from core.auth import require
+from core.api.schemas import decimal_of, many, output, text_of
 from core.db import ZERO, db
 from core.errors import ValidationError
 
@@ -69,36 +70,14 @@ class PurchaseOrderIn(ma.Schema):
     lines = Lines(ma.fields.Nested(PurchaseOrderLineIn), MAX_LINES, _too_many, required=True)
 
 
-class PurchaseOrderLineOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    line_no = ma.fields.Integer(required=True)
-    item_id = ma.fields.Integer(required=True)
-    item_code = ma.fields.Function(lambda ln: ln.item.code, required=True, metadata={"type": "string"})
-    description = ma.fields.String(required=True)
-    qty_ordered = DecimalOut(required=True)
-    qty_received = DecimalOut(required=True)
-    qty_returned = DecimalOut(required=True)
-    unit_cost = DecimalOut(required=True)
-    required_date = Day(required=True)
-    closed = ma.fields.Boolean(required=True)
-    origin_label = ma.fields.String(allow_none=True, required=True, metadata={"type": ["string", "null"]})
-
-
-class PurchaseOrderOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    number = ma.fields.String(required=True)
-    vendor_id = ma.fields.Integer(required=True)
-    order_type = ma.fields.String(required=True)
-    status = ma.fields.String(required=True)
-    order_date = Day(required=True)
-    required_date = Day(required=True)
-    warehouse_id = Id(allow_none=True, required=True)
-    customer_id = Id(allow_none=True, required=True)
-    ship_to_address = ma.fields.String(required=True)
-    comment = ma.fields.String(required=True)
-    sent_at = Stamp(required=True)
-    total = DecimalOut(required=True)
-    lines = ma.fields.List(ma.fields.Nested(PurchaseOrderLineOut), required=True)
+PurchaseOrderLineOut = output(
+    "PurchaseOrderLineOut", "id:int line_no:int item_id:int description qty_ordered:decimal qty_received:decimal "
+    "qty_returned:decimal unit_cost:decimal required_date:day closed:bool origin_label:str?",
+    item_code=text_of(lambda ln: ln.item.code))
+PurchaseOrderOut = output(
+    "PurchaseOrderOut", "id:int number vendor_id:int order_type status order_date:day required_date:day "
+    "warehouse_id:id? customer_id:id? ship_to_address comment sent_at:stamp total:decimal",
+    lines=many(PurchaseOrderLineOut))
 
 
 class PurchaseOrderListArgs(PageArgs):
@@ -128,25 +107,10 @@ class GoodsIn(ma.Schema):
     comment = Text(4000, load_default="")
 
 
-class DocLineOut(ma.Schema):
-    line_no = ma.fields.Integer(required=True)
-    po_line_id = Id(allow_none=True, required=True)
-    item_id = Id(allow_none=True, required=True)
-    qty = DecimalOut(required=True)
-    unit_cost = DecimalOut(required=True)
-
-
-class ReceiptOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    number = ma.fields.String(required=True)
-    po_id = Id(allow_none=True, required=True)
-    po_number = ma.fields.String(required=True)
-    vendor_id = ma.fields.Integer(required=True)
-    date = Day(required=True, attribute="receipt_date")
-    total_qty = DecimalOut(required=True)
-    total_amount = DecimalOut(required=True)
-    comment = ma.fields.String(required=True)
-    lines = ma.fields.List(ma.fields.Nested(DocLineOut), required=True)
+DocLineOut = output("DocLineOut", "line_no:int po_line_id:id? item_id:id? qty:decimal unit_cost:decimal")
+ReceiptOut = output("ReceiptOut", "id:int number po_id:id? po_number vendor_id:int total_qty:decimal "
+                    "total_amount:decimal comment", date=Day(required=True, attribute="receipt_date"),
+                    lines=many(DocLineOut))
 
 
 def _return_totals(ret: Return) -> tuple[Decimal, Decimal]:
@@ -154,15 +118,13 @@ def _return_totals(ret: Return) -> tuple[Decimal, Decimal]:
     return qty, sum((ln.qty * ln.unit_cost for ln in ret.lines), ZERO).quantize(Decimal("0.01"))
 
 
-class ReturnOut(ReceiptOut):
-    date = Day(required=True, attribute="return_date")
-    total_qty = ma.fields.Function(lambda r: f"{_return_totals(r)[0]:f}", required=True, metadata={"type": "string"})
-    total_amount = ma.fields.Function(lambda r: f"{_return_totals(r)[1]:f}", required=True,
-                                      metadata={"type": "string"})
+ReturnOut = output("ReturnOut", "", base=ReceiptOut, date=Day(required=True, attribute="return_date"),
+                   total_qty=decimal_of(lambda r: _return_totals(r)[0]),
+                   total_amount=decimal_of(lambda r: _return_totals(r)[1]))
 
 
 def _load(po_id: int) -> PurchaseOrder:
-    return queries.load_po(po_id) or abort(404)
+    return found(queries.load_po(po_id))
 
 
 def _lines(rows: list[dict[str, Any]]) -> tuple[list[dict], list[tuple[str, str]]]:
@@ -210,29 +172,14 @@ def _save(po: PurchaseOrder | None, data: dict[str, Any]):
     return saved
 
 
-@bp.route("")
-@require()
-@bp.arguments(PurchaseOrderListArgs, location="query")
-@bp.response(200, page_schema(PurchaseOrderOut, "PurchaseOrderPage"))
-def list_orders(args: dict[str, Any]):
-    """Purchase orders, newest first (the filters of the Purchase orders page)."""
-    stmt = queries.po_list({k: args[k] for k in queries.PO_FILTERS}).options(
-        selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.item))
-    return read_page(stmt, args)
+records(bp, "order", PurchaseOrderOut, query=PurchaseOrderListArgs, load=queries.load_po, id_name="po_id",
+        select=lambda args: queries.po_list({k: args[k] for k in queries.PO_FILTERS}).options(
+            selectinload(PurchaseOrder.lines).joinedload(PurchaseOrderLine.item)),
+        docs=("Purchase orders, newest first (the filters of the Purchase orders page).",
+              "One purchase order with its lines."))
 
 
-@bp.route("/<int:po_id>")
-@require()
-@bp.response(200, PurchaseOrderOut)
-def get_order(po_id: int):
-    """One purchase order with its lines."""
-    return _load(po_id)
-
-
-@bp.route("", methods=["POST"])
-@require(*PURCHASING)
-@bp.arguments(PurchaseOrderIn)
-@bp.response(201, PurchaseOrderOut)
+@operation(bp, "", roles=PURCHASING, methods=["POST"], body=PurchaseOrderIn, response=PurchaseOrderOut, status=201)
 def create_order(data: dict[str, Any]):
     """Enter a purchase order (PO entry's save)."""
     saved = _save(None, data)
@@ -241,29 +188,22 @@ def create_order(data: dict[str, Any]):
     return _load(saved.id), 201, {"Location": url_for(".get_order", po_id=saved.id)}
 
 
-@bp.route("/<int:po_id>", methods=["PUT"])
-@require(*PURCHASING)
-@bp.arguments(PurchaseOrderIn)
-@bp.response(200, PurchaseOrderOut)
+@operation(bp, "/<int:po_id>", roles=PURCHASING, methods=["PUT"], body=PurchaseOrderIn, response=PurchaseOrderOut)
 def update_order(data: dict[str, Any], po_id: int):
     """Change a purchase order: the whole document, as PO entry sends it."""
     saved = _save(_load(po_id), data)
     return _load(saved.id) if isinstance(saved, PurchaseOrder) else saved
 
 
-@bp.route("/<int:po_id>/send", methods=["POST"])
-@require(*PURCHASING)
-@bp.response(200, PurchaseOrderOut)
+@operation(bp, "/<int:po_id>/send", roles=PURCHASING, methods=["POST"], response=PurchaseOrderOut)
 def send_order(po_id: int):
     """Mark the order sent to its vendor."""
     svc.send_purchase_order(_load(po_id), user_id=current_user.id)
     return _load(po_id)
 
 
-@bp.route("/<int:po_id>/cancel", methods=["POST"])
-@require(*PURCHASING)
-@bp.arguments(PurchaseOrderCancelIn)
-@bp.response(200, PurchaseOrderOut)
+@operation(bp, "/<int:po_id>/cancel", roles=PURCHASING, methods=["POST"], body=PurchaseOrderCancelIn,
+           response=PurchaseOrderOut)
 def cancel_order(data: dict[str, Any], po_id: int):
     """Cancel the order (refused once goods were received)."""
     svc.cancel_purchase_order(_load(po_id), reason_code=data["reason_code"], user_id=current_user.id)
@@ -287,10 +227,8 @@ def _goods(po_id: int, data: dict[str, Any], post):
         return from_validation(exc, paths)
 
 
-@bp.route("/<int:po_id>/receipts", methods=["POST"])
-@require(*PURCHASING)
-@bp.arguments(GoodsIn)
-@bp.response(201, ReceiptOut)
+@operation(bp, "/<int:po_id>/receipts", roles=PURCHASING, methods=["POST"], body=GoodsIn, response=ReceiptOut,
+           status=201)
 def receive(data: dict[str, Any], po_id: int):
     """Receive goods against the order (stock, last cost, history, back-order release by hooks)."""
     doc = _goods(po_id, data, lambda po, q, d: svc.post_receipt(
@@ -301,10 +239,8 @@ def receive(data: dict[str, Any], po_id: int):
     return queries.load_receipt(doc.id), 201, {"Location": url_for("po_documents.get_receipt", receipt_id=doc.id)}
 
 
-@bp.route("/<int:po_id>/returns", methods=["POST"])
-@require(*PURCHASING)
-@bp.arguments(GoodsIn)
-@bp.response(201, ReturnOut)
+@operation(bp, "/<int:po_id>/returns", roles=PURCHASING, methods=["POST"], body=GoodsIn, response=ReturnOut,
+           status=201)
 def return_goods(data: dict[str, Any], po_id: int):
     """Return goods to the vendor (never more than received)."""
     doc = _goods(po_id, data, lambda po, q, d: svc.post_return(po.id, q, comment=d["comment"],
@@ -319,17 +255,13 @@ def _return(return_id: int) -> Return:
                               .options(selectinload(Return.lines).selectinload(ReturnLine.item))).one_or_none()
 
 
-@docs_bp.route("/receipts/<int:receipt_id>")
-@require()
-@docs_bp.response(200, ReceiptOut)
+@operation(docs_bp, "/receipts/<int:receipt_id>", response=ReceiptOut)
 def get_receipt(receipt_id: int):
     """One receipt with its lines."""
-    return queries.load_receipt(receipt_id) or abort(404)
+    return found(queries.load_receipt(receipt_id))
 
 
-@docs_bp.route("/returns/<int:return_id>")
-@require()
-@docs_bp.response(200, ReturnOut)
+@operation(docs_bp, "/returns/<int:return_id>", response=ReturnOut)
 def get_return(return_id: int):
     """One return with its lines."""
-    return _return(return_id) or abort(404)
+    return found(_return(return_id))

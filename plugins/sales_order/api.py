@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import abort, url_for
+from flask import url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from core.api import Blueprint
-from core.api.fields import Day, DecimalOut, EmailText, Id, Lines, Number, Stamp, Text
-from core.api.lists import PageArgs, page_schema, read_page
+from core.api.endpoints import found, operation, records
+from core.api.fields import Day, EmailText, Id, Lines, Number, Text
+from core.api.lists import PageArgs
 from core.api.problems import from_validation, problem
-from core.auth import require
+from core.api.schemas import many, one, output, text_of
 from core.errors import ValidationError
 
 from . import WRITERS, queries, services
@@ -62,53 +63,16 @@ class SalesOrderIn(ma.Schema):
     invoice_discount_pct = Number(allow_none=True, load_default=None)
 
 
-class SalesOrderLineOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    line_no = ma.fields.Integer(required=True)
-    item_id = ma.fields.Integer(required=True)
-    item_code = ma.fields.Function(lambda ln: ln.item.code, required=True, metadata={"type": "string"})
-    description = ma.fields.String(required=True)
-    qty_ordered = DecimalOut(required=True)
-    qty_to_ship = DecimalOut(required=True)
-    qty_backordered = DecimalOut(required=True)
-    qty_shipped = DecimalOut(required=True)
-    unit_price = DecimalOut(required=True)
-    discount_pct = DecimalOut(required=True)
-    line_value = DecimalOut(required=True)
-    promise_date = Day(required=True)
-    warehouse_id = ma.fields.Integer(required=True)
-    drop_ship = ma.fields.Boolean(required=True)
-    vendor_id = Id(allow_none=True, required=True)
-
-
-class SalesOrderOut(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    number = ma.fields.String(required=True)
-    status = ma.fields.String(required=True)
-    status_label = ma.fields.String(required=True)
-    order_type = ma.fields.String(required=True)
-    customer_id = ma.fields.Integer(required=True)
-    customer_number = ma.fields.Function(lambda o: o.customer.number, required=True, metadata={"type": "string"})
-    customer_po_number = ma.fields.String(required=True)
-    order_date = Day(required=True)
-    requested_ship_date = Day(required=True)
-    warehouse_id = ma.fields.Integer(required=True)
-    ship_to_address = ma.fields.String(required=True)
-    ship_via = ma.fields.String(required=True)
-    fob = ma.fields.String(required=True)
-    email = ma.fields.String(required=True)
-    hold_reason = ma.fields.String(required=True)
-    merchandise = DecimalOut(required=True)
-    invoice_discount = DecimalOut(required=True)
-    total = DecimalOut(required=True)
-    notes = ma.fields.String(required=True)
-    created_at = Stamp(required=True)
-    lines = ma.fields.List(ma.fields.Nested(SalesOrderLineOut), required=True)
-
-
-class SalesOrderSaved(ma.Schema):
-    order = ma.fields.Nested(SalesOrderOut, required=True)
-    warnings = ma.fields.List(ma.fields.String(), required=True)
+SalesOrderLineOut = output(
+    "SalesOrderLineOut", "id:int line_no:int item_id:int description qty_ordered:decimal qty_to_ship:decimal "
+    "qty_backordered:decimal qty_shipped:decimal unit_price:decimal discount_pct:decimal line_value:decimal "
+    "promise_date:day warehouse_id:int drop_ship:bool vendor_id:id?", item_code=text_of(lambda ln: ln.item.code))
+SalesOrderOut = output(
+    "SalesOrderOut", "id:int number status status_label order_type customer_id:int customer_po_number "
+    "order_date:day requested_ship_date:day warehouse_id:int ship_to_address ship_via fob email hold_reason "
+    "merchandise:decimal invoice_discount:decimal total:decimal notes created_at:stamp",
+    customer_number=text_of(lambda o: o.customer.number), lines=many(SalesOrderLineOut))
+SalesOrderSaved = output("SalesOrderSaved", "warnings:strs", order=one(SalesOrderOut))
 
 
 class SalesOrderListArgs(PageArgs):
@@ -129,11 +93,8 @@ class ShipIn(ma.Schema):
     lines = Lines(ma.fields.Nested(ShipLineIn), MAX_LINES, too_many_lines, required=True)
 
 
-class ShipResult(ma.Schema):
-    order = ma.fields.Nested(SalesOrderOut, required=True)
-    invoice_number = ma.fields.String(allow_none=True, required=True, metadata={"type": ["string", "null"]})
-    invoice_total = DecimalOut(allow_none=True, required=True)
-    warnings = ma.fields.List(ma.fields.String(), required=True)
+ShipResult = output("ShipResult", "invoice_number:str? invoice_total:decimal? warnings:strs",
+                    order=one(SalesOrderOut))
 
 
 def _input(data: dict[str, Any]) -> services.OrderInput:
@@ -143,37 +104,21 @@ def _input(data: dict[str, Any]) -> services.OrderInput:
 
 def _load(order_id: int):
     """The order with what its representation shows, in a few queries."""
-    order = queries.order_for_page(order_id)
-    return order if order is not None else abort(404)
+    return found(queries.order_for_page(order_id))
 
 
 def _locked(order_id: int):
-    return queries.lock_order(order_id) or abort(404)
+    return found(queries.lock_order(order_id))
 
 
-@bp.route("")
-@require()
-@bp.arguments(SalesOrderListArgs, location="query")
-@bp.response(200, page_schema(SalesOrderOut, "SalesOrderPage"))
-def list_orders(args: dict[str, Any]):
-    """Sales orders, newest order date first (the filters of the Sales orders page)."""
-    stmt = queries.list_statement(queries.list_filters(args)).options(
-        selectinload(SalesOrder.lines).joinedload(SalesOrderLine.item))
-    return read_page(stmt, args)
+records(bp, "order", SalesOrderOut, query=SalesOrderListArgs, load=queries.order_for_page,
+        select=lambda args: queries.list_statement(queries.list_filters(args)).options(
+            selectinload(SalesOrder.lines).joinedload(SalesOrderLine.item)),
+        docs=("Sales orders, newest order date first (the filters of the Sales orders page).",
+              "One sales order with its lines."))
 
 
-@bp.route("/<int:order_id>")
-@require()
-@bp.response(200, SalesOrderOut)
-def get_order(order_id: int):
-    """One sales order with its lines."""
-    return _load(order_id)
-
-
-@bp.route("", methods=["POST"])
-@require(*WRITERS)
-@bp.arguments(SalesOrderIn)
-@bp.response(201, SalesOrderSaved)
+@operation(bp, "", roles=WRITERS, methods=["POST"], body=SalesOrderIn, response=SalesOrderSaved, status=201)
 def create_order(data: dict[str, Any]):
     """Enter a sales order (the order form's save: allocation, credit check, hooks)."""
     order, warnings = services.save_order(_input(data))
@@ -181,29 +126,21 @@ def create_order(data: dict[str, Any]):
         "Location": url_for(".get_order", order_id=order.id)}
 
 
-@bp.route("/<int:order_id>", methods=["PUT"])
-@require(*WRITERS)
-@bp.arguments(SalesOrderIn)
-@bp.response(200, SalesOrderSaved)
+@operation(bp, "/<int:order_id>", roles=WRITERS, methods=["PUT"], body=SalesOrderIn, response=SalesOrderSaved)
 def update_order(data: dict[str, Any], order_id: int):
     """Change a sales order: the whole document, as the order form sends it."""
     order, warnings = services.save_order(_input(data), _locked(order_id))
     return {"order": _load(order.id), "warnings": warnings}
 
 
-@bp.route("/<int:order_id>/cancel", methods=["POST"])
-@require(*WRITERS)
-@bp.response(200, SalesOrderOut)
+@operation(bp, "/<int:order_id>/cancel", roles=WRITERS, methods=["POST"], response=SalesOrderOut)
 def cancel_order(order_id: int):
     """Cancel the order (its stock is released; other modules follow through their hooks)."""
     services.cancel_order(_locked(order_id))
     return _load(order_id)
 
 
-@bp.route("/<int:order_id>/ship", methods=["POST"])
-@require(*WRITERS)
-@bp.arguments(ShipIn)
-@bp.response(200, ShipResult)
+@operation(bp, "/<int:order_id>/ship", roles=WRITERS, methods=["POST"], body=ShipIn, response=ShipResult)
 def ship_order(data: dict[str, Any], order_id: int):
     """Ship (invoice) quantities per line, as the Ship page does."""
     order = _locked(order_id)

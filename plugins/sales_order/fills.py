@@ -11,6 +11,7 @@ its fills with :func:`record_fill`, so that code is written once, here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,17 @@ from core.errors import ValidationError
 from core.models import Item, Partner, utcnow
 
 from .models import SalesOrder, SalesOrderLine
+
+
+@dataclass
+class LinkedLine:
+    """The sales order side of a link as pages show it; each bridge's row type extends it."""
+
+    link_id: int
+    so_id: int
+    so_number: str
+    so_line_id: int
+    so_line_no: int
 
 
 class LinkColumns:

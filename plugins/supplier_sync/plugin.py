@@ -35,6 +35,13 @@ def dashboard_figures():
 
 
 @hookimpl
+def api_blueprints():
+    from .api import bp, po_bp
+
+    return [bp, po_bp]
+
+
+@hookimpl
 def background_jobs():
     from .jobs import background_jobs as jobs
 

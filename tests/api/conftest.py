@@ -7,6 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from core.db import db
+from tests.email_templates.conftest import mail_app, smtp_server  # noqa: F401 - fixtures of the plugin resources
+from tests.po_allocation.conftest import pa  # noqa: F401
 
 
 @pytest.fixture
@@ -48,3 +50,21 @@ def api(app, api_headers):
             return call
 
     return _Api
+
+
+@pytest.fixture
+def answers_404_when_off(api, disable_plugins):
+    """``answers_404_when_off("po_allocation", "/api/v1/back-orders", [("get", path), ...])``:
+    switch the plugin off; each call answers 404 problem+json and its paths leave the document."""
+
+    def check(plugin: str, prefix: str, calls: list[tuple[str, str]]) -> None:
+        admin = api("admin")
+        assert any(p.startswith(prefix) for p in admin.get("/api/v1/openapi.json").get_json()["paths"])
+        disable_plugins(plugin)
+        for method, path in calls:
+            resp = getattr(admin, method)(path, **({"json": {}} if method != "get" else {}))
+            assert resp.status_code == 404 and resp.mimetype == "application/problem+json", (method, path)
+        paths = admin.get("/api/v1/openapi.json").get_json()["paths"]
+        assert not [p for p in paths if p.startswith(prefix)]
+
+    return check

@@ -43,7 +43,8 @@ def to_request(command: str, key: str) -> tuple[str, str, dict[str, str], str | 
     return method, url, headers, body
 
 
-def test_every_curl_example_of_docs_api_md_runs(app, demo, api_keys):
+def test_every_curl_example_of_docs_api_md_runs(app, demo, api_keys, enable_plugins):
+    enable_plugins("po_allocation")  # its example needs the module on, as the text says
     found = examples()
     assert len(found) >= 8
     client = app.test_client()

@@ -60,35 +60,58 @@ def test_refusals_are_not_kept_and_keys_expire_after_24_hours(app, demo, api):
     assert bad_key.status_code == 422
 
 
-@pytest.mark.postgres_only
-@pytest.mark.skipif(BACKEND != "postgresql", reason="row locks and the unique index race only on PostgreSQL "
-                    "(SQLite serialises writers; concurrent writers in one test process hit 'database is locked')")
-@pytest.mark.parametrize("attempt", range(2))
-def test_concurrent_duplicates_never_create_two_orders(app, app_factory, demo, api, attempt):
-    """Threads send the same request with the same key at once (PostgreSQL: the unique index
-    decides; SQLite: the write lock queues them)."""
-    body = order_body(app)
-    headers = api("sales").headers
-    barrier = threading.Barrier(4)
-    answers: list[tuple[int, dict]] = []
-    workers = [app_factory() for _ in range(4)]  # one app (engine) per thread, like worker processes
+def _send_at_once(workers, body: dict, headers: dict[str, str]) -> list[tuple[int, dict, dict]]:
+    """Each worker app (its own engine, like a worker process) sends the request in its own
+    thread, all released together: (status, body, headers) per answer."""
+    barrier = threading.Barrier(len(workers))
+    answers: list[tuple[int, dict, dict]] = []
 
     def send(worker):
         client = worker.test_client()
         barrier.wait()
         try:
-            resp = client.post("/api/v1/sales-orders", json=body,
-                               headers={**headers, "Idempotency-Key": f"same-{attempt}"})
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            answers.append((500, {"error": repr(exc)}))
+            resp = client.post("/api/v1/sales-orders", json=body, headers=headers)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertions
+            answers.append((500, {"error": repr(exc)}, {}))
             return
-        answers.append((resp.status_code, resp.get_json()))
+        answers.append((resp.status_code, resp.get_json(), dict(resp.headers)))
 
     threads = [threading.Thread(target=send, args=(w,)) for w in workers]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert [code for code, _ in answers] == [201] * 4, answers
-    assert len({a["order"]["id"] for _, a in answers}) == 1
+    return answers
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(BACKEND != "postgresql", reason="row locks and the unique index race only on PostgreSQL "
+                    "(SQLite's variant is the test below)")
+@pytest.mark.parametrize("attempt", range(2))
+def test_concurrent_duplicates_never_create_two_orders(app, app_factory, demo, api, attempt):
+    """Threads send the same request with the same key at once: the unique index decides."""
+    headers = {**api("sales").headers, "Idempotency-Key": f"same-{attempt}"}
+    answers = _send_at_once([app_factory() for _ in range(4)], order_body(app), headers)
+    assert [code for code, _, _ in answers] == [201] * 4, answers
+    assert len({a["order"]["id"] for _, a, _ in answers}) == 1
+    assert _orders(app) == 1
+
+
+@pytest.mark.skipif(BACKEND != "sqlite", reason="SQLite's one-writer lock (PostgreSQL: the test above)")
+def test_concurrent_duplicates_on_sqlite_wait_or_are_told_busy_never_500(app, app_factory, demo, api):
+    """SQLite: while another connection holds the write lock longer than the workers' busy
+    timeout, each keyed request is a 503 with Retry-After and keeps nothing; sent again at
+    once when the lock is free, they queue on it: one order, the others replay it."""
+    from tests.api.test_busy import write_lock_held
+
+    body = order_body(app)
+    headers = {**api("sales").headers, "Idempotency-Key": "same-sqlite"}
+    with write_lock_held():
+        busy = _send_at_once([app_factory(SQLITE_BUSY_TIMEOUT_MS=50) for _ in range(4)], body, headers)
+    assert [(code, h.get("Retry-After")) for code, _, h in busy] == [(503, "2")] * 4, busy
+    assert _orders(app) == 0
+    answers = _send_at_once([app_factory() for _ in range(4)], body, headers)
+    assert [code for code, _, _ in answers] == [201] * 4, answers
+    assert len({a["order"]["id"] for _, a, _ in answers}) == 1
+    assert sorted(h.get("Idempotent-Replayed", "") for _, _, h in answers) == ["", "true", "true", "true"]
     assert _orders(app) == 1

@@ -93,6 +93,11 @@ def test_generated_buy_to_order_chain_releases_reserves_ships_and_leaves_no_stoc
     expect(page.locator("#line-2 .qty-to-ship")).to_have_text("1")
     expect(page.locator("#pogen-so-fills tbody tr")).to_have_count(2)  # what each receipt released, per line
     assert _stock_row(page, url, "BOLT-10") == ["4", "4", "0"]  # ... and reserved: none free
+    page.goto(so_url)  # the order's Back Order Fill Report counts the generated POs' receipts
+    page.get_by_role("link", name="Back order fill report for this order").click()
+    bolt = page.locator("#fill-report tbody tr", has_text="BOLT-10")
+    expect(bolt.locator("td.num")).to_have_text(["6", "4", "2"])
+    expect(page.locator("#fill-report tbody tr", has_text="LADDER-8").locator("td.num")).to_have_text(["3", "1", "2"])
 
     receive(po_id, {bolt_pl: bought[1] - 4, **({ladder_pl: 2} if _po2 == po_id else {})})
     if _po2 != po_id:
