@@ -61,7 +61,7 @@ def _get_po(po_id: int) -> PurchaseOrder:
 
 
 def _po_form_routes(argument: str, routes: dict[str, tuple[str, str]]) -> Callable[[T], T]:
-    """One form view of a PO for several buyer's pages: URL part -> (endpoint, value of ``argument``)."""
+    """One buyer's form view for several PO pages: URL part -> (endpoint, value of ``argument``)."""
 
     def register(view: T) -> T:
         for part, (endpoint, value) in routes.items():
