@@ -9,12 +9,14 @@ blueprint, which is what most resources start with.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort
+from flask import abort, g, request
 
 from ..auth import require
 from ..db import db
@@ -28,6 +30,7 @@ def operation(bp: Blueprint, rule: str, *, roles: Iterable[str] = (), methods: I
     """``@operation(bp, "/<int:po_id>/send", roles=PURCHASING, methods=["POST"], response=PurchaseOrderOut)``."""
 
     def decorate(view: Callable) -> Callable:
+        view = _commit_before_answering(view)
         if response is not None:
             view = bp.response(status, response)(view)
         if body is not None:
@@ -38,6 +41,34 @@ def operation(bp: Blueprint, rule: str, *, roles: Iterable[str] = (), methods: I
         return bp.route(rule, methods=list(methods))(view)
 
     return decorate
+
+
+def _status_of(result: Any) -> int:
+    if isinstance(result, tuple) and len(result) > 1 and isinstance(result[1], int):
+        return result[1]
+    return 200
+
+
+def _commit_before_answering(view: Callable) -> Callable:
+    """A write commits when its service returns, before its answer is built: the answer (the
+    saved order read back and dumped as JSON) would otherwise hold the request's row locks
+    (the order number's counter, stock rows) for its whole serialisation, and concurrent
+    writers wait on them. This is the request's one commit, taken earlier; the lifecycle's
+    commit then finds nothing to do. A write with an ``Idempotency-Key`` keeps the late
+    commit: its stored answer commits with what it created, or nothing does. A view that
+    reads its answer back returns a function that builds it, called after the commit."""
+    from . import WRITE_METHODS
+    from .idempotency import HEADER
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        result = view(*args, **kwargs)
+        if (request.method in WRITE_METHODS and not request.headers.get(HEADER)
+                and not g.get("_ob_rollback") and (inspect.isfunction(result) or _status_of(result) < 400)):
+            db.session.commit()
+        return result() if inspect.isfunction(result) else result
+
+    return wrapped
 
 
 def found(record: Any) -> Any:

@@ -122,15 +122,16 @@ records(bp, "order", SalesOrderOut, query=SalesOrderListArgs, load=queries.order
 def create_order(data: dict[str, Any]):
     """Enter a sales order (the order form's save: allocation, credit check, hooks)."""
     order, warnings = services.save_order(_input(data))
-    return {"order": _load(order.id), "warnings": warnings}, 201, {
-        "Location": url_for(".get_order", order_id=order.id)}
+    order_id = order.id
+    return lambda: ({"order": _load(order_id), "warnings": warnings}, 201, {
+        "Location": url_for(".get_order", order_id=order_id)})  # read back after the commit
 
 
 @operation(bp, "/<int:order_id>", roles=WRITERS, methods=["PUT"], body=SalesOrderIn, response=SalesOrderSaved)
 def update_order(data: dict[str, Any], order_id: int):
     """Change a sales order: the whole document, as the order form sends it."""
-    order, warnings = services.save_order(_input(data), _locked(order_id))
-    return {"order": _load(order.id), "warnings": warnings}
+    _order, warnings = services.save_order(_input(data), _locked(order_id))
+    return lambda: {"order": _load(order_id), "warnings": warnings}  # read back after the commit
 
 
 @operation(bp, "/<int:order_id>/cancel", roles=WRITERS, methods=["POST"], response=SalesOrderOut)

@@ -140,3 +140,34 @@ def test_list_filters_and_constant_queries(app, demo, api, count_queries):
     assert paged == [o["id"] for o in first]  # stable order across pages
     one = first[0]["number"]
     assert [o["number"] for o in sales.get(f"/api/v1/sales-orders?q={one}").get_json()["items"]] == [one]
+
+
+def test_the_answer_is_read_back_after_the_commit(app, demo, api, monkeypatch):
+    """A write without an Idempotency-Key commits before its answer is built, so its row locks
+    (the order number's counter, stock rows) are not held while the JSON is made; with a key,
+    the stored answer commits together with the order."""
+    import plugins.sales_order.api as so_api
+
+    commits: list[int] = []
+    seen: list[int] = []
+    read_back = so_api._load
+
+    def count(session):
+        if not session.in_nested_transaction():  # a savepoint released is no commit
+            commits.append(1)
+
+    def load_after(order_id):
+        seen.append(len(commits))  # how many commits the request made before reading back
+        return read_back(order_id)
+
+    monkeypatch.setattr(so_api, "_load", load_after)
+    sales = api("sales")
+    sa.event.listen(sa.orm.Session, "after_commit", count)
+    try:
+        for headers in ({}, {"Idempotency-Key": "k-1"}):
+            commits.clear()
+            assert sales.post("/api/v1/sales-orders", json=order_body(app), headers=headers).status_code == 201
+            assert len(commits) >= 1  # and the request committed in the end, either way
+    finally:
+        sa.event.remove(sa.orm.Session, "after_commit", count)
+    assert seen == [1, 0]
