@@ -35,12 +35,12 @@ else echo "$(strip $(4))"; fi
 endef
 
 # Debian's Chromium for the browser tests (as root, or with password-less sudo); when
-# it cannot be installed the browser tests skip and say why (tests/browser/conftest.py).
+# it cannot be installed the browser tests fail and say why (tests/browser/conftest.py).
 browser-deps:
 	@if [ -x /usr/bin/chromium ]; then exit 0; fi; \
 	$(call apt_install,chromium,Debian's chromium for the browser tests,\
-	  chromium could not be installed: browser tests will be skipped,\
-	  chromium is not installed and cannot be (needs root and apt-get): browser tests will be skipped)
+	  chromium could not be installed: browser tests will fail,\
+	  chromium is not installed and cannot be (needs root and apt-get): browser tests will fail)
 
 # wrk (an HTTP load generator) for bench/pages.py --wrk, installed like Chromium above; without
 # it the benchmark prints its own figures and says that the wrk figure was skipped.

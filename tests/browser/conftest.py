@@ -24,6 +24,12 @@ from core.testing import LiveServer, serve_live
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("ORDERBRIDGE_CHROMIUM", "/usr/bin/chromium")
+def require_chromium() -> None:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"browser tests need Chromium at {CHROMIUM} (Debian package 'chromium', installed by "
+                    "`make browser-deps`); it is not installed")
+
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 DEFAULT_TIMEOUT_MS = 10_000
 
@@ -49,13 +55,12 @@ def live_server(app_factory, app, users) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium for the whole session; skips (with the reason) when it cannot start."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package 'chromium'); it is not installed")
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError as exc:  # pragma: no cover - playwright is a test dependency
-        pytest.skip(f"browser tests need the 'playwright' package: {exc}")
+    """One headless Chromium for the whole session. A browser that is missing or cannot start
+    fails the tests with the reason: ``make test`` installs it (``make browser-deps``), and a
+    skipped browser test would prove nothing."""
+    require_chromium()
+    from playwright.sync_api import expect, sync_playwright
+
     expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     pw = sync_playwright().start()
     try:
@@ -63,7 +68,7 @@ def browser():
     except Exception as exc:
         pw.stop()
         reason = " ".join(str(exc).split())[:300]
-        pytest.skip(f"Playwright could not launch {CHROMIUM}: {reason}")
+        pytest.fail(f"Playwright could not launch {CHROMIUM}: {reason}")
     yield chromium
     chromium.close()
     pw.stop()

@@ -15,6 +15,10 @@ from flask import Flask
 
 from core.auth import public
 from core.db import begin_statement, db
+from core.testing import BACKEND
+
+SQLITE_ONLY = pytest.mark.skipif(BACKEND != "sqlite",
+                                 reason="SQLite's database lock; PostgreSQL has row locks and no database-wide write lock")
 
 
 def _other_writer_can_commit(app: Flask) -> str:
@@ -33,9 +37,7 @@ def _other_writer_can_commit(app: Flask) -> str:
 
 
 @pytest.fixture
-def probe_app(app_factory, backend) -> Flask:
-    if backend != "sqlite":
-        pytest.skip("SQLite's database lock; PostgreSQL has row locks and no database-wide write lock")
+def probe_app(app_factory) -> Flask:
     app = app_factory()
 
     @public
@@ -48,12 +50,14 @@ def probe_app(app_factory, backend) -> Flask:
     return app
 
 
+@SQLITE_ONLY
 def test_get_request_does_not_take_the_write_lock(probe_app):
     response = probe_app.test_client().get("/_test/lock-probe")
     assert response.status_code == 200
     assert response.text == "committed"
 
 
+@SQLITE_ONLY
 def test_post_request_holds_the_write_lock(probe_app):
     response = probe_app.test_client().post("/_test/lock-probe")
     assert response.status_code == 200

@@ -39,10 +39,10 @@ def test_claim_changes_only_rows_still_pending(mail_app):
         assert outbox._finish(c, "sending", status="sent") is False and status_of(c) == "cancelled"
 
 
+@pytest.mark.skipif(BACKEND != "postgresql",
+                    reason="SKIP LOCKED is PostgreSQL's; SQLite serialises writers with BEGIN IMMEDIATE")
 def test_claim_skips_a_row_another_transaction_holds(mail_app):
     """PostgreSQL: ``FOR UPDATE SKIP LOCKED``: the claimer takes the next row instead of waiting."""
-    if BACKEND != "postgresql":
-        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite serialises writers with BEGIN IMMEDIATE")
     with mail_app.app_context():
         a, b = queue(2)
         with db.engine.connect() as other:

@@ -13,7 +13,14 @@ from playwright.sync_api import expect
 
 from core.db import db
 from core.plugins import host_of
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, DEFAULT_TIMEOUT_MS, live_server, login  # noqa: F401
+from tests.browser.conftest import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DEFAULT_TIMEOUT_MS,
+    live_server,
+    login,
+    require_chromium,
+)
 
 from .conftest import PA
 
@@ -22,11 +29,9 @@ pytestmark = pytest.mark.browser
 
 def _in_browser(steps) -> None:
     """Run ``steps(page)`` in a fresh headless Chromium, in a thread; re-raise what it raised."""
-    import os
     import threading
 
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"browser tests need Chromium at {CHROMIUM} (Debian package 'chromium'); it is not installed")
+    require_chromium()
     failures: list[BaseException] = []
 
     def run():
