@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := core:create_app
 
-.PHONY: run test lint bench bench-pages bench-deps browser-deps pdf-deps clean docs
+.PHONY: run test test-lint test-sqlite test-postgresql lint bench bench-pages bench-deps browser-deps pdf-deps clean docs
 
 $(STAMP): pyproject.toml examples/ob_order_limit/pyproject.toml examples/supplier_sim/pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -59,20 +59,28 @@ pdf-deps: $(STAMP)
 	  WeasyPrint's libraries could not be installed: purchase orders cannot be emailed as PDF,\
 	  WeasyPrint's libraries are missing and cannot be installed (needs root and apt-get))
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
-# Lint and both legs always run; the target fails when any of them failed.
+# The whole suite on SQLite and, when TEST_DATABASE_URL is set, again on PostgreSQL. The two legs
+# (and ruff) run side by side, one per CPU, by make's own -j; --output-sync prints each leg's
+# output whole when it ends. -k: every leg always runs; the target fails when any of them failed.
 # TEST_PATHS: OrderBridge's suite and the example plugin's own (orderbridge.testing fixtures).
 TEST_PATHS ?= tests examples/ob_order_limit/tests
+TEST_JOBS ?= 3
 test: $(STAMP) browser-deps pdf-deps
-	@rc=0; echo "== ruff check ."; $(BIN)/ruff check . || rc=$$?; \
-	echo "== SQLite leg"; \
-	ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_ARGS) || rc=$$?; \
-	if [ -n "$$TEST_DATABASE_URL" ]; then \
-	  echo "== PostgreSQL leg: $$TEST_DATABASE_URL"; \
-	  ORDERBRIDGE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_ARGS) || rc=$$?; \
-	fi; \
+	@rc=0; $(MAKE) --no-print-directory -k -j$(TEST_JOBS) --output-sync=target \
+	  test-lint test-sqlite test-postgresql || rc=$$?; \
 	if [ $$rc -ne 0 ]; then echo "== tests FAILED (exit $$rc)"; else echo "== all test legs passed"; fi; \
 	exit $$rc
+
+test-lint: $(STAMP)
+	@echo "== ruff check ."; $(BIN)/ruff check .
+
+test-sqlite: $(STAMP)
+	@echo "== SQLite leg"; ORDERBRIDGE_TEST_DB= $(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_ARGS)
+
+test-postgresql: $(STAMP)
+	@if [ -z "$$TEST_DATABASE_URL" ]; then echo "== PostgreSQL leg: not run (TEST_DATABASE_URL is not set)"; exit 0; fi; \
+	echo "== PostgreSQL leg: $$TEST_DATABASE_URL"; \
+	ORDERBRIDGE_TEST_DB="$$TEST_DATABASE_URL" $(BIN)/python -m pytest $(TEST_PATHS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

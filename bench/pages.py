@@ -31,7 +31,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -45,6 +44,7 @@ from bench.web_load import (  # noqa: E402
     USER,
     Client,
     bench_database,
+    run_wrk,
     start_server,
     stop_server,
 )
@@ -156,26 +156,6 @@ def cpu_figures(url: str, ids: dict, runs: int, samples: int) -> None:
         print(f"  {label:<26} {spread(per_run):>27}", flush=True)
 
 
-WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
-WRK_LAT = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
-WRK_ERRORS = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)|Socket errors:.*?connect (\d+), read (\d+), write (\d+), "
-                        r"timeout (\d+)")
-
-
-def run_wrk(port: int, cookie: str, seconds: float, clients: int) -> tuple[float, float, float, int]:
-    """(requests/s, p50 ms, p99 ms, errors) of one wrk run on the SO list."""
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "--latency", "-H", f"Cookie: {cookie}",
-         f"http://127.0.0.1:{port}/sales-orders"], capture_output=True, text=True, timeout=seconds + 60, check=True
-    ).stdout
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    lat = {p: float(v) * scale[u] for p, v, u in WRK_LAT.findall(out)}
-    errors = 0
-    for match in WRK_ERRORS.finditer(out):
-        errors += sum(int(g) for g in match.groups() if g)
-    return float(WRK_RPS.search(out).group(1)), lat.get("50", float("nan")), lat.get("99", float("nan")), errors
-
-
 def wrk_figures(url: str, instance: str, args) -> None:
     if shutil.which("wrk") is None:
         print("  wrk: SKIPPED (not installed; `make bench-deps` installs it)", flush=True)
@@ -187,8 +167,9 @@ def wrk_figures(url: str, instance: str, args) -> None:
         cookie = "; ".join(f"{k}={v}" for k, v in client.cookies.items())
         if client.request("GET", "/sales-orders")[0] != 200:
             raise SystemExit("the signed-in session cannot open the SO list")
-        run_wrk(args.port, cookie, 2, args.wrk_clients)  # warm both workers
-        runs = [run_wrk(args.port, cookie, args.wrk_seconds, args.wrk_clients) for _ in range(args.runs)]
+        run_wrk(args.port, cookie, "/sales-orders", 2, args.wrk_clients)  # warm both workers
+        runs = [run_wrk(args.port, cookie, "/sales-orders", args.wrk_seconds, args.wrk_clients)
+                for _ in range(args.runs)]
         print(f"  wrk, SO list, 2 workers, {args.wrk_clients} connections, {args.wrk_seconds:g} s x {args.runs}: "
               f"req/s {spread([r[0] for r in runs])}, p50 ms {spread([r[1] for r in runs])}, "
               f"p99 ms {spread([r[2] for r in runs])}, errors {sum(r[3] for r in runs)} "

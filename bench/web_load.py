@@ -1,7 +1,7 @@
 """HTTP benchmark: the sales-order pages under gunicorn, 1 and 2 workers, SQLite and PostgreSQL.
 
     python bench/web_load.py [--backends sqlite,postgresql] [--workers 1,2] [--size 10000]
-                         [--clients 10] [--seconds 5] [--repeats 3]
+                         [--clients 10] [--seconds 5] [--repeats 3] [--client threads|wrk]
                          [--pg-url postgresql://postgres@127.0.0.1:5432/ob_perf_bench]
 
 Loopback only and bounded: each run lasts ``--seconds`` (and at most ``--max-requests``
@@ -15,7 +15,11 @@ session each):
 * SO list (``GET /sales-orders``), SO view (``GET /sales-orders/<id>``, random orders),
   SO save (``POST /sales-orders/new``, 3 lines);
 
-printing requests/s, p50 and p99 (ms) and errors, each as min/median/max over
+``--client wrk`` sends the SO list and SO view requests with ``wrk`` instead (``make
+bench-deps`` installs it; the SO view picks a random order per request with a Lua
+script), so that the client's CPU does not compete with the workers on a small machine.
+
+Printing requests/s, p50 and p99 (ms) and errors, each as min/median/max over
 ``--repeats`` runs, and the ratio of 2 workers to 1 (medians). Then, one client at a
 time, the SO list and SO entry form: p50 and page size in KB. The machine's load
 average is printed with the figures: on a shared machine they vary from run to run.
@@ -182,6 +186,40 @@ class Client:
         self.remember_token(page)  # the session's token: valid for every form of this session
 
 
+# -- wrk: a client in C, so the client's own CPU does not compete with the server ----------------
+
+WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_LAT = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+WRK_ERRORS = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)|Socket errors:.*?connect (\d+), read (\d+), write (\d+), "
+                        r"timeout (\d+)")
+
+
+def wrk_script(paths: list[str]) -> str:
+    """A wrk Lua script (its file name) that asks for one of ``paths`` at random per request."""
+    fd, name = tempfile.mkstemp(prefix="ob-wrk-", suffix=".lua")
+    listed = ",".join(f'"{p}"' for p in paths)
+    with os.fdopen(fd, "w") as f:
+        f.write(f"local paths = {{{listed}}}\nmath.randomseed(os.time())\n"
+                "request = function() return wrk.format(\"GET\", paths[math.random(#paths)]) end\n")
+    return name
+
+
+def run_wrk(port: int, cookie: str, path: str, seconds: float, clients: int, script: str | None = None
+            ) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p99 ms, errors) of one wrk run on ``path`` (or the paths of ``script``)."""
+    extra = ["-s", script] if script else []
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "--latency", "-H", f"Cookie: {cookie}",
+         *extra, f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True, timeout=seconds + 60, check=True
+    ).stdout
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    lat = {p: float(v) * scale[u] for p, v, u in WRK_LAT.findall(out)}
+    errors = 0
+    for match in WRK_ERRORS.finditer(out):
+        errors += sum(int(g) for g in match.groups() if g)
+    return float(WRK_RPS.search(out).group(1)), lat.get("50", float("nan")), lat.get("99", float("nan")), errors
+
+
 # -- scenarios ---------------------------------------------------------------------------------
 
 
@@ -264,6 +302,37 @@ def measure(clients: list[Client], next_request, seconds: float, max_requests: i
     return run
 
 
+@dataclass
+class WrkRun:
+    """One wrk run, read like a :class:`Run`."""
+
+    rps: float
+    p50: float
+    p99: float
+    errors: int
+
+    def pct(self, p: float) -> float:
+        return self.p50 if p == 0.5 else self.p99
+
+
+def measure_runs(name: str, ids: dict, clients: list[Client], args) -> list:
+    """``args.repeats`` runs of scenario ``name``, by the Python clients or, for a page, by wrk."""
+    if args.client == "wrk" and name != "SO save":  # a save needs a form per request: the Python clients
+        cookie = "; ".join(f"{k}={v}" for k, v in clients[0].cookies.items())
+        path = "/sales-orders" if name == "SO list" else "/sales-orders/1"
+        script = wrk_script([f"/sales-orders/{i}" for i in ids["orders"]]) if name == "SO view" else None
+        try:
+            run_wrk(args.port, cookie, path, 1.0, args.clients, script)  # warm every worker
+            return [WrkRun(*run_wrk(args.port, cookie, path, args.seconds, args.clients, script))
+                    for _ in range(args.repeats)]
+        finally:
+            if script:
+                os.unlink(script)
+    next_request = scenario(name, ids)
+    measure(clients, next_request, 1.0, args.clients * 5)  # warm every worker
+    return [measure(clients, next_request, args.seconds, args.max_requests) for _ in range(args.repeats)]
+
+
 def spread(values: list[float], fmt: str = "{:.0f}") -> str:
     return "/".join(fmt.format(v) for v in (min(values), statistics.median(values), max(values)))
 
@@ -313,9 +382,7 @@ def bench_backend(backend: str, args, results: dict) -> None:
                     print(f"  {label:<14} alone: p50 {p50:6.1f} ms, {kb:6.0f} KB", flush=True)
                     results[(backend, "page", label)] = (p50, kb)
             for name in names:
-                next_request = scenario(name, ids)
-                measure(clients, next_request, 1.0, args.clients * 5)  # warm every worker
-                runs = [measure(clients, next_request, args.seconds, args.max_requests) for _ in range(args.repeats)]
+                runs = measure_runs(name, ids, clients, args)
                 results[(backend, workers, name)] = runs
                 print(f"  {workers} worker(s) {name:<8} req/s {spread([r.rps for r in runs], '{:.1f}'):>17}  "
                       f"p50 ms {spread([r.pct(0.5) for r in runs]):>13}  p99 ms {spread([r.pct(0.99) for r in runs]):>15}"
@@ -350,6 +417,9 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=5000, help="per run, a bound on top of --seconds")
     parser.add_argument("--scenarios", default="SO list,SO view,SO save")
     parser.add_argument("--no-pages", action="store_true", help="skip the one-client page figures")
+    parser.add_argument("--client", choices=("threads", "wrk"), default="threads",
+                        help="who sends the GET requests: Python threads, or wrk (in C: on a machine of few "
+                             "CPUs the client's own CPU would otherwise compete with the workers)")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="serve another checkout of the same schema (A/B: git archive <commit> | tar -x -C DIR)")
     args = parser.parse_args()

@@ -59,7 +59,7 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.serving import make_server
 
 from . import create_app
-from .db import db
+from .db import db, engine_options
 
 TEST_DB = os.environ.get("ORDERBRIDGE_TEST_DB", "")
 _TMP = Path(tempfile.mkdtemp(prefix="orderbridge-tests-"))
@@ -81,6 +81,11 @@ def make_app(**config: Any) -> Flask:
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt costs 0.15 s a user; tests make many
     }
+    if BACKEND == "postgresql":
+        # a test database needs no durability: without waiting for the WAL flush a commit takes
+        # 0.1 ms instead of 2.5 ms here; locks, isolation and visibility are unchanged
+        base["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **engine_options(DB_URL), "connect_args": {"options": "-c synchronous_commit=off"}}
     base.update(config)
     return create_app(base)
 

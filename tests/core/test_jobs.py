@@ -113,10 +113,17 @@ def test_a_request_that_fails_enqueues_nothing(probe_app, tmp_path):
 def test_jobs_of_a_disabled_plugin_do_not_run(probe_app, tmp_path):
     app = probe_app()
     out = tmp_path / "out.txt"
+    host = core.plugins.host_of(app)
+    # each job opens its own app context, as in a worker: enqueued outside the test's context,
+    # so no transaction of the test holds SQLite's write lock while the job reads
     with app.app_context():
-        core.plugins.host_of(app).set_enabled("jobs_probe", False)
-        jobs_of(app).enqueue("jobs_probe.record", str(out), "x")
+        host.set_enabled("jobs_probe", False)
+    jobs_of(app).enqueue("jobs_probe.record", str(out), "off")
     assert lines(out) == []
+    with app.app_context():
+        host.set_enabled("jobs_probe", True)
+    jobs_of(app).enqueue("jobs_probe.record", str(out), "on")
+    assert lines(out) == ["on"]  # the same job runs once its plugin is back
 
 
 def _consume(app, out: Path, count: int) -> None:
