@@ -116,14 +116,6 @@ def _increased_lines(changes) -> set[int]:
             if Decimal(ch.new_qty or 0) > Decimal(ch.old_qty or 0)}
 
 
-def _may_need_buying(order: SalesOrder) -> bool:
-    """In memory, before generation's inputs are read: a line bought to order or not covered by
-    its stock allocation may need a PO (free stock and POs on order only lower that); an order
-    all of whose lines are covered from stock needs none, so the common save skips the read."""
-    return any(ln.bought_to_order or (ln.qty_ordered or ZERO) - (ln.qty_shipped or ZERO) - (ln.qty_allocated or ZERO) > 0
-               for ln in order.lines)
-
-
 def on_order_saved(order: SalesOrder, created: bool, changes) -> Result | None:
     """The ``on_sales_order_saved`` path: propagate changes, then generate (per option)."""
     if not created:  # a new order has no POs yet: nothing to propagate (one query less per save)
@@ -132,7 +124,7 @@ def on_order_saved(order: SalesOrder, created: bool, changes) -> Result | None:
         return None
     o = settings.current()
     if created and o["enable_in_entry"] and o["prompt_on_new"] and not o["generate_on_save"]:
-        if _may_need_buying(order) and order_supply(order.id).to_order:  # asked only when something needs buying
+        if order_supply(order).to_order:  # asked only when something needs buying
             notices.ask_to_generate(order.id)
     removed = {rm.line_id for rm in (getattr(changes, "removed", None) or [])}
     try:

@@ -159,8 +159,21 @@ class OrderSupply:
     drop_ship: bool  # a line is drop-shipped (item's supply method or flagged)
 
 
-def order_supply(order_id: int) -> OrderSupply:
-    """The order's lines as generation sees them (a fixed number of queries)."""
-    lines = load_inputs(Selection(order_ids=[order_id])).lines
+def may_need_a_po(order: SalesOrder) -> bool:
+    """In memory, before generation's inputs are read: a line bought to order, drop-shipped or
+    not covered by its stock allocation may need a PO (free stock and POs on order only lower
+    that); an order all of whose lines are covered from stock needs none, so the common save
+    and order page skip the read."""
+    return any(ln.bought_to_order or ln.drop_ship or (ln.item is not None and ln.item.supply_method == "drop_ship")
+               or (ln.qty_ordered or ZERO) - (ln.qty_shipped or ZERO) - (ln.qty_allocated or ZERO) > 0
+               for ln in order.lines)
+
+
+def order_supply(order: SalesOrder) -> OrderSupply:
+    """The order's lines as generation sees them (a fixed number of queries, none when
+    :func:`may_need_a_po` says no line can need one)."""
+    if not may_need_a_po(order):
+        return OrderSupply(to_order=False, drop_ship=False)
+    lines = load_inputs(Selection(order_ids=[order.id])).lines
     return OrderSupply(to_order=any(ln.quantity_to_order() > 0 for ln in lines),
                        drop_ship=any(ln.is_drop_ship for ln in lines))

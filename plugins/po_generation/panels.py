@@ -27,7 +27,7 @@ def actions_for(page: str, obj) -> list[Action]:
                        method="get", roles=GENERATING_ROLES, style="primary")] if live else []
     # only buttons that can apply: Generate when something is left to order, Drop-ship PO when
     # a line is drop-shipped, Reset unless the order is cancelled (its POs went with it)
-    supply = order_supply(obj.id) if live and obj.status != HELD else OrderSupply(False, False)
+    supply = order_supply(obj) if live and obj.status != HELD else OrderSupply(False, False)
     out = []
     if settings.enable_in_entry and supply.to_order:
         out.append(Action("Generate POs", url_for("po_generation.generate", order_id=obj.id), method="get",

@@ -178,3 +178,22 @@ def test_prompt_and_buttons_only_when_they_can_apply(app, client, demo, users):
     assert client.post(f"/sales-orders/{stock_id}/cancel").status_code == 302
     page = client.get(f"/sales-orders/{stock_id}").get_data(as_text=True)
     assert "Cancelled" in page and "Reset Purchase Orders" not in page
+
+
+def test_order_page_of_an_order_covered_from_stock_reads_no_generation_inputs(app, client, demo, monkeypatch):
+    """The Generate POs button is decided in memory when every line is covered by its stock
+    allocation; the inputs are read only when a line may need buying."""
+    import plugins.po_generation.inputs as inputs
+
+    reads = []
+    real = inputs.load_inputs
+    monkeypatch.setattr(inputs, "load_inputs", lambda *a, **kw: reads.append(a) or real(*a, **kw))
+    with app.app_context():
+        covered = make_order([("BOLT-10", 2)]).id  # stocked, in stock: allocated in full
+        short = make_order(STANDARD_MIX).id  # buy-to-order and short lines
+    client.login("purchasing")
+    reads.clear()
+    page = client.get(f"/sales-orders/{covered}").get_data(as_text=True)
+    assert "Generate POs" not in page and "Reset Purchase Orders" in page and reads == []
+    page = client.get(f"/sales-orders/{short}").get_data(as_text=True)
+    assert "Generate POs" in page and len(reads) == 1
