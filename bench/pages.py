@@ -51,12 +51,15 @@ from bench.web_load import (  # noqa: E402
 
 
 def reset_postgres(url: str) -> None:
-    """An empty public schema in the benchmark's own database (never another's)."""
+    """An empty public schema in the benchmark's own database (never another's), created if need be."""
     import psycopg
 
-    name = url.rpartition("/")[2]
+    head, _, name = url.rpartition("/")
     if not (name.startswith("ob_") or "bench" in name):
         raise SystemExit(f"refusing to empty {name!r}: use a database of the benchmark's own (ob_* or *bench*)")
+    with psycopg.connect(f"{head}/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")

@@ -2,7 +2,10 @@
 
 * ``?sort=<key>&dir=asc|desc`` picks one of the columns the page allows; anything else
   falls back to the page's default order (never raw SQL from the request).
-* Totals of value columns come from one aggregate query over the filtered list.
+* Totals of value columns: the page's own rows always; the whole filtered list's from one
+  aggregate query, read only when the list has more than one page and the clerk asks for it
+  (``?total=all``). That sum reads every line of every listed document, so reading it on
+  every view would make the list's cost grow with the number of documents.
 * ``?format=csv`` exports what the list shows (same filters, same order, every page) as
   CSV; a cell that a spreadsheet would read as a formula (starting with ``=``, ``+``,
   ``-``, ``@``, a tab or a carriage return) is prefixed with ``'`` so it stays text.
@@ -61,14 +64,22 @@ def sorted_by(stmt: sa.Select, columns: Mapping[str, Any], default: str, *, defa
     return stmt.order_by(None).order_by(*order), Sorting(key, desc)
 
 
-def totals(stmt: sa.Select, sums: Mapping[str, Callable[[Any], Any]], id_column: Any) -> dict[str, Any]:
-    """Sums over every row ``stmt`` selects (not just the page), in one query.
+TOTAL_ARG = "total"  # ?total=all: the sums over every page of the list
+
+
+def totals(stmt: sa.Select, sums: Mapping[str, Callable[[Any], Any]], id_column: Any, pages: int
+           ) -> dict[str, Any] | None:
+    """Sums over every row ``stmt`` selects (not just the page), in one query; ``None`` when the
+    list has more than one page (``pages``) and ``?total=all`` did not ask for them. A list of
+    one page needs no query: its page total is the list's.
 
     ``sums`` maps a name to a function of the subquery of the listed ids that returns a
     scalar expression (``lambda ids: select(sum(line.value)).where(line.order_id.in_(ids))``):
     the sum is taken once over the lines of the listed documents, not per row. ``ids`` is
     ``None`` when the list is not filtered (every document counts).
     """
+    if pages <= 1 or request.args.get(TOTAL_ARG) != "all":
+        return None
     # an unfiltered list sums everything: no IN over every id (``None`` tells the function so)
     ids = None if stmt.whereclause is None else stmt.order_by(None).with_only_columns(
         id_column, maintain_column_froms=True)

@@ -101,8 +101,10 @@ def index():
     if lists.wants_csv():
         return lists.csv_response("purchase-orders.csv", queries.PO_CSV_HEADER,
                                   lists.export_rows(stmt, queries.po_csv_row))
-    return render_template("purchase_order/index.html", page=paginate(stmt), f=f, sorting=sorting,
-                           totals=lists.totals(stmt, {"total": queries.listed_total}, PurchaseOrder.id),
+    page = paginate(stmt)
+    return render_template("purchase_order/index.html", page=page, f=f, sorting=sorting,
+                           page_total=sum(po.total for po in page.items),
+                           totals=lists.totals(stmt, {"total": queries.listed_total}, PurchaseOrder.id, page.pages),
                            statuses=STATUS_LABELS, vendors=vendor_choices()[1:])
 
 

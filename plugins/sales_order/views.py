@@ -44,9 +44,10 @@ def index():
     if lists.wants_csv():
         return lists.csv_response("sales-orders.csv", queries.CSV_HEADER, lists.export_rows(stmt, queries.csv_row))
     page = paginate(stmt)
+    order_totals = queries.list_totals(page.items)
     return render_template("sales_order/index.html", page=page, f=f, sorting=sorting, statuses=STATUSES,
-                           order_totals=queries.list_totals(page.items),
-                           totals=lists.totals(stmt, {"total": queries.listed_total}, SalesOrder.id))
+                           order_totals=order_totals, page_total=sum(order_totals.values()),
+                           totals=lists.totals(stmt, {"total": queries.listed_total}, SalesOrder.id, page.pages))
 
 
 # -- entry -------------------------------------------------------------------------------------

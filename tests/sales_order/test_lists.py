@@ -10,6 +10,7 @@ from decimal import Decimal as D
 import pytest
 import sqlalchemy as sa
 
+from core.db import db
 from core.lists import FORMULA_START, csv_cell
 
 
@@ -56,6 +57,30 @@ def test_so_list_totals_and_badges(sales, so):
     page = sales.get("/sales-orders").get_data(as_text=True)
     assert re.search(r'id="list-total">([^<]+)<', page).group(1) == f"{expected:,.2f}"
     assert '<span class="badge status tone-info" data-status="1">Open order</span>' in page
+
+
+def test_whole_list_total_of_several_pages_is_read_only_when_asked(app, sales, so):
+    """One page: the list total is the page's, no sum query. Several pages: the page total,
+    and the whole list's sum over every order line only behind ``?total=all``."""
+    ids = [so.save(lines=(("GLOVES", "1"),)), so.save(lines=(("BOLT-10", "3"),)), so.save(lines=(("GLOVES", "2"),))]
+    expected = sum(so.order(i)["total"] for i in ids)
+    sums: list[str] = []
+
+    def listed_sums():  # queries.listed_total's statement: the sum over the listed orders' lines
+        return sum(s.startswith("SELECT coalesce((SELECT coalesce(sum(so_line.line_value)") for s in sums)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", lambda _c, _cur, statement, *_a: sums.append(statement))
+    page = sales.get("/sales-orders").get_data(as_text=True)
+    assert re.search(r'id="list-total">([^<]+)<', page).group(1) == f"{expected:,.2f}" and listed_sums() == 0
+    app.config["PAGE_SIZE"] = 2
+    page = sales.get("/sales-orders?sort=total&dir=asc").get_data(as_text=True)
+    assert 'id="page-total"' in page and "Show the total" in page and listed_sums() == 0
+    link = re.search(r'id="list-total"><a href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "total=all" in link and "sort=total" in link  # the same list, sorted and filtered as shown
+    page = sales.get(link).get_data(as_text=True)
+    assert re.search(r'id="list-total">([^<]+)<', page).group(1) == f"{expected:,.2f}" and listed_sums() == 1
 
 
 def test_so_search_matches_item_codes_on_the_lines_in_constant_queries(sales, so, count_queries):
