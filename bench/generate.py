@@ -11,7 +11,8 @@ order go to different vendors. Then, for each shape and ``--runs`` times:
 * **generation**: ``generate(Selection())`` for every open order, then commit;
 * **floor**: the same database work done the plainest fast way: read the same inputs
   (the orders and their lines joined to items, as generation's loader does), insert the
-  same PO, PO line and link rows the generation wrote (ids included), commit. Rows go
+  same PO, PO line, link and activity log rows the generation wrote (ids included),
+  commit. Rows go
   by the driver's ``executemany`` on SQLite (a C loop over one prepared statement; the
   values converted column by column with the columns' own SQLAlchemy bind processors,
   as SQLAlchemy would store them) and by ``COPY`` on PostgreSQL (``executemany`` there
@@ -182,10 +183,13 @@ def _generate():
 
 
 def _tables():
+    """Every table generation writes rows to: the POs, their lines, the links and the activity
+    log (one entry per PO created and one per sales order served)."""
+    from core.models import Activity
     from plugins.po_generation.models import PoGenLink
     from plugins.purchase_order.models import PurchaseOrder, PurchaseOrderLine
 
-    return PurchaseOrder.__table__, PurchaseOrderLine.__table__, PoGenLink.__table__
+    return PurchaseOrder.__table__, PurchaseOrderLine.__table__, PoGenLink.__table__, Activity.__table__
 
 
 def _capture() -> list[list[dict]]:
@@ -283,6 +287,7 @@ def run_shape(app, shape: str, runs: int, quiet: bool) -> dict:
             gens.append(gen)
             floors.append(low)
     figures = dict(shape=shape, pos=len(captured[0]), po_lines=len(captured[1]), links=len(captured[2]),
+                   activity=len(captured[3]),
                    created=result.created, statements=gens[0]["executed"], calls=gens[0]["calls"],
                    floor_statements=floors[0]["executed"], floor_calls=floors[0]["calls"],
                    seconds=[g["wall"] for g in gens], cpu=[g["cpu"] for g in gens],
@@ -296,7 +301,8 @@ def run_shape(app, shape: str, runs: int, quiet: bool) -> dict:
 
 
 def _print_shape(f: dict) -> None:
-    print(f"\n== shape {f['shape']}: {f['pos']:,} POs, {f['po_lines']:,} PO lines, {f['links']:,} links")
+    print(f"\n== shape {f['shape']}: {f['pos']:,} POs, {f['po_lines']:,} PO lines, {f['links']:,} links, "
+          f"{f['activity']:,} activity log entries")
     print(f"{'':28} {'min':>8} {'median':>8} {'max':>8}")
     for label, key in (("generation wall s", "seconds"), ("generation cpu s", "cpu"),
                        ("  of which database server", "server_cpu"), ("floor wall s", "floor_seconds"),

@@ -23,6 +23,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.exceptions import NotFound
 
+from .bulk import insert_rows
 from .db import db
 from .lifecycle import after_commit
 from .models import Activity, User, utcnow
@@ -74,8 +75,8 @@ def record_many(entries: Iterable[Entry], user: User | None = None) -> None:
                      "document_number": (e.number or "")[:40], "action": e.action[:40], "details": text,
                      "user_id": who.id if who else None,
                      "user_name": (who.full_name or who.username)[:120] if who else "", "created_at": utcnow()})
-    if rows:
-        db.session.execute(sa.insert(Activity), rows)
+    if rows:  # the driver's own batch insert: no ORM bookkeeping per row (a batch logs thousands)
+        insert_rows(Activity.__table__, rows, return_ids=False)
 
 
 def entries(document_type: str, document_id: int, limit: int = 200) -> list[Activity]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.bulk import no_gc_pauses
 from core.db import db
 from core.errors import ValidationError
 from core.parsing import parse_date
@@ -128,10 +129,11 @@ def generate(selection: Selection, *, prompt_date: date | None = None, only_line
     """Lock the selected orders, then plan and write their POs (batch, button, on save).
     Orders on credit hold are never generated for. Flushes only."""
     options = options or gen_options()
-    lock_orders(selection)
-    plan = make_plan(selection, prompt_date=prompt_date, only_line_ids=only_line_ids, options=options,
-                     exclude_line_ids=exclude_line_ids)
-    return write_plan(plan, options)
+    with no_gc_pauses():  # a batch builds objects for every line: no collector pauses meanwhile
+        lock_orders(selection)
+        plan = make_plan(selection, prompt_date=prompt_date, only_line_ids=only_line_ids, options=options,
+                         exclude_line_ids=exclude_line_ids)
+        return write_plan(plan, options)
 
 
 def generate_for_order(order_id: int, **kw) -> Result:

@@ -69,6 +69,13 @@ class Inputs:
     open_pos: dict[tuple[int, int | None], OpenPO]
 
 
+def _rows(stmt: sa.Select) -> list[sa.Row]:
+    """Plain rows of a column select on the session's connection, after a flush: the ORM's
+    result processing (per row, for no entity) costs a tenth of a batch's planning."""
+    db.session.flush()
+    return db.session.connection().execute(stmt).all()
+
+
 def _orders(order_ids: sa.ScalarSelect) -> dict[int, OrderIn]:
     cust = sa.orm.aliased(Partner)
     return {r.id: OrderIn(id=r.id, number=r.number, customer_id=r.customer_id, customer_number=r.cnum or "",
@@ -76,7 +83,7 @@ def _orders(order_ids: sa.ScalarSelect) -> dict[int, OrderIn]:
                           ship_to_address=r.ship_to_address or "", ship_via=r.ship_via or "", fob=r.fob or "",
                           confirm_to=r.confirm_to or "", email=r.email or "", warehouse_id=r.warehouse_id,
                           status=r.status)
-            for r in db.session.execute(
+            for r in _rows(
                 sa.select(SalesOrder.id, SalesOrder.number, SalesOrder.customer_id, cust.number.label("cnum"),
                           SalesOrder.order_date, SalesOrder.requested_ship_date, SalesOrder.ship_to_address,
                           SalesOrder.ship_via, SalesOrder.fob, SalesOrder.confirm_to, SalesOrder.email,
@@ -86,13 +93,13 @@ def _orders(order_ids: sa.ScalarSelect) -> dict[int, OrderIn]:
 
 def _order_lines(order_ids: sa.ScalarSelect) -> list[sa.Row]:
     L = SalesOrderLine
-    return db.session.execute(
+    return _rows(
         sa.select(L.id, L.order_id, L.line_no, L.item_id, L.description, L.alias_item_code, L.qty_ordered,
                   L.qty_shipped,
                   L.qty_allocated, L.promise_date, L.warehouse_id, L.drop_ship, L.vendor_id, L.unit_cost,
                   Item.code, Item.supply_method, Item.default_vendor_id, Item.vendor_item_code,
                   Item.description.label("idesc"), Item.unit_cost.label("icost"))
-        .join(Item, Item.id == L.item_id).where(L.order_id.in_(order_ids))).all()
+        .join(Item, Item.id == L.item_id).where(L.order_id.in_(order_ids)))
 
 
 def _line_in(r: sa.Row, on_order: Decimal) -> LineIn:
