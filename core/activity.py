@@ -66,6 +66,7 @@ def record(document_type: str, document_id: int, action: str, details: str = "",
 def record_many(entries: Iterable[Entry], user: User | None = None) -> None:
     """Add many entries in one statement (a batch generating hundreds of POs stays one INSERT)."""
     who = _acting_user(user)
+    now = utcnow()  # one time for the batch, as one statement writes it
     rows = []
     for e in entries:
         text = (e.details or "").strip()
@@ -74,7 +75,7 @@ def record_many(entries: Iterable[Entry], user: User | None = None) -> None:
         rows.append({"document_type": e.document_type, "document_id": e.document_id,
                      "document_number": (e.number or "")[:40], "action": e.action[:40], "details": text,
                      "user_id": who.id if who else None,
-                     "user_name": (who.full_name or who.username)[:120] if who else "", "created_at": utcnow()})
+                     "user_name": (who.full_name or who.username)[:120] if who else "", "created_at": now})
     if rows:  # the driver's own batch insert: no ORM bookkeeping per row (a batch logs thousands)
         insert_rows(Activity.__table__, rows, return_ids=False)
 

@@ -92,6 +92,8 @@ def _orders(order_ids: sa.ScalarSelect) -> dict[int, OrderIn]:
 
 
 def _order_lines(order_ids: sa.ScalarSelect) -> list[sa.Row]:
+    """The lines with their items' defaults (Numeric columns come back as Decimal or None);
+    :func:`_line_in` reads them by position."""
     L = SalesOrderLine
     return _rows(
         sa.select(L.id, L.order_id, L.line_no, L.item_id, L.description, L.alias_item_code, L.qty_ordered,
@@ -103,14 +105,18 @@ def _order_lines(order_ids: sa.ScalarSelect) -> list[sa.Row]:
 
 
 def _line_in(r: sa.Row, on_order: Decimal) -> LineIn:
-    return LineIn(id=r.id, order_id=r.order_id, line_no=r.line_no, item_id=r.item_id, item_code=r.code,
-                  supply_method=r.supply_method, qty_ordered=Decimal(r.qty_ordered or 0), drop_ship=bool(r.drop_ship),
-                  vendor_id=r.vendor_id, default_vendor_id=r.default_vendor_id,
-                  description=r.description or r.idesc or "", qty_shipped=Decimal(r.qty_shipped or 0),
-                  qty_allocated=Decimal(r.qty_allocated or 0), on_order=on_order, promise_date=r.promise_date,
-                  unit_cost=Decimal(r.unit_cost or r.icost or 0), vendor_item_code=r.vendor_item_code or "",
-                  alias_item_code=r.alias_item_code or "",
-                  warehouse_id=r.warehouse_id)
+    # unpacked by position, in _order_lines' column order: a batch builds one per line, and
+    # reading a Row's 20 values by name costs more than building the record
+    (id_, order_id, line_no, item_id, description, alias_item_code, qty_ordered, qty_shipped, qty_allocated,
+     promise_date, warehouse_id, drop_ship, vendor_id, unit_cost, code, supply_method, default_vendor_id,
+     vendor_item_code, item_description, item_cost) = r
+    return LineIn(id=id_, order_id=order_id, line_no=line_no, item_id=item_id, item_code=code,
+                  supply_method=supply_method, qty_ordered=qty_ordered or ZERO, drop_ship=bool(drop_ship),
+                  vendor_id=vendor_id, default_vendor_id=default_vendor_id,
+                  description=description or item_description or "", qty_shipped=qty_shipped or ZERO,
+                  qty_allocated=qty_allocated or ZERO, on_order=on_order, promise_date=promise_date,
+                  unit_cost=unit_cost or item_cost or ZERO, vendor_item_code=vendor_item_code or "",
+                  alias_item_code=alias_item_code or "", warehouse_id=warehouse_id)
 
 
 def _share_free_stock(lines: list[LineIn], forward: set[int]) -> None:

@@ -35,7 +35,7 @@ _ALIAS_ITEM_CODE = PurchaseOrderLine.__table__.c.alias_item_code.type.length
 _ORIGIN_LABEL = PurchaseOrderLine.__table__.c.origin_label.type.length
 
 
-@dataclass
+@dataclass(slots=True)
 class PurchaseOrderLineDraft:
     """One line to order. ``None`` means "the default": the item's cost, the item's
     description, the item's vendor item code when the PO's vendor is the item's default
@@ -64,7 +64,7 @@ class PurchaseOrderLineDraft:
     line_no: int | None = field(default=None, compare=False)
 
 
-@dataclass
+@dataclass(slots=True)
 class PurchaseOrderDraft:
     """One purchase order to create.
 
