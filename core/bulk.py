@@ -130,7 +130,7 @@ def insert_rows(table: sa.Table, rows: Sequence[dict[str, Any]], *, return_ids: 
     ids = None
     if return_ids:
         seq = sa.func.pg_get_serial_sequence(table.name, "id")
-        ids = list(db.session.scalars(sa.select(sa.func.nextval(seq)).select_from(
-            sa.func.generate_series(1, len(rows)))))
+        ids = db.session.scalars(sa.select(sa.func.nextval(seq)).select_from(  # .all(): one fetch, not one per id
+            sa.func.generate_series(1, len(rows)))).all()
     _copy_rows(table, rows, ids)
     return ids or []
