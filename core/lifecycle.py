@@ -4,7 +4,8 @@ A view loads its arguments, checks access (:func:`core.auth.require`) and calls 
 service. Views never call ``commit()`` or ``rollback()``: the host finishes the
 unit of work once per request, here:
 
-* a response below 400 commits everything the request did;
+* a response below 400 commits everything the request did (an API write takes that
+  commit before building its answer, :func:`commit_early`);
 * a response of 400 or more, or an exception, rolls everything back;
 * a :class:`~core.errors.ValidationError` that the view did not handle itself is
   rolled back, flashed, and the user is sent back to the page they came from (a
@@ -33,6 +34,15 @@ log = logging.getLogger(__name__)
 def rollback_request() -> None:
     """Make the lifecycle roll back although the response is a success (a preview, say)."""
     g._ob_rollback = True
+
+
+def commit_early() -> None:
+    """Take the request's one commit now, before the answer is built (an API write reads back
+    what it saved and dumps it: holding the row locks for that long makes concurrent writers
+    wait). The commit at the end then finds nothing to do; nothing is committed when the
+    request is to roll back (:func:`rollback_request`)."""
+    if not g.get("_ob_rollback"):
+        db.session.commit()
 
 
 def after_commit(callback: Callable[[], Any]) -> None:

@@ -16,10 +16,11 @@ from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import abort, g, request
+from flask import abort, request
 
 from ..auth import require
 from ..db import db
+from ..lifecycle import commit_early
 from . import Blueprint
 from .lists import PageArgs, page_schema, read_page
 
@@ -64,8 +65,8 @@ def _commit_before_answering(view: Callable) -> Callable:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         result = view(*args, **kwargs)
         if (request.method in WRITE_METHODS and not request.headers.get(HEADER)
-                and not g.get("_ob_rollback") and (inspect.isfunction(result) or _status_of(result) < 400)):
-            db.session.commit()
+                and (inspect.isfunction(result) or _status_of(result) < 400)):
+            commit_early()
         return result() if inspect.isfunction(result) else result
 
     return wrapped
