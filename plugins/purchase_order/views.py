@@ -41,7 +41,7 @@ from .forms import (
     vendor_choices,
 )
 from .marks import line_marks
-from .models import STATUS_LABELS, CancelReasonCode, PoLineStatus, PurchaseOrder
+from .models import STATUS_LABELS, CancelReasonCode, PoLineStatus, PurchaseOrder, Receipt
 from .options import options
 from .services import codes, queries
 
@@ -357,7 +357,11 @@ def receipts():
         if po_id is not None:
             return redirect(url_for(".receive", po_id=po_id))
         flash(f"No purchase order {po_number}.", "error")
-    return render_template("purchase_order/receipts.html", page=paginate(queries.receipt_list(q)), q=q,
+    stmt, sorting = lists.sorted_by(queries.receipt_list(q), queries.RECEIPT_SORTS, "entered", tiebreak=Receipt.id)
+    if lists.wants_csv():
+        return lists.csv_response("receipts.csv", queries.RECEIPT_CSV_HEADER,
+                                  lists.export_rows(stmt, queries.receipt_csv_row))
+    return render_template("purchase_order/receipts.html", page=paginate(stmt), q=q, sorting=sorting,
                            open_pos=queries.open_pos_to_receive())
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -269,3 +272,27 @@ def test_list_constant_queries(client, demo, app, count_queries):
     assert counts[0] == counts[1], counts
 
 
+
+
+def test_receipts_list_sorts_and_exports_what_it_shows(client, demo, app):
+    with app.app_context():
+        for qty, cost in ((5, "2.00"), (1, "90.00"), (3, "1.00")):
+            po = make_po(lines=(("BOLT-10", qty, cost),))
+            svc.post_receipt(po.id, {po.lines[0].id: Decimal(qty)})
+        db.session.commit()
+    _buyer(client)
+
+    def shown(url: str) -> list[str]:
+        return re.findall(r'href="/receipts/\d+">([^<]+)<', client.get(url).get_data(as_text=True))
+
+    up, down = shown("/receipts?sort=amount&dir=asc"), shown("/receipts?sort=amount&dir=desc")
+    assert len(up) == 3 and up == list(reversed(down))
+    page = client.get("/receipts?sort=amount&dir=asc").get_data(as_text=True)
+    assert 'aria-sort="ascending"' in page and "format=csv" in page
+    for bad in ("amount;drop table po_receipt", "password_hash"):
+        assert client.get(f"/receipts?sort={bad}&dir=sideways").status_code == 200
+    resp = client.get("/receipts?sort=amount&dir=asc&format=csv")
+    assert resp.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True))))
+    assert rows[0][0] == "Receipt" and [r[0] for r in rows[1:]] == up
+    assert [r[-1] for r in rows[1:]] == ["3.00", "10.00", "90.00"]

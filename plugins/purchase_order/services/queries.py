@@ -138,6 +138,20 @@ def history_of(po: PurchaseOrder) -> list[PoHistory]:
         sa.select(PoHistory).where(PoHistory.po_number == po.number).order_by(PoHistory.id)))
 
 
+RECEIPT_SORTS = {
+    "entered": Receipt.id,  # the default: newest first
+    "number": Receipt.number, "po": Receipt.po_number, "date": Receipt.receipt_date, "qty": Receipt.total_qty,
+    "amount": Receipt.total_amount,
+    "vendor": sa.select(Partner.name).where(Partner.id == Receipt.vendor_id).correlate(Receipt).scalar_subquery(),
+}
+RECEIPT_CSV_HEADER = ("Receipt", "PO", "Vendor number", "Vendor", "Date", "Period", "Year", "Quantity", "Amount")
+
+
+def receipt_csv_row(r: Receipt) -> tuple:
+    return (r.number, r.po_number, r.vendor.number, r.vendor.name, r.receipt_date, r.period, r.fiscal_year,
+            r.total_qty, f"{r.total_amount:.2f}")
+
+
 def receipt_list(q: str) -> sa.Select:
     stmt = sa.select(Receipt).options(joinedload(Receipt.vendor)).order_by(Receipt.id.desc())
     if q:
