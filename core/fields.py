@@ -242,3 +242,22 @@ class SafeForm(FlaskForm):
                 if stashed is not None:
                     return stashed
             return super().wrap_formdata(form, formdata)
+
+
+class IdHiddenField(wtf.HiddenField):
+    """A record id carried by the page or posted by a script. Empty gives ``None``; text that
+    cannot be an id gives ``not_an_id``: ``None`` (ignored) or ``0``, which names no record, so
+    the service refuses it beside the field."""
+
+    def __init__(self, *args, not_an_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.not_an_id = not_an_id
+
+    def process_formdata(self, valuelist):
+        if valuelist:  # not posted: keep the object's value (as a select does)
+            text = str(valuelist[0] or "").strip()
+            record_id = parse_id(text) if text else None
+            self.data = self.not_an_id if text and record_id is None else record_id
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)

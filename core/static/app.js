@@ -91,4 +91,32 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // Suggestions for a typed code: an input with data-suggest and list="<datalist>" gets the
+  // first matches of the datalist's data-url (core.lookup: ?q=, index range scans) as it is typed,
+  // so no page carries a list of every item or partner. Without JavaScript the code is typed whole.
+  document.addEventListener("input", (e) => {
+    const input = e.target;
+    if (!input.matches || !input.matches("input[data-suggest][list]")) return;
+    const list = document.getElementById(input.getAttribute("list"));
+    if (!list || !list.dataset.url) return;
+    clearTimeout(input.suggestTimer);
+    input.suggestTimer = setTimeout(() => {
+      const q = input.value.trim();
+      if (!q) return;
+      const url = new URL(list.dataset.url, window.location.href);
+      url.searchParams.set("q", q);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then((r) => (r.ok ? r.json() : { results: [] }))
+        .then(({ results }) => {
+          if (input.value.trim() !== q) return; // typed on meanwhile: a newer answer follows
+          list.replaceChildren(...results.map((row) => {
+            const option = document.createElement("option");
+            option.value = row.code;
+            option.textContent = row.name;
+            return option;
+          }));
+        })
+        .catch(() => {});
+    }, 150);
+  });
 });

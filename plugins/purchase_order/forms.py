@@ -8,6 +8,7 @@ Forms turn request text into typed values (through :mod:`core.parsing`); the rul
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,10 @@ from werkzeug.datastructures import MultiDict
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from core import lookup
 from core.db import db
 from core.errors import ValidationError
+from core.fields import IdHiddenField
 from core.forms import Email
 from core.models import Item, Partner, Warehouse
 from core.parsing import parse_date, parse_id
@@ -38,12 +41,6 @@ def vendor_choices() -> list[tuple[Any, str]]:
     rows = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
                               .where(Partner.is_vendor).order_by(Partner.number)).all()
     return [("", "— choose a vendor —")] + [(r.id, f"{r.number} {r.name}") for r in rows]
-
-
-def customer_choices() -> list[tuple[Any, str]]:
-    rows = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
-                              .where(Partner.is_customer).order_by(Partner.number)).all()
-    return [("", "— none —")] + [(r.id, f"{r.number} {r.name}") for r in rows]
 
 
 def warehouse_choices() -> list[tuple[Any, str]]:
@@ -66,12 +63,20 @@ def line_status_choices() -> list[tuple[Any, str]]:
 class PurchaseOrderForm(FlaskForm):
     number = StringField("PO number", validators=[Optional(), Length(max=20)],
                          description="Leave empty for the next automatic purchase order number.")
-    vendor_id = SelectField("Vendor", coerce=id_or_none, validate_choice=False)
+    # vendor and drop-ship customer are typed numbers with suggestions (a select of every
+    # partner would grow with the catalogue); a script may post the ids instead
+    vendor_id = IdHiddenField(not_an_id=0)
+    vendor_code = StringField("Vendor", validators=[Length(max=20)],
+                              render_kw={"list": "vendor-numbers", "autocomplete": "off", "data-suggest": "vendors"},
+                              description="The vendor's number; type its beginning or the name's.")
     order_type = SelectField("Order type", choices=[(k, f"{k} — {v}") for k, v in ORDER_TYPES.items()], default="S")
     order_date = DateField("Order date", default=date.today, validators=[DataRequired("Enter the order date.")])
     required_date = DateField("Required date", validators=[Optional()])
     warehouse_id = SelectField("Warehouse", coerce=id_or_none, validate_choice=False)
-    customer_id = SelectField("Drop-ship customer", coerce=id_or_none, validate_choice=False)
+    customer_id = IdHiddenField(not_an_id=0)
+    customer_code = StringField("Drop-ship customer", validators=[Length(max=20)],
+                                render_kw={"list": "customer-numbers", "autocomplete": "off",
+                                           "data-suggest": "customers"})
     ship_to_address = TextAreaField("Ship-to address", description="Empty: the warehouse's address, or the "
                                     "customer's ship-to address for a drop-ship order.")
     ship_via = StringField("Ship via", validators=[Length(max=40)])
@@ -84,11 +89,41 @@ class PurchaseOrderForm(FlaskForm):
     HEADER = ("order_date", "required_date", "warehouse_id", "customer_id", "ship_to_address", "ship_via", "fob",
               "confirm_to", "email", "comment")
 
+    # (typed number field, id field, the partner flag it needs, the word in a refusal)
+    PARTNERS = (("vendor_code", "vendor_id", "is_vendor", "vendor"),
+                ("customer_code", "customer_id", "is_customer", "customer"))
+
     def fill_choices(self) -> None:
-        self.vendor_id.choices = vendor_choices()
         self.warehouse_id.choices = warehouse_choices()
-        self.customer_id.choices = customer_choices()
         self.line_reason_code.choices = reason_choices()
+
+    def resolve_partners(self, posted: Mapping[str, Any]) -> list[tuple[str, str]]:
+        """Ids from the typed numbers (a typed number wins over a posted id; an empty one with no
+        id posted clears it), in one query; a number that names no vendor (customer) is refused
+        beside its field."""
+        fields = [(self[c], self[i], flag, word) for c, i, flag, word in self.PARTNERS]
+        found = lookup.by_codes(Partner, [code.data or "" for code, *_ in fields])
+        errors = []
+        for code, record_id, flag, word in fields:
+            text = (code.data or "").strip()
+            if not text:
+                if record_id.name not in posted:
+                    record_id.data = None
+                continue
+            partner = found.get(text.lower())
+            ok = partner is not None and getattr(partner, flag)
+            record_id.data = partner.id if ok else None
+            if not ok:
+                errors.append((code.name, f"No {word} has the number {text}."))
+        return errors
+
+    def show_numbers(self) -> None:
+        """The numbers of partners set by id (an order being edited, a script's post)."""
+        pairs = [(self[c], self[i]) for c, i, *_ in self.PARTNERS]
+        known = lookup.by_ids(Partner, [i.data for c, i in pairs if i.data and not (c.data or "").strip()])
+        for code, record_id in pairs:
+            if record_id.data in known:
+                code.data = known[record_id.data].number
 
     def header(self) -> dict[str, Any]:
         return {k: self[k].data for k in self.HEADER}
@@ -148,7 +183,7 @@ def _parse_row(i: int, r: dict[str, str], items: dict[str, Item], existing_ids: 
         data["id"] = parse_id(r["id"]) or 0
         if data["id"] not in existing_ids:
             errors[(i, "item")] = "This line does not belong to the purchase order."
-    item = items.get(r["item"].upper()) if r["item"] else None
+    item = items.get(r["item"].lower()) if r["item"] else None
     if item is None:
         errors[(i, "item")] = "Enter an item code." if not r["item"] else f"No item with code {r['item']!r}."
     else:
@@ -181,6 +216,5 @@ def parse_lines(rows: list[dict[str, str]], existing_ids: set[int]) -> tuple[lis
         raise ValidationError(None, f"A purchase order takes at most {MAX_LINES} lines; this one has {len(rows)}. "
                                     "Split it into several orders.")
     errors: dict[tuple[int, str], str] = {}
-    codes = {r["item"].upper() for r in rows if r["item"]}
-    items = {i.code.upper(): i for i in db.session.scalars(sa.select(Item).where(sa.func.upper(Item.code).in_(codes)))}
+    items = lookup.by_codes(Item, [r["item"] for r in rows])  # case ignored, through the look-up index
     return [_parse_row(i, r, items, existing_ids, errors) for i, r in enumerate(rows)], errors

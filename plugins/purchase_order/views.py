@@ -111,6 +111,19 @@ def index():
 # -- entry ------------------------------------------------------------------------------------
 
 
+_TYPED = {"vendor_id": "vendor_code", "customer_id": "customer_code"}  # the services' names, the page's fields
+
+
+def _beside_fields(form: PurchaseOrderForm, errors: list[tuple[str | None, str]]) -> list[str]:
+    """Each message beside its field (a vendor's or customer's beside the number typed for it,
+    one message a field); the messages of no field are returned."""
+    shown: dict[str, tuple[str | None, str]] = {}
+    for name, message in errors:
+        field = _TYPED.get(name or "", name)
+        shown.setdefault(field or message, (field, message))
+    return attach_errors(form, ValidationError.many(list(shown.values()))) if shown else []
+
+
 def _entry_errors(form: PurchaseOrderForm, exc: ValidationError) -> tuple[dict[tuple[int, str], str], list[str]]:
     """Line messages keyed (row, field) for the lines table; the others beside the form's fields."""
     lines: dict[tuple[int, str], str] = {}
@@ -121,16 +134,16 @@ def _entry_errors(form: PurchaseOrderForm, exc: ValidationError) -> tuple[dict[t
             lines[(int(m.group(1)), m.group(2))] = message
         else:
             other.append((name, message))
-    return lines, attach_errors(form, ValidationError.many(other)) if other else []
+    return lines, _beside_fields(form, other)
 
 
 def _render_entry(po: PurchaseOrder | None, form: PurchaseOrderForm, rows: list[dict], line_errors: dict,
                   loose: list[str], prompt_lines: bool, status: int = 200):
+    form.show_numbers()
     return render_template("purchase_order/form.html", po=po, form=form, rows=rows, line_errors=line_errors,
                            marks=line_marks(po),
                            top_error=" ".join(loose) or None, statuses=line_status_choices(),
-                           prompt_lines=prompt_lines and po is not None,
-                           item_codes=queries.active_item_codes()), status
+                           prompt_lines=prompt_lines and po is not None), status
 
 
 def _save_entry(po: PurchaseOrder | None, form: PurchaseOrderForm):
@@ -143,7 +156,9 @@ def _save_entry(po: PurchaseOrder | None, form: PurchaseOrderForm):
     prompt = deleted_reason_required("line")
     try:
         lines, line_errors = parse_lines(rows, set(existing))
-        if form.validate() and not line_errors:
+        valid = form.validate()
+        refused = form.resolve_partners(request.form)  # after validate(), which clears the fields' errors
+        if valid and not line_errors and not refused:
             saved = _attempt(svc.save_purchase_order, po, vendor_id=form.vendor_id.data,
                              order_type=form.order_type.data, header=form.header(), lines=lines,
                              number=form.number.data, line_reason_code=form.line_reason_code.data, user_id=_uid(),
@@ -152,7 +167,7 @@ def _save_entry(po: PurchaseOrder | None, form: PurchaseOrderForm):
             return redirect(url_for(".view", po_id=saved.id))
         # typing errors: the header's own rules are shown now too, not after those are fixed
         header = svc.header_problems(form.vendor_id.data, form.order_type.data, form.header())
-        loose = attach_errors(form, ValidationError.many(header)) if header else []
+        loose = _beside_fields(form, refused + header)
     except ValidationError as exc:
         more, loose = _entry_errors(form, exc)
         line_errors.update(more)

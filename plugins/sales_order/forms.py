@@ -22,23 +22,13 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional
 
 from core.db import db
+from core.fields import IdHiddenField
 from core.models import Warehouse
 from core.parsing import ParseError, parse_id
 
 from .codes import active_choices
 from .models import ORDER_TYPES, ReasonCode
 from .rules import parse_number
-
-
-class IdHiddenField(HiddenField):
-    """A record id carried by the page (set by the type-ahead); anything but an id gives ``None``."""
-
-    def process_formdata(self, valuelist):
-        if valuelist:  # not posted: keep the object's value (as a select does)
-            self.data = parse_id(valuelist[0])
-
-    def _value(self) -> str:
-        return "" if self.data is None else str(self.data)
 
 
 class ShownDecimalField(DecimalField):

@@ -101,12 +101,6 @@ def po_list(filters: Mapping[str, str]) -> sa.Select:
     return stmt
 
 
-def active_item_codes() -> list[tuple[str, str]]:
-    """(code, description) of active items, for the entry page's item list."""
-    return [tuple(r) for r in db.session.execute(sa.select(Item.code, Item.description)
-                                                 .where(Item.active).order_by(Item.code))]
-
-
 def load_po(po_id: int) -> PurchaseOrder | None:
     return db.session.scalars(
         sa.select(PurchaseOrder).where(PurchaseOrder.id == po_id).options(
