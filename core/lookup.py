@@ -23,7 +23,7 @@ from sqlalchemy.orm import InstrumentedAttribute, joinedload
 from .auth import require
 from .db import db
 from .models import Item, Partner
-from .parsing import has_nul
+from .parsing import has_nul, parse_id
 
 MAX_QUERY = 40  # characters of a look-up; longer text is cut (no code or name prefix is that long)
 LIMIT = 8  # rows a look-up returns
@@ -108,6 +108,17 @@ def by_ids(model: type[Item] | type[Partner], ids: Iterable[int]) -> dict[int, A
     if not wanted:
         return {}
     return {r.id: r for r in db.session.scalars(sa.select(model).where(model.id.in_(wanted)))}
+
+
+def typed_id(model: type[Item] | type[Partner], typed: str) -> int:
+    """A list filter typed as a code (partner number, item code; any case), or an id as older
+    links carry; -1 (nothing) when it names no record. One indexed query."""
+    typed = clean_query(typed)
+    found = by_codes(model, [typed]).get(typed.lower())
+    if found is not None:
+        return found.id
+    record_id = parse_id(typed)
+    return record_id if record_id is not None and by_ids(model, [record_id]) else -1
 
 
 def _row(record: Item | Partner) -> dict[str, Any]:

@@ -37,12 +37,6 @@ def id_or_none(value: Any) -> int | None:
     return value if isinstance(value, int) else (parse_id(value) or 0)
 
 
-def vendor_choices() -> list[tuple[Any, str]]:
-    rows = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
-                              .where(Partner.is_vendor).order_by(Partner.number)).all()
-    return [("", "— choose a vendor —")] + [(r.id, f"{r.number} {r.name}") for r in rows]
-
-
 def warehouse_choices() -> list[tuple[Any, str]]:
     rows = db.session.execute(sa.select(Warehouse.id, Warehouse.code, Warehouse.name).order_by(Warehouse.code)).all()
     return [("", "— default —")] + [(r.id, f"{r.code} {r.name}") for r in rows]

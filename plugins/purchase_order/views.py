@@ -38,7 +38,6 @@ from .forms import (
     raw_lines,
     reason_choices,
     rows_from_po,
-    vendor_choices,
 )
 from .marks import line_marks
 from .models import STATUS_LABELS, CancelReasonCode, PoLineStatus, PurchaseOrder, Receipt
@@ -105,7 +104,7 @@ def index():
     return render_template("purchase_order/index.html", page=page, f=f, sorting=sorting,
                            page_total=sum(po.total for po in page.items),
                            totals=lists.totals(stmt, {"total": queries.listed_total}, PurchaseOrder.id, page.pages),
-                           statuses=STATUS_LABELS, vendors=vendor_choices()[1:])
+                           statuses=STATUS_LABELS)
 
 
 # -- entry ------------------------------------------------------------------------------------
@@ -358,7 +357,7 @@ def deleted_orders():
     f = queries.RecapFilter(**{k: a.get(k, "").strip() for k in ("q", "kind", "vendor", "reason", "date_from",
                                                                      "date_to")})
     return render_template("purchase_order/deleted.html", page=paginate(queries.recap_list(f)), f=f,
-                           kinds=queries.HISTORY_KINDS, vendors=vendor_choices()[1:],
+                           kinds=queries.HISTORY_KINDS,
                            reasons={r.code: r.description for r in codes.code_rows(CancelReasonCode)})
 
 
@@ -398,7 +397,7 @@ def purchase_history():
     a = request.args
     f = queries.HistoryFilter(item=a.get("item", "").strip(), vendor=a.get("vendor", ""), year=a.get("year", ""))
     return render_template("purchase_order/purchase_history.html", page=paginate(queries.purchase_history_list(f)),
-                           item=f.item, vendor=f.vendor, year=f.year, vendors=vendor_choices()[1:])
+                           item=f.item, vendor=f.vendor, year=f.year)
 
 
 @bp.route("/purchasing/period-end", methods=["GET", "POST"])

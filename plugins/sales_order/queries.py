@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from core import lookup
 from core.db import ZERO, db
 from core.models import Item, Partner
-from core.parsing import has_nul, parse_date, parse_id
+from core.parsing import has_nul, parse_date
 
 from .models import DONE_STATUSES, STATUSES, SalesInvoice, SalesOrder, SalesOrderLine
 
@@ -71,10 +71,10 @@ def list_statement(f: Mapping[str, str]) -> sa.Select:
     elif f["status"] == "open":
         stmt = stmt.where(SalesOrder.status.notin_(DONE_STATUSES))
     if f["customer"]:
-        stmt = stmt.where(SalesOrder.customer_id == _typed_id(Partner, f["customer"]))
+        stmt = stmt.where(SalesOrder.customer_id == lookup.typed_id(Partner, f["customer"]))
     if f["item"]:
         stmt = stmt.where(sa.exists().where(SalesOrderLine.order_id == SalesOrder.id,
-                                            SalesOrderLine.item_id == _typed_id(Item, f["item"])))
+                                            SalesOrderLine.item_id == lookup.typed_id(Item, f["item"])))
     if d := parse_date(f["date_from"]):
         stmt = stmt.where(SalesOrder.order_date >= d)
     if d := parse_date(f["date_to"]):
@@ -92,17 +92,6 @@ def list_totals(orders: Iterable[SalesOrder]) -> dict[int, Decimal]:
         sa.select(SalesOrderLine.order_id, sa.func.sum(SalesOrderLine.line_value))
         .where(SalesOrderLine.order_id.in_([o.id for o in orders])).group_by(SalesOrderLine.order_id)).all())
     return {o.id: Decimal(sums.get(o.id) or 0) - (o.invoice_discount or ZERO) for o in orders}
-
-
-def _typed_id(model: type[Item] | type[Partner], typed: str) -> int:
-    """A list filter typed as a code (customer number, item code; any case), or an id as older
-    links carry; -1 (nothing) when it names no record. One indexed query."""
-    typed = lookup.clean_query(typed)
-    found = lookup.by_codes(model, [typed]).get(typed.lower())
-    if found is not None:
-        return found.id
-    record_id = parse_id(typed)
-    return record_id if record_id is not None and lookup.by_ids(model, [record_id]) else -1
 
 
 def order_for_page(order_id: int) -> SalesOrder | None:

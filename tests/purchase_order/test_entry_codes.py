@@ -1,5 +1,6 @@
-"""PO entry takes the vendor, the drop-ship customer and the items as typed codes: no page
-holds a list of every vendor, customer or item, and the save reads only what it names."""
+"""PO entry takes the vendor, the drop-ship customer and the items as typed codes, and the
+purchasing lists take the vendor as a typed number: no page holds a list of every vendor,
+customer or item, and the save reads only what it names."""
 
 from __future__ import annotations
 
@@ -104,3 +105,21 @@ def test_entry_page_and_save_do_not_grow_with_the_catalogue(app, demo, client_fo
         assert large[name][0] == queries, (name, small, large)
         assert abs(large[name][1] - size) <= size / 100, (name, small, large)
     assert large["new"][1] < 100_000
+
+
+def test_vendor_filters_take_a_typed_number_and_list_no_vendors(client_for, demo, app):
+    with app.app_context():
+        k = ids()
+        first, second = make_po().number, make_po(vendor="V2001").number
+    buyer = client_for("purchasing")
+
+    def listed(query: str) -> set[str]:
+        page = buyer.get(f"/purchase-orders?{query}").get_data(as_text=True)
+        return set(re.findall(r'<tr data-po="([^"]+)"', page))
+
+    assert listed("vendor=v2001") == {second} and listed("vendor=V2000") == {first}
+    assert listed(f"vendor={k['V2001']}") == {second}  # a link with the id still works
+    assert listed("vendor=NOBODY") == set() and listed("vendor=" + "x" * 500) == set()
+    for url in ("/purchase-orders", "/purchase-orders/deleted", "/purchase-history"):
+        page = buyer.get(url).get_data(as_text=True)
+        assert re.search(r'<input name="vendor"[^>]*data-suggest', page) and '<select name="vendor"' not in page

@@ -13,9 +13,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from core import lookup
 from core.db import db
 from core.models import Item, Partner
-from core.parsing import parse_date, parse_id, parse_int
+from core.parsing import parse_date, parse_int
 
 from ..dashboard import open_exception_condition, overdue_condition
 from ..models import (
@@ -78,8 +79,8 @@ def po_list(filters: Mapping[str, str]) -> sa.Select:
         stmt = stmt.where(sa.or_(PurchaseOrder.number.ilike(like), PurchaseOrder.comment.ilike(like),
                                  PurchaseOrder.vendor.has(sa.or_(Partner.name.ilike(like),
                                                                  Partner.number.ilike(like))), on_a_line))
-    if (vendor := parse_id(f.get("vendor"))) is not None:
-        stmt = stmt.where(PurchaseOrder.vendor_id == vendor)
+    if f.get("vendor"):  # a vendor number (any case), or an id as older links carry
+        stmt = stmt.where(PurchaseOrder.vendor_id == lookup.typed_id(Partner, f["vendor"]))
     if f.get("status") == "open":
         stmt = stmt.where(PurchaseOrder.status.in_(OPEN_STATUSES))
     elif f.get("status") in STATUS_LABELS:
@@ -178,8 +179,8 @@ def purchase_history_list(f: HistoryFilter) -> sa.Select:
             .order_by(PurchaseHistory.fiscal_year.desc(), PurchaseHistory.period.desc(), PurchaseHistory.id))
     if f.item:
         stmt = stmt.where(PurchaseHistory.item.has(Item.code.ilike(_like(f.item))))
-    if (vendor := parse_id(f.vendor)) is not None:
-        stmt = stmt.where(PurchaseHistory.vendor_id == vendor)
+    if f.vendor:
+        stmt = stmt.where(PurchaseHistory.vendor_id == lookup.typed_id(Partner, f.vendor))
     try:
         stmt = stmt.where(PurchaseHistory.fiscal_year == parse_int(f.year, low=1, high=9999))
     except ValueError:
@@ -216,8 +217,8 @@ def recap_list(f: RecapFilter) -> sa.Select:
         stmt = stmt.where(PoHistory.kind == f.kind)
     else:  # by default the orders that are gone, not every quantity change
         stmt = stmt.where(PoHistory.kind.in_(("deleted", "cancelled", "line_deleted")))
-    if (vendor_id := parse_id(f.vendor)) is not None:
-        stmt = stmt.where(PoHistory.vendor_id == vendor_id)
+    if f.vendor:
+        stmt = stmt.where(PoHistory.vendor_id == lookup.typed_id(Partner, f.vendor))
     if f.reason:
         stmt = stmt.where(PoHistory.reason_code == f.reason.strip().upper())
     if d := parse_date(f.date_from):
