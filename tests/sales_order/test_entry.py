@@ -12,9 +12,10 @@ import sqlalchemy as sa
 
 from core import lookup
 from core.db import db
-from core.models import Item, Partner, StockLevel, Warehouse
+from core.models import Item, Partner
 from plugins.sales_order.forms import shown_decimal
 from plugins.sales_order.models import SalesOrder
+from tests.catalogue import grow_catalogue, page_costs, save_cost
 
 
 def order_form(so, customer="C1000", lines=(("BOLT-10", "5"),), **extra) -> dict:
@@ -196,40 +197,13 @@ def test_list_filters_take_typed_codes_and_old_id_links(app, so, client_for):
 # -- cost that does not grow with the catalogue ------------------------------------------------
 
 
-def grow_catalogue(app, count: int) -> None:
-    """Bring the catalogue to ``count`` items and customers (stock for every item)."""
-    with app.app_context():
-        have = db.session.scalar(sa.select(sa.func.count()).select_from(Item))
-        wh = db.session.scalar(sa.select(Warehouse.id).where(Warehouse.code == "MAIN"))
-        db.session.execute(sa.insert(Item), [dict(code=f"GEN{i:05d}", description=f"Generated item {i}",
-                                                  list_price=Decimal("9.99")) for i in range(have, count)])
-        db.session.execute(sa.insert(Partner), [dict(number=f"G{i:05d}", name=f"Generated customer {i}",
-                                                     is_customer=True, is_vendor=i % 10 == 0)
-                                                for i in range(have, count)])
-        new_items = db.session.scalars(sa.select(Item.id).where(Item.code.like("GEN%"))).all()
-        stocked = set(db.session.scalars(sa.select(StockLevel.item_id)))
-        db.session.execute(sa.insert(StockLevel), [dict(item_id=i, warehouse_id=wh, on_hand=Decimal(10))
-                                                   for i in new_items if i not in stocked])
-        db.session.commit()
-
-
 def measure(app, c, count_queries, order_id: int, so) -> dict[str, tuple[int, int]]:
     """(queries, bytes) of the SO list, entry form and edit form, and the queries of a save."""
-    out = {}
-    for name, url in (("list", "/sales-orders"), ("new", "/sales-orders/new"),
-                      ("edit", f"/sales-orders/{order_id}/edit"),
-                      ("list filtered", "/sales-orders?customer=C1000&item=BOLT-10")):
-        c.get(url)  # warm caches (options, enabled plugins)
-        with count_queries() as n:
-            resp = c.get(url)
-        assert resp.status_code == 200
-        out[name] = (n.count, len(resp.data))
-    with count_queries() as n:
-        resp = c.post("/sales-orders/new", data=order_form(so, "C1000", [("BOLT-10", "2"), ("SAW-TABLE", "1")]))
-    assert resp.status_code == 302
-    whole_tables = [s for s in n.statements if re.search(r"FROM core_(item|partner)\b", s) and "WHERE" not in s]
-    assert whole_tables == []  # the save loads only the items and partners it names
-    out["save"] = (n.count, 0)
+    out = page_costs(c, count_queries, {"list": "/sales-orders", "new": "/sales-orders/new",
+                                        "edit": f"/sales-orders/{order_id}/edit",
+                                        "list filtered": "/sales-orders?customer=C1000&item=BOLT-10"})
+    out["save"] = save_cost(c, count_queries, "/sales-orders/new",
+                            order_form(so, "C1000", [("BOLT-10", "2"), ("SAW-TABLE", "1")]))
     return out
 
 
