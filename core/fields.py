@@ -42,6 +42,7 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 from wtforms import fields as wtf
 from wtforms.validators import ValidationError
@@ -261,3 +262,50 @@ class IdHiddenField(wtf.HiddenField):
 
     def _value(self) -> str:
         return "" if self.data is None else str(self.data)
+
+
+class PartnerNumberField(wtf.StringField):
+    """A partner typed by number (any case), with suggestions from :mod:`core.lookup` as it is
+    typed: never a select of every partner. ``data`` is the partner's id; an id posted by a
+    script (or older pages) is taken when no partner has that number. ``kind``: vendors or
+    customers; a number that names no such partner is a field error (``message``)."""
+
+    def __init__(self, label=None, validators=None, *, kind: str, message: str, **kwargs):
+        suggestions = f"{kind}-numbers"
+        kwargs["render_kw"] = {"list": suggestions, "autocomplete": "off", "data-suggest": kind,
+                               **kwargs.get("render_kw", {})}
+        super().__init__(label, validators, **kwargs)
+        self.kind, self.message = kind, message
+
+    def process_formdata(self, valuelist):
+        from .lookup import PARTNER_KINDS, by_codes, by_ids, clean_query
+        from .models import Partner
+
+        text = clean_query(_first(valuelist)) if valuelist else ""
+        if not valuelist or not text:
+            self.data = None
+            return
+        partner = by_codes(Partner, [text]).get(text.lower())
+        if partner is None and (record_id := parse_id(text)) is not None:
+            partner = by_ids(Partner, [record_id]).get(record_id)
+        is_kind = PARTNER_KINDS[self.kind].key
+        self.data = partner.id if partner is not None and getattr(partner, is_kind) else None
+        if self.data is None:
+            raise ValueError(self.message)
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        from .models import Partner
+
+        partner = db.session.get(Partner, self.data)
+        return partner.number if partner is not None else ""
+
+    def __call__(self, **kwargs) -> Markup:
+        from flask import url_for
+
+        datalist = Markup('<datalist id="{}" data-url="{}"></datalist>').format(
+            self.render_kw["list"], url_for("lookup.lookup", kind=self.kind))
+        return super().__call__(**kwargs) + datalist

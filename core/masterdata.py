@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, DateField, FileField, SelectField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from . import lookup
 from . import stock as stock_service
 from .auth import require
 from .db import Money, Quantity, UnitAmount, db
@@ -27,6 +28,7 @@ from .fields import (
     BoundedDecimalField,
     BoundedIntegerField,
     IdSelectField,
+    PartnerNumberField,
     SafeForm,
     TextAreaField,
     TextField,
@@ -34,7 +36,6 @@ from .fields import (
 from .forms import Email, build_form
 from .lifecycle import attach_errors, form_page, record_or_404
 from .models import SUPPLY_METHODS, Item, Partner, StockLevel, Warehouse
-from .parsing import parse_id
 from .plugins import host_of
 from .web import paginate
 
@@ -78,8 +79,8 @@ class ItemForm(SafeForm):
     list_price = BoundedDecimalField("List price", column_type=UnitAmount, low=Decimal("0"), default=Decimal("0"))
     stocked = BooleanField("Stocked", default=True)
     supply_method = SelectField("Supply method", choices=list(SUPPLY_METHODS.items()))
-    default_vendor_id = IdSelectField("Default vendor", model=Partner, where=Partner.is_vendor, blank=True,
-                                      message="Choose a vendor.")
+    default_vendor_id = PartnerNumberField("Default vendor", kind="vendors", message="Choose a vendor.",
+                                           description="The vendor's number; type its beginning or the name's.")
     vendor_item_code = TextField("Vendor's item code", validators=[Length(max=40)])
     min_margin_pct = BoundedDecimalField("Minimum margin %", column_type=PERCENT, low=Decimal("0"),
                                          high=Decimal("1000"), default=Decimal("0"))
@@ -104,12 +105,6 @@ ITEM_FIELDS = ["code", "description", "uom", "unit_cost", "list_price", "stocked
 PARTNER_FIELDS = ["number", "name", "email", "phone", "is_customer", "is_vendor", "bill_to_address",
                   "ship_to_address", "ship_via", "fob", "credit_limit", "terms_days", "current_balance",
                   "oldest_unpaid_invoice_date", "credit_status", "active"]
-
-
-def vendor_choices() -> list[tuple[Any, str]]:
-    rows = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
-                              .where(Partner.is_vendor, Partner.active).order_by(Partner.number)).all()
-    return [("", "— none —")] + [(r.id, f"{r.number} {r.name}") for r in rows]
 
 
 def warehouse_choices() -> list[tuple[int, str]]:
@@ -244,7 +239,7 @@ def items():
     q, method = request.args.get("q", "").strip(), request.args.get("supply_method", "")
     vendor = request.args.get("vendor", "")
     return render_template("core/items.html", page=paginate(item_list(q, method, vendor)), q=q,
-                           supply_method=method, vendor=vendor, methods=SUPPLY_METHODS, vendors=vendor_choices()[1:])
+                           supply_method=method, vendor=vendor, methods=SUPPLY_METHODS)
 
 
 def item_list(q: str, method: str, vendor: str) -> sa.Select:
@@ -255,9 +250,8 @@ def item_list(q: str, method: str, vendor: str) -> sa.Select:
         stmt = stmt.where(sa.or_(Item.code.ilike(like), Item.description.ilike(like)))
     if method in SUPPLY_METHODS:
         stmt = stmt.where(Item.supply_method == method)
-    vendor_id = parse_id(vendor)
-    if vendor_id is not None:
-        stmt = stmt.where(Item.default_vendor_id == vendor_id)
+    if vendor:  # a vendor number (any case), or an id as older links carry
+        stmt = stmt.where(Item.default_vendor_id == lookup.typed_id(Partner, vendor))
     return stmt
 
 
@@ -267,7 +261,6 @@ def item_list(q: str, method: str, vendor: str) -> sa.Select:
 def item_edit(item_id: int | None = None):
     item = record_or_404(Item, item_id)
     form = build_form("item", ItemForm, obj=item)
-    form.default_vendor_id.choices = vendor_choices()
     return form_page(form, lambda: save_item(item, form, ITEM_FIELDS), lambda: f"Saved item {form.code.data}.",
                      url_for(".items"), "core/item_form.html", item=item)
 

@@ -51,7 +51,10 @@ def test_item_create_and_edit(app, admin_client, demo):
     with app.app_context():
         vendor_id = db.session.scalar(sa.select(Partner.id).where(Partner.number == "V2000"))
         customer_id = db.session.scalar(sa.select(Partner.id).where(Partner.number == "C1000"))
-    assert "V2000 Northwind Supply" in admin_client.get("/items/new").get_data(as_text=True)
+    new_page = admin_client.get("/items/new").get_data(as_text=True)
+    # the default vendor is typed by number, with suggestions: the page lists no vendors
+    assert 'name="default_vendor_id"' in new_page and 'data-suggest="vendors"' in new_page
+    assert "Northwind Supply" not in new_page
     resp = admin_client.post("/items/new", data={"code": "BOLT-10", "uom": "EA", "supply_method": "stock",
                                                  "unit_cost": "x", "default_vendor_id": str(customer_id)})
     page = resp.get_data(as_text=True)
@@ -62,13 +65,18 @@ def test_item_create_and_edit(app, admin_client, demo):
     resp = admin_client.post("/items/new", data={"code": "BOLT-10", "uom": "EA", "supply_method": "stock"})
     assert resp.status_code == 422 and "This item code is already used." in resp.get_data(as_text=True)
     resp = admin_client.post("/items/new", data={"code": "NEW-1", "uom": "BX", "supply_method": "drop_ship",
-                                                 "unit_cost": "1.23456", "default_vendor_id": str(vendor_id)})
-    assert resp.status_code == 302
+                                                 "unit_cost": "1.23456", "default_vendor_id": "v2000"})
+    assert resp.status_code == 302  # the number typed in any case
+    resp = admin_client.post("/items/new", data={"code": "NEW-2", "uom": "BX", "supply_method": "stock",
+                                                 "default_vendor_id": str(vendor_id)})
+    assert resp.status_code == 302  # an id, as a script or an older page posts it
     with app.app_context():
         item = db.session.scalar(sa.select(Item).where(Item.code == "NEW-1"))
         assert item.unit_cost == Decimal("1.23456") and item.default_vendor.number == "V2000"
         assert item.stocked is False and item.supply_method == "drop_ship"
         iid = item.id
+    edit_page = admin_client.get(f"/items/{iid}").get_data(as_text=True)
+    assert 'value="V2000"' in edit_page.split('id="field-default_vendor_id"')[1].split('class="field')[0]
     resp = admin_client.post(f"/items/{iid}", data={"code": "NEW-1", "uom": "BX", "supply_method": "stock",
                                                     "stocked": "y", "default_vendor_id": ""})
     assert resp.status_code == 302
