@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from core import lookup
 from core.db import db
 from core.errors import ValidationError
 from core.models import Partner
@@ -26,16 +27,13 @@ from .rules import LineIn
 
 @dataclass
 class DropShipPage:
-    """What the page shows: the order found from what was typed, the vendors, its drop-ship lines."""
+    """What the page shows: the order found from what was typed, its drop-ship lines and their
+    vendors' numbers (the PO vendor is typed, with suggestions: no list of every vendor)."""
 
     order: SalesOrder | None
     so_number: str
-    vendors: list = field(default_factory=list)
     lines: list[LineIn] = field(default_factory=list)
-
-    @property
-    def vendor_numbers(self) -> dict[int, str]:
-        return {v.id: v.number for v in self.vendors}
+    vendor_numbers: dict[int, str] = field(default_factory=dict)
 
 
 def find_order(so_number: str | None, order_id: str | None) -> tuple[SalesOrder | None, str]:
@@ -49,10 +47,9 @@ def find_order(so_number: str | None, order_id: str | None) -> tuple[SalesOrder 
 
 def page(so_number: str | None, order_id: str | None) -> DropShipPage:
     order, number = find_order(so_number, order_id)
-    vendors = db.session.execute(sa.select(Partner.id, Partner.number, Partner.name)
-                                 .where(Partner.is_vendor).order_by(Partner.number)).all()
     lines = drop_ship_lines(order.id, 0, include_all=True) if order is not None else []
-    return DropShipPage(order, number, list(vendors), lines)
+    vendors = lookup.by_ids(Partner, {ln.resolved_vendor_id for ln in lines})
+    return DropShipPage(order, number, lines, {pid: p.number for pid, p in vendors.items()})
 
 
 def drop_ship_lines(order_id: int, vendor_id: int, *, include_all: bool) -> list[LineIn]:
@@ -75,9 +72,11 @@ def _checked(data: DropShipPage, raw_vendor: str | None, raw_include: str | None
     elif order.status == HELD:
         errors.append(("sales_order", f"Sales order {order.number} is on credit hold: purchase orders are made "
                                       "once it is authorised."))
-    vendor_id = parse_id(raw_vendor)
-    if vendor_id not in data.vendor_numbers:
-        errors.append(("vendor_id", "Choose the PO vendor."))
+    typed = (raw_vendor or "").strip()
+    vendor_id = lookup.typed_id(Partner, typed) if typed else -1  # a vendor number (any case) or an id
+    vendor = db.session.get(Partner, vendor_id) if vendor_id > 0 else None
+    if vendor is None or not vendor.is_vendor:
+        errors.append(("vendor_id", f"No vendor has the number {typed}." if typed else "Enter the PO vendor's number."))
     setting = settings.include_all_drop_ship
     include = setting if setting in (INCLUDE_VENDOR, INCLUDE_ALL) else (raw_include or "")
     if include not in (INCLUDE_VENDOR, INCLUDE_ALL):

@@ -170,6 +170,6 @@ def drop_ship():
             flash(f"Drop-ship purchase order {po.number} created with {len(po.lines)} line(s).", "success")
             return redirect(url_for("purchase_order.view", po_id=po.id))
     return render_template("po_generation/drop_ship.html", form=form, errors=errors, order=data.order,
-                           so_number=data.so_number, vendors=data.vendors, lines=data.lines,
+                           so_number=data.so_number, lines=data.lines,
                            vendor_numbers=data.vendor_numbers, setting=settings.include_all_drop_ship), \
         (422 if errors else 200)
