@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from core import lookup
 from core.db import db
 from core.errors import ValidationError
 from core.models import Partner, utcnow
@@ -82,11 +83,22 @@ def save_connection(vendor_id: int, values: dict[str, Any]) -> SupplierConnectio
     return conn
 
 
-def connection_rows() -> list[dict[str, Any]]:
-    rows = db.session.execute(sa.select(Partner, SupplierConnection)
-                              .outerjoin(SupplierConnection, SupplierConnection.vendor_id == Partner.id)
-                              .where(Partner.is_vendor).order_by(Partner.number)).all()
-    return [{"vendor": p, "conn": c} for p, c in rows]
+def vendor_statement(q: str = "") -> sa.Select:
+    """The vendors the connections page lists (a page at a time), by number; ``q`` narrows to
+    numbers or names that begin with it (the look-up's index range scans)."""
+    stmt = sa.select(Partner).where(Partner.is_vendor).order_by(Partner.number)
+    text = lookup.clean_query(q)
+    if text:
+        ids = {p.id for p in lookup.search_partners(text, "vendors", limit=lookup.LIMIT * 5)}
+        stmt = stmt.where(Partner.id.in_(ids or {0}))
+    return stmt
+
+
+def connection_rows(vendors: list[Partner]) -> list[dict[str, Any]]:
+    """Each vendor of a page with its connection (``None``: not connected), one query."""
+    conns = {c.vendor_id: c for c in db.session.scalars(
+        sa.select(SupplierConnection).where(SupplierConnection.vendor_id.in_([v.id for v in vendors])))}
+    return [{"vendor": v, "conn": conns.get(v.id)} for v in vendors]
 
 
 # -- auto-sync switches -----------------------------------------------------------------------------

@@ -108,7 +108,10 @@ class ConnectionForm(FlaskForm):
 @bp.route("/supplier-sync/vendors")
 @require("admin")
 def connections():
-    return render_template("supplier_sync/connections.html", rows=services.connection_rows())
+    q = request.args.get("q", "").strip()
+    page = paginate(services.vendor_statement(q))  # a page of vendors at a time, however many there are
+    return render_template("supplier_sync/connections.html", rows=services.connection_rows(page.items), page=page,
+                           q=q)
 
 
 @bp.route("/supplier-sync/vendors/<int:vendor_id>", methods=["GET", "POST"])

@@ -279,3 +279,22 @@ def test_the_po_form_auto_sync_box_defaults_from_the_vendor_and_can_be_unticked(
         db.session.commit()
     assert new_po(wired.vendor_id, ss_auto_sync="y")[1] is False  # the vendor's Auto-sync is off
 
+
+
+def test_the_connections_page_lists_vendors_a_page_at_a_time_and_finds_them_by_number(app, demo, client):
+    from core.models import Partner
+
+    with app.app_context():
+        vendors = db.session.scalars(sa.select(Partner).where(Partner.is_vendor).order_by(Partner.number)).all()
+        db.session.add(SupplierConnection(vendor_id=vendors[0].id, base_url="http://127.0.0.1:9/", auto_sync=True))
+        numbers = [v.number for v in vendors]
+        db.session.commit()
+    assert len(numbers) >= 3
+    app.config["PAGE_SIZE"] = 2
+    client.login("admin")
+    page = client.get("/supplier-sync/vendors").get_data(as_text=True)
+    shown = [n for n in numbers if f">{n} " in page]
+    assert shown == numbers[:2] and f"page 1 of {-(-len(numbers) // 2)}" in page and "http://127.0.0.1:9/" in page
+    found = client.get(f"/supplier-sync/vendors?q={numbers[1].lower()}").get_data(as_text=True)
+    assert [n for n in numbers if f">{n} " in found] == [numbers[1]]
+    assert "No vendors." in client.get("/supplier-sync/vendors?q=nobody").get_data(as_text=True)
