@@ -1,5 +1,5 @@
 """The Generate tab of Sage 100's Purchase Order Options (plus *Include All Drop Ship
-Line Items* from its Line Entry tab), declared once. Help texts are the seed's wording.
+Line Items* from its Line Entry tab), declared once. Help texts say in OrderBridge's words what each option does.
 
 COGS Accounts for Drop Ship Lines is out of scope (no general ledger) and is not declared.
 *Carry the alias item number* is said in OrderBridge's words.
@@ -27,93 +27,85 @@ line_entry = OptionTab("Line Entry")
 
 OPTIONS = [
     generate.flag("combine_by_vendor", "Combine Sales Orders by Vendor",
-                  "Select this check box to combine multiple sales orders for a vendor into one purchase order. If "
-                  "this check box is selected, the item lines on multiple sales orders that contain the same vendor "
-                  "number will be generated into one purchase order. Note: This applies only to item lines that are "
-                  "not drop shipped."),
+                  "When on, generation puts the lines of several sales orders that go to the same "
+                  "vendor on one purchase order (one per vendor and warehouse), adding to an open "
+                  "purchase order of that vendor not yet sent. Drop-shipped lines always get a "
+                  "purchase order of their own."),
     generate.flag("use_so_number", "Use Sales Order Number as Purchase Order Number",
-                  "Select this check box to use the sales order number as the purchase order number when "
-                  "automatically generating purchase orders from sales orders. If this check box is cleared, the next "
-                  "automatic purchase order number is used. This field is available only if the Combine Sales Orders "
-                  "by Vendor check box is cleared.", default=True, available_if=NOT_COMBINING),
+                  "When on, a generated purchase order takes its sales order's number; when that "
+                  "number is taken, the increment below makes it unique. When off, it takes the next "
+                  "automatic purchase order number. Only without combining.", default=True, available_if=NOT_COMBINING),
     generate.choice("increment_at", "beginning", "Apply Incremental Value to Purchase Order No. At",
                     INCREMENT_CHOICES,
-                    "Select Beginning to replace the leading zero of the order number with a numeric character "
-                    "1 through 9, and then alpha characters (A through Z) (a number without a leading zero is prefixed "
-                    "by 0 through 9, then A through Z). Select End to remove the leading zero of the order number and "
-                    "apply an alpha character (A through Z) to the end. When the values run out, the next automatic "
-                    "purchase order number is used. Available only if Use Sales Order Number as Purchase Order Number "
-                    "is selected.", available_if={"use_so_number": True}),
+                    "How a sales order number is made unique when its purchase order number is taken. "
+                    "Beginning: the leading zero becomes 1 to 9, then A to Z (a number without a "
+                    "leading zero gets 0 to 9, then A to Z in front). End: the leading zero is "
+                    "dropped and A to Z is added at the end. When these run out, the next automatic "
+                    "number is used. Only when the sales order number is used.", available_if={"use_so_number": True}),
     generate.choice("header_date", "so_ship_date", "Base PO Header Required Date On", HEADER_DATE_CHOICES,
-                    "Select an option to use for the required date on the purchase order header: the "
-                    "sales order ship date, the sales order order date, the purchasing date (purchase order options), the system "
-                    "date, or Prompt to be prompted to select a required date when generating the purchase orders."),
+                    "The required date of a generated purchase order: the sales order's ship date or "
+                    "order date, the purchasing date (purchase order options), today, or Prompt to "
+                    "type a date when generating."),
     generate.choice("line_date", "so_promise_date", "Base PO Lines Required Date On", LINE_DATE_CHOICES,
-                    "Select an option to use for the required date on the lines: the sales order promise date, the "
-                    "purchasing date (purchase order options), the system date, or Prompt to be prompted to select a required date "
-                    "when generating the purchase orders."),
+                    "The required date of each generated purchase order line: the sales order line's "
+                    "promise date, the purchasing date (purchase order options), today, or Prompt to "
+                    "type a date when generating."),
     generate.flag("print_listing_by_customer", "Print Auto Generate Listing Sorted by Customer Number",
-                  "Select this check box to print the Auto Generate from Sales Order Listing sorted by "
-                  "customer number. Clear this check box if you want to print the listing sorted by vendor "
-                  "number.", default=True),
+                  "The Auto Generate from Sales Orders Listing shown after a generation is sorted by "
+                  "customer number when on, by vendor number when off.", default=True),
     generate.flag("print_number_assignment", "Print Purchase Order Number Assignment Listing",
-                  "Select this check box to print the Purchase Order Number Assignment Listing after generating the "
-                  "purchase orders. Clear this check box if you do not want to print the listing.",
+                  "When on, the Purchase Order Number Assignment Listing (which sales order got which "
+                  "purchase order number) is shown after a generation.",
                   default=True),
     generate.flag("access_po_entry", "Open the Purchase Orders After Generation",
-                  "Select this check box to open the generated purchase orders after generating them from sales "
-                  "orders (for users whose role may change purchase orders)."),
+                  "When on, the generated purchase orders open after a generation, for users whose "
+                  "role may change purchase orders."),
     generate.flag("print_after", "Print Purchase Orders After Generation",
-                  "Select this check box to be prompted to print the purchase orders after generating them from sales "
-                  "orders. This field is available only if the Open the Purchase Orders After Generation check box "
-                  "is cleared.", available_if={"access_po_entry": False}),
+                  "When on, you are asked whether to print the generated purchase orders after a "
+                  "generation. Only when they do not open after generation.", available_if={"access_po_entry": False}),
     generate.flag("enable_in_entry", "Enable Purchase Order Generation During Sales Order Entry",
-                  "Select this check box to enable purchase order generation in sales order entry. If this check box "
-                  "is selected, the Generate PO button is enabled in sales order entry to generate one or multiple "
-                  "purchase orders for the selected sales order.", default=True),
+                  "When on, the sales order page has a Generate POs button that makes the purchase "
+                  "orders the order still needs. When off, purchase orders are generated from the "
+                  "Auto generate POs page or the command line only.", default=True),
     generate.flag("prompt_on_new", "Prompt to Generate Purchase Order on New Sales Orders",
-                  "Select this check box to be prompted to generate purchase orders after the new sales order is "
-                  "created in sales order entry. This field is available only if the Enable Purchase Order Generation "
-                  "During Sales Order Entry check box is selected.",
+                  "When on, saving a new sales order that needs something bought asks whether to "
+                  "generate its purchase orders now. Only when generation from the sales order page "
+                  "is on.",
                   default=True, available_if={"enable_in_entry": True}),
     generate.flag("generate_on_save", "Generate Automatically When a Sales Order Is Saved",
-                  "Select this check box to generate the purchase orders a sales order needs every time it is saved, "
-                  "in the same transaction (saving twice orders nothing twice)."),
+                  "When on, every save of a sales order generates the purchase orders it needs, in "
+                  "the same transaction: saving twice never orders a line twice."),
     generate.choice("sort_lines", "so_line", "Sort Purchase Order Lines By", SORT_CHOICES,
-                    "Select an option for sorting the purchase order lines. The sort option determines the order in "
-                    "which the lines appear on the purchase order and on the Auto Generate from Sales "
-                    "Orders Listing. This field is available only if the Combine Sales Orders by Vendor check box is "
-                    "cleared.", available_if=NOT_COMBINING),
+                    "The order of the lines on a generated purchase order and on the Auto Generate "
+                    "from Sales Orders Listing. Only without combining.", available_if=NOT_COMBINING),
     generate.choice("ship_to", "drop_ship", "Ship-To Address", SCOPE_CHOICES,
-                    "Select Drop Ship Only to use the sales order ship-to address information for drop-shipped purchase "
-                    "orders only. Select All Purchase Orders to use the sales order ship-to address information for "
-                    "drop-shipped and standard purchase orders.", available_if=NOT_COMBINING),
+                    "Drop Ship Only: a drop-ship purchase order takes the sales order's ship-to "
+                    "address, a standard one the warehouse's. All Purchase Orders: every generated "
+                    "purchase order takes the sales order's ship-to address.", available_if=NOT_COMBINING),
     generate.choice("ship_via", "drop_ship", "Ship Via", SCOPE_CHOICES,
-                    "Select Drop Ship Only to use the sales order ship via information for drop-shipped purchase orders "
-                    "only. Select All Purchase Orders to use it for drop-shipped and standard purchase orders.",
+                    "Drop Ship Only: only drop-ship purchase orders take the sales order's ship via. "
+                    "All Purchase Orders: every generated purchase order takes it.",
                     available_if=NOT_COMBINING),
     generate.choice("fob", "drop_ship", "FOB", SCOPE_CHOICES,
-                    "Select Drop Ship Only to use the sales order FOB information for drop-shipped purchase orders only. "
-                    "Select All Purchase Orders to use it for drop-shipped and standard purchase orders.",
+                    "Drop Ship Only: only drop-ship purchase orders take the sales order's FOB. All "
+                    "Purchase Orders: every generated purchase order takes it.",
                     available_if=NOT_COMBINING),
     generate.choice("confirm_to", "drop_ship", "Confirm To", YES_NO_DS_CHOICES,
-                    "Select Yes to include the sales order confirm-to information (Yes is available only if the "
-                    "Combine Sales Orders by Vendor check box is cleared; when combining it acts as Drop Ship Only). "
-                    "Select No to exclude it. Select Drop Ship Only to include it for drop-shipped purchase orders "
-                    "only."),
+                    "Whether a generated purchase order takes the sales order's confirm-to name. Yes: "
+                    "always (when combining, drop-ship orders only). No: never. Drop Ship Only: "
+                    "drop-ship purchase orders only."),
     generate.choice("email", "drop_ship", "E-mail Address", YES_NO_DS_CHOICES,
-                    "Select Yes to include the sales order e-mail address (Yes is available only if the Combine Sales "
-                    "Orders by Vendor check box is cleared). Select No to exclude it. Select Drop Ship Only to include "
-                    "it for drop-shipped purchase orders only."),
+                    "Whether a generated purchase order takes the sales order's e-mail address. Yes: "
+                    "always (when combining, drop-ship orders only). No: never. Drop Ship Only: "
+                    "drop-ship purchase orders only."),
     generate.flag("alias_item_number", "Carry the alias item number to purchase order lines",
                   "When selected, the alias item number typed on a sales order line (the customer's own number for "
                   "the item, or another alternate number) is copied to the purchase order line generated for it, "
                   "and printed on the purchase order beside our item code. When cleared, purchase order lines "
                   "carry no alias. Item numbers only matter when inventory is integrated, as it always is here."),
     line_entry.choice("include_all_drop_ship", "vendor", "Include All Drop Ship Line Items", INCLUDE_CHOICES,
-                      "Select whether to include all drop ship line items on the purchase order form. Only for PO Vendor: "
-                      "only drop ship line items from the sales order whose vendor matches the purchase order vendor. "
-                      "Yes: all drop ship line items from the sales order, regardless of the vendor on the sales order "
-                      "lines. Prompt: be asked, when a drop ship line item is entered, whether to include all drop ship "
-                      "line items or only those that match the purchase order vendor."),
+                      "Which drop-ship lines of the sales order go on a drop-ship purchase order made "
+                      "by hand. Only for PO Vendor: the lines whose vendor is the purchase order's "
+                      "vendor. Yes: every drop-ship line, whatever its vendor. Prompt: the page asks "
+                      "each time."),
 ]

@@ -52,41 +52,32 @@ history = OptionTab("History")
 OPTIONS = [
     # -- Main ---------------------------------------------------------------------------
     main.number("retain_days", 30, "Days to Retain Completed Purchase Orders", (0, 999),
-                "Type the number of days to retain completed purchase orders. Purchase orders that have been "
-                "completed longer than the specified number of days are purged automatically during period-end "
-                "processing. Completed purchase orders can be retained for up to 999 days."),
+                "Completed purchase orders older than this many days are removed at period end (up to "
+                "999)."),
     main.flag("auto_close", "Automatically Close Partially Received Purchase Orders",
-              "Select this check box to automatically close a purchase order that is only partially received. "
-              "Clear this check box if you do not want to close a purchase order unless it is completely "
-              "received."),
+              "When on, a purchase order line received within the receipt variance below counts as "
+              "complete, so a partly received purchase order can close. When off, a purchase order "
+              "closes only when every line is received in full."),
     main.number("receipt_variance_pct", Decimal("0"), "Receipt Variance to Close Purchase Order Lines",
                 (Decimal("0"), Decimal("100")),
-                "Type the percentage of variance from the originally ordered quantity within which a purchase "
-                "order is considered received. This field is available only if the Automatically Close Partially "
-                "Received Purchase Orders check box is selected.", available_if={"auto_close": True}),
+                "How far below the ordered quantity (in percent) a received line still counts as "
+                "complete. Only when partly received purchase orders close.", available_if={"auto_close": True}),
     TodayDefault("current_year", "int", "year", "Current Fiscal Year", tab="Main", min=1900, max=9999,
-           help="Select the current calendar or fiscal year based on the current date."),
+           help="The fiscal year purchasing is in; it starts as this calendar year."),
     TodayDefault("current_period", "int", "month", "Current Period", tab="Main", min=1, max=12,
-           help="Select the current Purchase Order accounting period. Use this field to differentiate between the "
-                "current period and a future period. When Purchase Order period end is processed, the value in "
-                "this field is incremented automatically."),
+           help="The purchasing period (1 to 12) that receipts and purchase history are posted to; it "
+                "starts as this month. Period end moves it on by one."),
     main.flag("integrate_inventory", "Integrate with Inventory Management",
-              "Select this check box to integrate the Purchase Order module with Inventory Management. Clear "
-              "this check box if you do not want to integrate the Purchase Order module with Inventory "
-              "Management. When these modules are integrated, information from Item Maintenance is used when "
-              "generating or entering purchase orders. When purchase order goods are received, the quantity and "
-              "cost information is also posted to Item Maintenance.", default=True),
+              "When on, receipts and returns change the stock on hand and the items' last cost. When "
+              "off, purchasing leaves stock alone.", default=True),
     # -- Entry --------------------------------------------------------------------------
     entry.option("next_po_number", "sequence", 1, "Next Automatic Purchase Order Number",
-                 "Type the next purchase order number to assign when using the Automatic Purchase Order Number "
-                 "feature on the purchase order form.", min=1, max=9_999_999, sequence=PO_SEQ),
+                 "The number the next purchase order gets when none is typed.", min=1, max=9_999_999, sequence=PO_SEQ),
     entry.option("next_receipt_number", "sequence", 1, "Next Automatic Receipt of Goods Number",
-                 "Type the next purchase order receipt number to assign when using the Automatic Purchase Order "
-                 "Receipt Number feature in Receipt of Goods Entry.",
+                 "The number the next receipt of goods gets.",
                  min=1, max=9_999_999, sequence=RECEIPT_SEQ),
     entry.option("next_return_number", "sequence", 1, "Next Automatic Return of Goods Number",
-                 "Type the next purchase order return number to assign when using the Automatic Purchase Order "
-                 "Return Number feature in Return of Goods Entry.",
+                 "The number the next return of goods gets.",
                  min=1, max=9_999_999, sequence=RETURN_SEQ),
     entry.flag("batch_entry", "Enable batch entry for receipts and returns",
                "When selected, receipts and returns are not posted as they are entered: each goes into a batch "
@@ -98,15 +89,13 @@ OPTIONS = [
                  "After A9999 set the next series here (for example B0000).",
                  sequence={k: v for k, v in BATCH_SEQ.items() if k != "default"}, available_if={"batch_entry": True}),
     entry.option("default_warehouse", "ref", "", "Default Warehouse for Purchase Orders",
-                 "Enter the warehouse code established in Inventory Management Options to use as the default "
-                 "warehouse for all orders, or click the Lookup button to list all warehouse codes. This field is "
-                 "available only if the Purchase Order module is integrated with Inventory Management.",
+                 "The warehouse code a new purchase order starts with. Only when purchasing changes "
+                 "stock.",
                  ref="warehouse", available_if={"integrate_inventory": True}),
     # -- Line Entry ---------------------------------------------------------------------
     line_entry.flag("allow_exceed", "Allow Qty Received or Invoiced to Exceed Qty Ordered",
-                    "Select this check box to allow the quantity received to exceed the quantity ordered during "
-                    "Receipt of Goods Entry or the quantity invoiced during Receipt of Invoice Entry. Clear this check "
-                    "box if you do not want to allow the quantity received or invoiced to exceed the quantity ordered."),
+                    "When on, a receipt may bring in more than is still open on a purchase order "
+                    "line. When off, more than that is refused beside the line."),
     # -- Printing -----------------------------------------------------------------------
     printing.flag("print_comments_on_registers", "Print order comments on registers",
                   "When selected, the receipt and return registers (the printed list of a batch before and after "
@@ -133,39 +122,31 @@ OPTIONS = [
                   available_if={"print_return_orders": True}),
     # -- History ------------------------------------------------------------------------
     history.flag("retain_po_history", "Retain Purchase Order History",
-                 "Select this check box to retain purchase order history information. If this check box is "
-                 "selected, you can save deleted purchase orders and deleted purchase order lines that have been "
-                 "written to history. You can also enter cancellation codes in Cancel and Reason Code Maintenance "
-                 "that are maintained in purchase order history. Cancel and reason codes are entered when purchase "
-                 "orders or lines are deleted.", default=True),
+                 "When on, deleted and cancelled purchase orders and deleted lines are kept in "
+                 "purchase order history (the Deleted and cancelled purchase orders page), with the "
+                 "cancel/reason code given for them.", default=True),
     history.choice("retain_deleted_orders", "Y", "Retain Deleted Orders", YES_PROMPT_NO,
-                   "Select Yes to retain deleted purchase order information in purchase order history. Select Prompt "
-                   "to be prompted to enter cancellation codes when a purchase order is deleted. Select No if you do "
-                   "not want to retain deleted purchase order information in purchase order history. This field is "
-                   "available only if you selected the Retain Purchase Order History check box.",
+                   "Yes: a deleted purchase order is kept in history. Prompt: you are asked for a "
+                   "cancel/reason code when you delete one. No: it is not kept. Only when purchase "
+                   "order history is kept.",
                    available_if={"retain_po_history": True}),
     history.choice("retain_deleted_lines", "Y", "Retain Deleted Lines for Orders", YES_PROMPT_NO,
-                   "Select Yes to retain deleted line detail in purchase order history. Select Prompt to be prompted "
-                   "to enter cancellation codes when lines are deleted. Select No if you do not want to retain deleted "
-                   "line detail in purchase order history. This field is available only if you selected the Retain "
-                   "Purchase Order History check box.", available_if={"retain_po_history": True}),
+                   "Yes: a deleted purchase order line is kept in history. Prompt: you are asked for "
+                   "a cancel/reason code when you remove lines. No: it is not kept. Only when "
+                   "purchase order history is kept.", available_if={"retain_po_history": True}),
     history.number("history_years", 5, "Years to Retain Purchase History by Item and Vendor", (2, 99),
-                   "Enter the number of years to retain purchase history by item and vendor. You can retain between 2 "
-                   "and 99 years of purchase history. Purchase history is retained until it is automatically purged "
-                   "during period end processing. You must retain a minimum of 2 years of history."),
+                   "Years of purchase history by item and vendor to keep (2 to 99); older years are "
+                   "removed at period end."),
     history.choice("retain_receipt_history", "yes", "Retain Receipt History", RECEIPT_HISTORY,
-                   "Select Yes to retain detail information for receipt entries that can be used to produce the "
-                   "Receipt History Report. Select No if you do not want to retain detail receipt history. Select "
-                   "Summary Only to retain summary receipt history (such as header information only) for each "
-                   "receipt. Select Until Period End to retain detail receipt history, but automatically purge "
-                   "canceled purchase orders in Period End Processing."),
+                   "Yes: receipts are kept with their lines. Summary Only: only each receipt's header "
+                   "is kept. No: receipts are not kept. Until Period End: receipts are kept with "
+                   "their lines, and cancelled purchase orders are removed at period end."),
     history.flag("retain_receipt_comments", "Retain Comment Lines in Receipt History",
-                 "Select this check box to retain comment lines and detail comments in receipt history. Clear this "
-                 "check box if you do not want to retain comment line or detail information in receipt history. "
-                 "This field is not available if you selected No or Summary in the Retain Receipt History field.",
+                 "When on, kept receipts keep their comment lines and line comments too. Not when "
+                 "receipts are kept as a summary or not at all.",
                  default=True, available_if={"retain_receipt_history": ("yes", "period_end")}),
     history.flag("purge_recap", "Purge Purchase Order Recap at Period End",
-                 "Select this check box to automatically purge completed, deleted, or canceled purchase orders at "
-                 "period end. Clear this check box to retain purchase recap detail until you purge it. Deleted "
-                 "purchase orders also appear as Cancel on the Purchase Order Recap report."),
+                 "When on, period end removes completed, deleted and cancelled purchase orders from "
+                 "the purchase order history (the Deleted and cancelled purchase orders page). When "
+                 "off, they stay in it."),
 ]
