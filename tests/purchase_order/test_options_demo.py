@@ -13,7 +13,7 @@ def test_options_page_tabs_and_help(admin_client, demo):
     for text in ("Main", "Entry", "Line Entry", "History", "Days to Retain Completed Purchase Orders",
                  "Next Automatic Receipt of Goods Number", "Default Warehouse for Purchase Orders",
                  "Allow Qty Received or Invoiced to Exceed Qty Ordered", "Retain Receipt History",
-                 "Completed purchase orders can be retained for up to 999 days."):
+                 "Completed purchase orders older than this many days are removed at period end (up to 999)."):
         assert text in body, text
     for absent in ("Post Accounts Payable Invoices", "Default Bank Code for COD Payments", "Combine Sales Orders"):
         assert absent not in body, absent
