@@ -278,19 +278,15 @@ class PartnerNumberField(wtf.StringField):
         self.kind, self.message = kind, message
 
     def process_formdata(self, valuelist):
-        from .lookup import PARTNER_KINDS, by_codes, by_ids, clean_query
-        from .models import Partner
+        from .lookup import clean_query, typed_partner
 
         text = clean_query(_first(valuelist)) if valuelist else ""
-        if not valuelist or not text:
+        if not text:
             self.data = None
             return
-        partner = by_codes(Partner, [text]).get(text.lower())
-        if partner is None and (record_id := parse_id(text)) is not None:
-            partner = by_ids(Partner, [record_id]).get(record_id)
-        is_kind = PARTNER_KINDS[self.kind].key
-        self.data = partner.id if partner is not None and getattr(partner, is_kind) else None
-        if self.data is None:
+        partner = typed_partner(text, self.kind)
+        self.data = partner.id if partner is not None else None
+        if partner is None:
             raise ValueError(self.message)
 
     def _value(self) -> str:

@@ -121,6 +121,14 @@ def typed_id(model: type[Item] | type[Partner], typed: str) -> int:
     return record_id if record_id is not None and by_ids(model, [record_id]) else -1
 
 
+def typed_partner(typed: str, kind: str) -> Partner | None:
+    """The customer or vendor (``kind``) named by a typed number (any case) or an id; ``None``
+    when it names none of that kind."""
+    record_id = typed_id(Partner, typed)
+    partner = db.session.get(Partner, record_id) if record_id > 0 else None  # loaded already: no query
+    return partner if partner is not None and getattr(partner, PARTNER_KINDS[kind].key) else None
+
+
 def _row(record: Item | Partner) -> dict[str, Any]:
     if isinstance(record, Item):
         return {"id": record.id, "code": record.code, "name": record.description}

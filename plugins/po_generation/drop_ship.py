@@ -73,9 +73,8 @@ def _checked(data: DropShipPage, raw_vendor: str | None, raw_include: str | None
         errors.append(("sales_order", f"Sales order {order.number} is on credit hold: purchase orders are made "
                                       "once it is authorised."))
     typed = (raw_vendor or "").strip()
-    vendor_id = lookup.typed_id(Partner, typed) if typed else -1  # a vendor number (any case) or an id
-    vendor = db.session.get(Partner, vendor_id) if vendor_id > 0 else None
-    if vendor is None or not vendor.is_vendor:
+    vendor = lookup.typed_partner(typed, "vendors")  # a vendor number (any case) or an id
+    if vendor is None:
         errors.append(("vendor_id", f"No vendor has the number {typed}." if typed else "Enter the PO vendor's number."))
     setting = settings.include_all_drop_ship
     include = setting if setting in (INCLUDE_VENDOR, INCLUDE_ALL) else (raw_include or "")
@@ -83,7 +82,7 @@ def _checked(data: DropShipPage, raw_vendor: str | None, raw_include: str | None
         errors.append(("include", "Include all drop ship line items, or only those for the PO vendor?"))
     if errors:
         raise ValidationError.many(errors)
-    return vendor_id, include == INCLUDE_ALL
+    return vendor.id, include == INCLUDE_ALL
 
 
 def create_from_page(data: DropShipPage, raw_vendor: str | None, raw_include: str | None) -> PurchaseOrder:

@@ -90,7 +90,7 @@ def vendor_statement(q: str = "") -> sa.Select:
     text = lookup.clean_query(q)
     if text:
         ids = {p.id for p in lookup.search_partners(text, "vendors", limit=lookup.LIMIT * 5)}
-        stmt = stmt.where(Partner.id.in_(ids or {0}))
+        stmt = stmt.where(Partner.id.in_(ids) if ids else sa.false())
     return stmt
 
 
